@@ -135,6 +135,93 @@ public final class AffineMap {
         return d;
     }
 
+    /**
+     * The composition {@code next ∘ this}: {@code x ↦ next(A x + b)}. Used to merge chains of affine
+     * layers (Normalize, Conv, Flatten, Dense) into one map between two activations. Rows of the
+     * result are accumulated in a dense scratch row, so the cost is nnz(next)·(avg row of this).
+     */
+    public AffineMap then(AffineMap next) {
+        if (next.cols != rows) {
+            throw new NetworkException("cannot compose " + this + " with " + next + ": sizes differ");
+        }
+        int outRows = next.rows;
+        int[] start = new int[outRows + 1];
+        org.eclipse.collections.impl.list.mutable.primitive.IntArrayList idx = new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList();
+        org.eclipse.collections.impl.list.mutable.primitive.DoubleArrayList val = new org.eclipse.collections.impl.list.mutable.primitive.DoubleArrayList();
+        double[] acc = new double[cols];
+        boolean[] used = new boolean[cols];
+        int[] touched = new int[cols];
+        double[] newBias = new double[outRows];
+        for (int r = 0; r < outRows; r++) {
+            start[r] = idx.size();
+            int nt = 0;
+            double bsum = next.bias[r];
+            for (int k = next.rowStart[r]; k < next.rowStart[r + 1]; k++) {
+                int mid = next.colIndex[k];
+                double w = next.values[k];
+                bsum += w * bias[mid];
+                for (int q = rowStart[mid]; q < rowStart[mid + 1]; q++) {
+                    int c = colIndex[q];
+                    if (!used[c]) {
+                        used[c] = true;
+                        touched[nt++] = c;
+                    }
+                    acc[c] += w * values[q];
+                }
+            }
+            java.util.Arrays.sort(touched, 0, nt);
+            for (int t = 0; t < nt; t++) {
+                int c = touched[t];
+                if (acc[c] != 0.0) {
+                    idx.add(c);
+                    val.add(acc[c]);
+                }
+                acc[c] = 0.0;
+                used[c] = false;
+            }
+            newBias[r] = bsum;
+        }
+        start[outRows] = idx.size();
+        return new AffineMap(outRows, cols, start, idx.toArray(), val.toArray(), newBias);
+    }
+
+    /** The identity map on {@code n} values. */
+    public static AffineMap identity(int n) {
+        int[] start = new int[n + 1];
+        int[] idx = new int[n];
+        double[] val = new double[n];
+        for (int i = 0; i < n; i++) {
+            start[i + 1] = i + 1;
+            idx[i] = i;
+            val[i] = 1.0;
+        }
+        return new AffineMap(n, n, start, idx, val, new double[n]);
+    }
+
+    /** The map whose rows are the given subset of this map's rows, in that order. */
+    public AffineMap selectRows(int[] selected) {
+        int nnz = 0;
+        for (int r : selected) {
+            nnz += rowStart[r + 1] - rowStart[r];
+        }
+        int[] start = new int[selected.length + 1];
+        int[] idx = new int[nnz];
+        double[] val = new double[nnz];
+        double[] b = new double[selected.length];
+        int k = 0;
+        for (int i = 0; i < selected.length; i++) {
+            int r = selected[i];
+            start[i] = k;
+            int len = rowStart[r + 1] - rowStart[r];
+            System.arraycopy(colIndex, rowStart[r], idx, k, len);
+            System.arraycopy(values, rowStart[r], val, k, len);
+            k += len;
+            b[i] = bias[r];
+        }
+        start[selected.length] = k;
+        return new AffineMap(selected.length, cols, start, idx, val, b);
+    }
+
     @Override
     public String toString() {
         return "AffineMap[" + rows + "x" + cols + ", nnz=" + nonZeros() + ", bias=" + Arrays.toString(Arrays.copyOf(bias, Math.min(3, rows))) + "...]";

@@ -1,0 +1,83 @@
+package org.certus.bounds;
+
+/**
+ * Lower and upper bounds on the pre-activations of every ReLU layer of a
+ * {@link org.certus.nn.ReluChain} over an input region (with a node's phase splits applied), and
+ * on the outputs. {@code infeasible()} means the region with those splits is empty: a split
+ * demanded {@code z >= 0} where {@code z}'s proven upper bound is negative, or the reverse.
+ *
+ * <p>The arrays are owned by this object and never modified after construction; accessors return
+ * them directly for speed, and callers must not write to them.
+ */
+public final class NetworkBounds {
+    private final double[][] lower;
+    private final double[][] upper;
+    private final boolean infeasible;
+
+    NetworkBounds(double[][] lower, double[][] upper, boolean infeasible) {
+        this.lower = lower;
+        this.upper = upper;
+        this.infeasible = infeasible;
+    }
+
+    /** Number of ReLU layers plus one (the last entry bounds the outputs). */
+    public int layerCount() {
+        return lower.length;
+    }
+
+    public int reluLayerCount() {
+        return lower.length - 1;
+    }
+
+    /** Pre-activation lower bounds of ReLU layer i (i = reluLayerCount() gives the outputs). */
+    public double[] lower(int i) {
+        return lower[i];
+    }
+
+    public double[] upper(int i) {
+        return upper[i];
+    }
+
+    public boolean infeasible() {
+        return infeasible;
+    }
+
+    /** ReLUs whose bounds straddle zero, in ReLU layer i. */
+    public int unstableCount(int i) {
+        int n = 0;
+        for (int j = 0; j < lower[i].length; j++) {
+            if (lower[i][j] < 0 && upper[i][j] > 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public int activeCount(int i) {
+        int n = 0;
+        for (double l : lower[i]) {
+            if (l >= 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public int inactiveCount(int i) {
+        int n = 0;
+        for (double u : upper[i]) {
+            if (u <= 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public int unstableCount() {
+        int n = 0;
+        for (int i = 0; i < reluLayerCount(); i++) {
+            n += unstableCount(i);
+        }
+        return n;
+    }
+}

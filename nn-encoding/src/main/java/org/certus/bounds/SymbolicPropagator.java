@@ -1,0 +1,307 @@
+package org.certus.bounds;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+import org.certus.nn.AffineMap;
+import org.certus.nn.ReluChain;
+
+/**
+ * Symbolic linear bounds propagated backwards (CROWN / DeepPoly style). To bound a neuron of ReLU
+ * layer m, its linear expression over layer m−1's post-activations is pushed back to the input,
+ * replacing each ReLU by a linear relaxation: stable ReLUs are exact ({@code h = z} or {@code h = 0});
+ * an unstable one with bounds {@code l < 0 < u} is bounded above by the chord
+ * {@code h ≤ u (z − l) / (u − l)} and below by {@code h ≥ α z} with {@code α ∈ [0, 1]} (CROWN's
+ * adaptive choice: α = 1 when {@code u ≥ −l}, else 0). The linear function of the input that results
+ * is concretised over the input box.
+ *
+ * <p>Each neuron is back-substituted on its own ("row at a time"): memory stays O(widest layer) per
+ * row, the sparse rows of convolutions stay sparse in the first steps, and rows run in parallel.
+ * Only neurons that interval arithmetic leaves unstable are bounded symbolically; the result is the
+ * intersection of both, so it is never looser than interval bounds.
+ *
+ * <p>Rounding: concretisation widens every bound by {@link OutwardRounding} over the sum it
+ * evaluates, and every back-substitution step accumulates {@code Σ|λ|·|a|} so that the rounding of
+ * the composed coefficients is bounded too (see {@link #ROUNDING_SLACK}).
+ */
+public final class SymbolicPropagator implements BoundPropagator {
+    /**
+     * Extra relative slack per back-substitution step for rounding in the composed coefficients.
+     * Each step's scatter adds at most {@code γ_n·Σ|λ_r a_rc|} to coefficient c; we fold the
+     * resulting error into the final concretisation through the magnitude accumulator, scaled by
+     * this factor (a step's γ is below 1e-12 for layers up to 10^4 wide, so 1e-11 is a safe cover).
+     */
+    static final double ROUNDING_SLACK = 1e-11;
+
+    /** Rows below this count are bounded sequentially (the fork/join overhead is not worth it). */
+    private static final int PARALLEL_ROWS = 32;
+
+    private final boolean parallel;
+
+    public SymbolicPropagator() {
+        this(true);
+    }
+
+    /** @param parallel whether rows of one layer may be bounded on several threads */
+    public SymbolicPropagator(boolean parallel) {
+        this.parallel = parallel;
+    }
+
+    @Override
+    public NetworkBounds propagate(ReluChain chain, double[] inputLower, double[] inputUpper, ReluSplits splits) {
+        return propagate(chain, inputLower, inputUpper, splits, null, 0);
+    }
+
+    /**
+     * Like {@link #propagate(ReluChain, double[], double[], ReluSplits)} but keeps the bounds of
+     * ReLU layers before {@code firstLayer} from {@code reuse} (a parent node whose splits agree on
+     * those layers), recomputing only the later ones.
+     */
+    public NetworkBounds propagate(ReluChain chain, double[] inputLower, double[] inputUpper, ReluSplits splits,
+                                   NetworkBounds reuse, int firstLayer) {
+        InputBoxes.check(chain, inputLower, inputUpper);
+        int k = chain.reluLayerCount();
+        double[][] lo = new double[k + 1][];
+        double[][] hi = new double[k + 1][];
+        boolean infeasible = false;
+        int start = reuse == null ? 0 : Math.min(firstLayer, k);
+        for (int i = 0; i < start; i++) {
+            lo[i] = reuse.lower(i);
+            hi[i] = reuse.upper(i);
+            infeasible |= reuse.infeasible();
+        }
+        for (int i = start; i <= k; i++) {
+            AffineMap a = chain.affine(i);
+            double[] l = new double[a.rows()];
+            double[] u = new double[a.rows()];
+            if (i == 0) {
+                // One affine map of a box: interval arithmetic is already exact per neuron.
+                IntervalPropagator.affineInterval(a, inputLower, inputUpper, l, u);
+            } else {
+                double[] pl = new double[lo[i - 1].length];
+                double[] pu = new double[pl.length];
+                for (int j = 0; j < pl.length; j++) {
+                    pl[j] = Math.max(0.0, lo[i - 1][j]);
+                    pu[j] = Math.max(0.0, hi[i - 1][j]);
+                }
+                IntervalPropagator.affineInterval(a, pl, pu, l, u);
+                int[] rows = i < k ? unstableRows(l, u, splits, i) : allRows(a.rows());
+                if (rows.length > 0) {
+                    AffineMap sel = a.selectRows(rows);
+                    double[] sl = new double[rows.length];
+                    double[] su = new double[rows.length];
+                    boundRows(chain, lo, hi, i, sel, inputLower, inputUpper, sl, su, null);
+                    for (int t = 0; t < rows.length; t++) {
+                        int r = rows[t];
+                        l[r] = Math.max(l[r], sl[t]);
+                        u[r] = Math.min(u[r], su[t]);
+                    }
+                }
+            }
+            if (i < k) {
+                infeasible |= SplitBounds.apply(splits, i, l, u);
+            }
+            lo[i] = l;
+            hi[i] = u;
+        }
+        return new NetworkBounds(lo, hi, infeasible);
+    }
+
+    private static int[] unstableRows(double[] l, double[] u, ReluSplits splits, int layer) {
+        int n = 0;
+        int[] rows = new int[l.length];
+        for (int j = 0; j < l.length; j++) {
+            // A split neuron's own bounds only matter for detecting an empty node; still bound it.
+            if (l[j] < 0 && u[j] > 0) {
+                rows[n++] = j;
+            }
+        }
+        return Arrays.copyOf(rows, n);
+    }
+
+    private static int[] allRows(int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = i;
+        }
+        return r;
+    }
+
+    /**
+     * Lower bounds of {@code objective(z_k)} where {@code objective} is an affine map over the
+     * network's outputs, given bounds of every ReLU layer. Also returns, for each row, the input
+     * vertex that attains the symbolic lower bound (a natural attack candidate).
+     */
+    public LinearBounds minimize(ReluChain chain, NetworkBounds bounds, double[] inputLower, double[] inputUpper,
+                                 AffineMap objective) {
+        int k = chain.reluLayerCount();
+        AffineMap composed = chain.affine(k).then(objective);
+        double[] l = new double[objective.rows()];
+        double[][] argmin = new double[objective.rows()][];
+        double[][] lo = new double[k + 1][];
+        double[][] hi = new double[k + 1][];
+        for (int i = 0; i < k; i++) {
+            lo[i] = bounds.lower(i);
+            hi[i] = bounds.upper(i);
+        }
+        if (k == 0) {
+            IntervalPropagator.affineInterval(composed, inputLower, inputUpper, l, new double[l.length]);
+            for (int r = 0; r < l.length; r++) {
+                argmin[r] = minimizingVertex(composed, r, inputLower, inputUpper);
+            }
+        } else {
+            boundRows(chain, lo, hi, k, composed, inputLower, inputUpper, l, null, argmin);
+        }
+        return new LinearBounds(l, argmin);
+    }
+
+    /** The box vertex minimising row r of a map over the input (for k = 0 networks). */
+    private static double[] minimizingVertex(AffineMap a, int r, double[] lo, double[] hi) {
+        double[] x = new double[lo.length];
+        for (int c = 0; c < x.length; c++) {
+            x[c] = 0.5 * (lo[c] + hi[c]);
+        }
+        for (int q = a.rowStart()[r]; q < a.rowStart()[r + 1]; q++) {
+            int c = a.colIndex()[q];
+            x[c] = a.values()[q] > 0 ? lo[c] : hi[c];
+        }
+        return x;
+    }
+
+    /**
+     * Bounds the rows of {@code rowsMap}, an affine map over the post-activations of ReLU layer
+     * m−1 (m ≥ 1), by back-substitution through layers m−1 … 0. Either of {@code outLo}/{@code outHi}
+     * may be null when that side is not wanted; {@code argmin} (may be null) receives the input
+     * vertices of the lower bounds.
+     */
+    private void boundRows(ReluChain chain, double[][] lo, double[][] hi, int m, AffineMap rowsMap,
+                           double[] inLo, double[] inHi, double[] outLo, double[] outHi, double[][] argmin) {
+        int rows = rowsMap.rows();
+        IntStream range = IntStream.range(0, rows);
+        if (parallel && rows >= PARALLEL_ROWS) {
+            range = range.parallel();
+        }
+        range.forEach(r -> {
+            Workspace ws = Workspace.get(chain);
+            if (outLo != null) {
+                outLo[r] = backSubstitute(chain, lo, hi, m, rowsMap, r, inLo, inHi, false, ws, argmin == null ? null : (argmin[r] = new double[inLo.length]));
+            }
+            if (outHi != null) {
+                outHi[r] = backSubstitute(chain, lo, hi, m, rowsMap, r, inLo, inHi, true, ws, null);
+            }
+        });
+    }
+
+    /**
+     * One row, one side: the rigorous lower (or upper) bound of {@code row r of rowsMap} applied to
+     * layer m−1's post-activations.
+     */
+    private static double backSubstitute(ReluChain chain, double[][] lo, double[][] hi, int m, AffineMap rowsMap, int r,
+                                         double[] inLo, double[] inHi, boolean upper, Workspace ws, double[] vertex) {
+        // lambda: coefficients over post-activations h_{j} (j = m-1 initially); cst: constant term.
+        double[] lambda = ws.buffer(0, chain.width(m - 1));
+        double cst = rowsMap.bias()[r];
+        double mag = Math.abs(cst);
+        for (int q = rowsMap.rowStart()[r]; q < rowsMap.rowStart()[r + 1]; q++) {
+            lambda[rowsMap.colIndex()[q]] += rowsMap.values()[q];
+        }
+        int buf = 0;
+        long terms = rowsMap.rowStart()[r + 1] - rowsMap.rowStart()[r];
+        for (int j = m - 1; j >= 0; j--) {
+            double[] l = lo[j];
+            double[] u = hi[j];
+            int width = l.length;
+            // Relax h_j -> z_j in place: lambda becomes coefficients over z_j.
+            for (int n = 0; n < width; n++) {
+                double lam = lambda[n];
+                if (lam == 0.0) {
+                    continue;
+                }
+                double ln = l[n], un = u[n];
+                if (un <= 0) {
+                    lambda[n] = 0.0;
+                } else if (ln >= 0) {
+                    // exact: h = z
+                } else {
+                    boolean useChord = upper == (lam > 0);
+                    if (useChord) {
+                        double s = un / (un - ln);
+                        lambda[n] = lam * s;
+                        double t = -lam * s * ln;
+                        cst += t;
+                        mag += Math.abs(t);
+                    } else {
+                        double alpha = un >= -ln ? 1.0 : 0.0;
+                        lambda[n] = lam * alpha;
+                    }
+                }
+            }
+            // Through affine map j: lambda over z_j -> over h_{j-1} (or x when j = 0).
+            AffineMap a = chain.affine(j);
+            int prevWidth = a.cols();
+            buf ^= 1;
+            double[] next = ws.buffer(buf, prevWidth);
+            int[] start = a.rowStart();
+            int[] col = a.colIndex();
+            double[] val = a.values();
+            double[] bias = a.bias();
+            for (int n = 0; n < width; n++) {
+                double lam = lambda[n];
+                if (lam == 0.0) {
+                    continue;
+                }
+                double tb = lam * bias[n];
+                cst += tb;
+                mag += Math.abs(tb);
+                for (int q = start[n]; q < start[n + 1]; q++) {
+                    next[col[q]] += lam * val[q];
+                }
+                terms += start[n + 1] - start[n];
+                lambda[n] = 0.0;
+            }
+            lambda = next;
+        }
+        // Concretise over the input box.
+        double sum = cst;
+        int inputs = inLo.length;
+        for (int c = 0; c < inputs; c++) {
+            double lam = lambda[c];
+            if (lam == 0.0) {
+                if (vertex != null) {
+                    vertex[c] = 0.5 * (inLo[c] + inHi[c]);
+                }
+                continue;
+            }
+            boolean takeHi = upper == (lam > 0);
+            double x = takeHi ? inHi[c] : inLo[c];
+            double p = lam * x;
+            sum += p;
+            mag += Math.abs(lam) * Math.max(Math.abs(inLo[c]), Math.abs(inHi[c]));
+            if (vertex != null) {
+                vertex[c] = x;
+            }
+            lambda[c] = 0.0;
+        }
+        int n = (int) Math.min(Integer.MAX_VALUE / 2, terms + inputs + 1);
+        double slack = ROUNDING_SLACK * mag;
+        return upper ? OutwardRounding.up(sum + slack, mag, n) : OutwardRounding.down(sum - slack, mag, n);
+    }
+
+    /** Per-thread scratch vectors, zero between uses (every user clears what it touched). */
+    private static final class Workspace {
+        private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
+        private final double[][] buffers = new double[2][];
+
+        static Workspace get(ReluChain chain) {
+            return LOCAL.get();
+        }
+
+        double[] buffer(int i, int size) {
+            double[] b = buffers[i];
+            if (b == null || b.length < size) {
+                b = new double[size];
+                buffers[i] = b;
+            }
+            return b;
+        }
+    }
+}
