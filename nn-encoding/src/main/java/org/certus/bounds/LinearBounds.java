@@ -1,8 +1,10 @@
 package org.certus.bounds;
 
 /**
- * Lower bounds of several linear functions of a network's outputs, each with the input vertex at
- * which the symbolic relaxation attains it (a candidate counterexample worth an exact check).
+ * Lower bounds of several linear functions of a network's outputs. For each row: the input vertex
+ * at which the symbolic relaxation attains its bound (a candidate counterexample worth an exact
+ * check) and the relaxation's coefficients over the inputs (how sensitive the bound is to each
+ * input, used to choose input splits).
  */
-public record LinearBounds(double[] lower, double[][] argmin) {
+public record LinearBounds(double[] lower, double[][] argmin, double[][] inputCoefficients) {
 }

@@ -42,6 +42,32 @@ public final class NetworkBounds {
         return infeasible;
     }
 
+    /**
+     * These bounds with one more split applied to one neuron: the layer's arrays are copied and
+     * intersected; later layers are shared and must be recomputed by the caller (their bounds are
+     * still sound, only looser). Marks the result infeasible when the split contradicts the bounds.
+     */
+    public NetworkBounds withSplit(int layer, int neuron, ReluPhase phase) {
+        double[][] lo = lower.clone();
+        double[][] hi = upper.clone();
+        lo[layer] = lower[layer].clone();
+        hi[layer] = upper[layer].clone();
+        boolean empty = infeasible;
+        if (phase == ReluPhase.ACTIVE) {
+            empty |= hi[layer][neuron] < 0;
+            lo[layer][neuron] = Math.max(0.0, lo[layer][neuron]);
+        } else if (phase == ReluPhase.INACTIVE) {
+            empty |= lo[layer][neuron] > 0;
+            hi[layer][neuron] = Math.min(0.0, hi[layer][neuron]);
+        }
+        return new NetworkBounds(lo, hi, empty);
+    }
+
+    /** True when ReLU layer i, neuron j is unstable (its bounds straddle zero). */
+    public boolean isUnstable(int i, int j) {
+        return lower[i][j] < 0 && upper[i][j] > 0;
+    }
+
     /** ReLUs whose bounds straddle zero, in ReLU layer i. */
     public int unstableCount(int i) {
         int n = 0;

@@ -133,10 +133,22 @@ public final class SymbolicPropagator implements BoundPropagator {
      */
     public LinearBounds minimize(ReluChain chain, NetworkBounds bounds, double[] inputLower, double[] inputUpper,
                                  AffineMap objective) {
+        return minimize(chain, bounds, inputLower, inputUpper, objective, null);
+    }
+
+    /**
+     * As {@link #minimize(ReluChain, NetworkBounds, double[], double[], AffineMap)}; when
+     * {@code reluScores} is given (one array per ReLU layer), adds to each unstable ReLU the gap its
+     * relaxation opens in the bounds, {@code |λ|·u·(−l)/(u−l)} summed over the objective's rows: the
+     * estimate of how much splitting it would tighten them (BaBSR's intercept score).
+     */
+    public LinearBounds minimize(ReluChain chain, NetworkBounds bounds, double[] inputLower, double[] inputUpper,
+                                 AffineMap objective, double[][] reluScores) {
         int k = chain.reluLayerCount();
         AffineMap composed = chain.affine(k).then(objective);
         double[] l = new double[objective.rows()];
         double[][] argmin = new double[objective.rows()][];
+        double[][] coefficients = new double[objective.rows()][];
         double[][] lo = new double[k + 1][];
         double[][] hi = new double[k + 1][];
         for (int i = 0; i < k; i++) {
@@ -147,11 +159,23 @@ public final class SymbolicPropagator implements BoundPropagator {
             IntervalPropagator.affineInterval(composed, inputLower, inputUpper, l, new double[l.length]);
             for (int r = 0; r < l.length; r++) {
                 argmin[r] = minimizingVertex(composed, r, inputLower, inputUpper);
+                coefficients[r] = new double[inputLower.length];
+                for (int q = composed.rowStart()[r]; q < composed.rowStart()[r + 1]; q++) {
+                    coefficients[r][composed.colIndex()[q]] += composed.values()[q];
+                }
             }
         } else {
-            boundRows(chain, lo, hi, k, composed, inputLower, inputUpper, l, null, argmin);
+            int rows = composed.rows();
+            for (int r = 0; r < rows; r++) {
+                argmin[r] = new double[inputLower.length];
+                coefficients[r] = new double[inputLower.length];
+                Workspace ws = Workspace.get(chain);
+                // Scores are summed over rows: sequential here (few rows), so no races on reluScores.
+                l[r] = backSubstitute(chain, lo, hi, k, composed, r, inputLower, inputUpper, false, ws, argmin[r],
+                        coefficients[r], reluScores);
+            }
         }
-        return new LinearBounds(l, argmin);
+        return new LinearBounds(l, argmin, coefficients);
     }
 
     /** The box vertex minimising row r of a map over the input (for k = 0 networks). */
@@ -183,10 +207,11 @@ public final class SymbolicPropagator implements BoundPropagator {
         range.forEach(r -> {
             Workspace ws = Workspace.get(chain);
             if (outLo != null) {
-                outLo[r] = backSubstitute(chain, lo, hi, m, rowsMap, r, inLo, inHi, false, ws, argmin == null ? null : (argmin[r] = new double[inLo.length]));
+                outLo[r] = backSubstitute(chain, lo, hi, m, rowsMap, r, inLo, inHi, false, ws,
+                        argmin == null ? null : (argmin[r] = new double[inLo.length]), null, null);
             }
             if (outHi != null) {
-                outHi[r] = backSubstitute(chain, lo, hi, m, rowsMap, r, inLo, inHi, true, ws, null);
+                outHi[r] = backSubstitute(chain, lo, hi, m, rowsMap, r, inLo, inHi, true, ws, null, null, null);
             }
         });
     }
@@ -196,7 +221,8 @@ public final class SymbolicPropagator implements BoundPropagator {
      * layer m−1's post-activations.
      */
     private static double backSubstitute(ReluChain chain, double[][] lo, double[][] hi, int m, AffineMap rowsMap, int r,
-                                         double[] inLo, double[] inHi, boolean upper, Workspace ws, double[] vertex) {
+                                         double[] inLo, double[] inHi, boolean upper, Workspace ws, double[] vertex,
+                                         double[] inputCoefficients, double[][] reluScores) {
         // lambda: coefficients over post-activations h_{j} (j = m-1 initially); cst: constant term.
         double[] lambda = ws.buffer(0, chain.width(m - 1));
         double cst = rowsMap.bias()[r];
@@ -222,6 +248,9 @@ public final class SymbolicPropagator implements BoundPropagator {
                 } else if (ln >= 0) {
                     // exact: h = z
                 } else {
+                    if (reluScores != null) {
+                        reluScores[j][n] += Math.abs(lam) * un * -ln / (un - ln);
+                    }
                     boolean useChord = upper == (lam > 0);
                     if (useChord) {
                         double s = un / (un - ln);
@@ -265,6 +294,9 @@ public final class SymbolicPropagator implements BoundPropagator {
         int inputs = inLo.length;
         for (int c = 0; c < inputs; c++) {
             double lam = lambda[c];
+            if (inputCoefficients != null) {
+                inputCoefficients[c] = lam;
+            }
             if (lam == 0.0) {
                 if (vertex != null) {
                     vertex[c] = 0.5 * (inLo[c] + inHi[c]);

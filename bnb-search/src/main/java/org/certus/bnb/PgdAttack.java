@@ -1,0 +1,139 @@
+package org.certus.bnb;
+
+import java.util.List;
+import java.util.Random;
+import org.certus.nn.AffineMap;
+import org.certus.nn.ReluChain;
+
+/**
+ * Projected gradient descent on the violation margin {@code min_d max_k row_{d,k}(y(x))} over the
+ * input box, with sign steps (the steepest descent direction for a box) and random restarts.
+ * Finding a counterexample early spares the whole search; every candidate it returns is re-checked
+ * by the caller with an exact forward pass.
+ */
+public final class PgdAttack {
+    private final ReluChain chain;
+    private final List<AffineMap> disjuncts;
+
+    public PgdAttack(ReluChain chain, List<AffineMap> disjuncts) {
+        this.chain = chain;
+        this.disjuncts = disjuncts;
+    }
+
+    /** The input with the smallest margin found; {@code starts} may be null (random starts only). */
+    public double[] run(double[] lo, double[] hi, int restarts, int steps, Random rnd, double[][] starts, CancelToken cancel,
+                        long deadlineNanos) {
+        double[] best = null;
+        double bestMargin = Double.POSITIVE_INFINITY;
+        int total = restarts + (starts == null ? 0 : starts.length);
+        for (int r = 0; r < total; r++) {
+            if (cancel.isCancelled() || System.nanoTime() > deadlineNanos) {
+                break;
+            }
+            double[] x = new double[lo.length];
+            if (starts != null && r < starts.length) {
+                System.arraycopy(starts[r], 0, x, 0, x.length);
+            } else {
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = r == 0 && starts == null ? 0.5 * (lo[i] + hi[i]) : lo[i] + rnd.nextDouble() * (hi[i] - lo[i]);
+                }
+            }
+            double[] candidate = descend(x, lo, hi, steps);
+            double m = margin(candidate);
+            if (m < bestMargin) {
+                bestMargin = m;
+                best = candidate;
+            }
+            if (bestMargin <= 0) {
+                break;
+            }
+        }
+        return best;
+    }
+
+    private double[] descend(double[] x, double[] lo, double[] hi, int steps) {
+        double[] bestX = x.clone();
+        double bestM = margin(x);
+        double[] grad = new double[x.length];
+        for (int s = 0; s < steps; s++) {
+            // Step size decays from a quarter of the box to a small fraction: coarse moves first.
+            double frac = 0.25 * Math.pow(0.02 / 0.25, s / (double) Math.max(1, steps - 1));
+            gradient(x, grad);
+            for (int i = 0; i < x.length; i++) {
+                double step = frac * (hi[i] - lo[i]);
+                double v = x[i] - step * Math.signum(grad[i]);
+                x[i] = Math.min(hi[i], Math.max(lo[i], v));
+            }
+            double m = margin(x);
+            if (m < bestM) {
+                bestM = m;
+                bestX = x.clone();
+                if (m <= 0) {
+                    break;
+                }
+            }
+        }
+        return bestX;
+    }
+
+    /** The violation margin computed on the chain (the caller re-checks on the network itself). */
+    public double margin(double[] x) {
+        double[] y = chain.evaluate(x);
+        double m = Double.POSITIVE_INFINITY;
+        for (AffineMap d : disjuncts) {
+            m = Math.min(m, VerificationQuery.worstRow(d, y));
+        }
+        return m;
+    }
+
+    /** Gradient of the active row of the margin with respect to the input. */
+    private void gradient(double[] x, double[] grad) {
+        double[][] z = chain.preActivations(x);
+        double[] y = z[z.length - 1];
+        AffineMap bestD = null;
+        int bestRow = -1;
+        double m = Double.POSITIVE_INFINITY;
+        for (AffineMap d : disjuncts) {
+            double[] v = new double[d.rows()];
+            d.apply(y, v);
+            int arg = 0;
+            for (int r = 1; r < v.length; r++) {
+                if (v[r] > v[arg]) {
+                    arg = r;
+                }
+            }
+            if (v[arg] < m) {
+                m = v[arg];
+                bestD = d;
+                bestRow = arg;
+            }
+        }
+        double[] g = new double[y.length];
+        for (int q = bestD.rowStart()[bestRow]; q < bestD.rowStart()[bestRow + 1]; q++) {
+            g[bestD.colIndex()[q]] += bestD.values()[q];
+        }
+        for (int j = chain.reluLayerCount(); j >= 0; j--) {
+            AffineMap a = chain.affine(j);
+            double[] prev = new double[a.cols()];
+            for (int r = 0; r < a.rows(); r++) {
+                double gr = g[r];
+                if (gr == 0.0) {
+                    continue;
+                }
+                for (int q = a.rowStart()[r]; q < a.rowStart()[r + 1]; q++) {
+                    prev[a.colIndex()[q]] += gr * a.values()[q];
+                }
+            }
+            if (j > 0) {
+                double[] zj = z[j - 1];
+                for (int n = 0; n < prev.length; n++) {
+                    if (zj[n] <= 0) {
+                        prev[n] = 0.0;
+                    }
+                }
+            }
+            g = prev;
+        }
+        System.arraycopy(g, 0, grad, 0, grad.length);
+    }
+}

@@ -1,0 +1,77 @@
+package org.certus.bnb;
+
+import java.time.Duration;
+
+/**
+ * Every tuning knob of the search in one place, each with its default and why. Immutable; use
+ * {@link #defaults()} and the {@code with…} methods.
+ */
+public record SearchOptions(
+        /** Wall-clock limit for the whole query, honoured to within a fraction of a second. */
+        Duration timeLimit,
+        /** Stop after this many bounded nodes (a limit for tests and scripts). */
+        long nodeLimit,
+        /** Worker threads sharing the open nodes; defaults to the available processors. */
+        int threads,
+        SplitMode splitMode,
+        BrancherKind brancher,
+        /** PGD restarts before the search; 0 disables the attack. */
+        int attackRestarts,
+        /** PGD steps per restart. */
+        int attackSteps,
+        /** Seed of the attack's random starts (results do not depend on it, only the time to find a counterexample). */
+        long seed,
+        /**
+         * Above this many open nodes the search takes the deepest node instead of the best-bounded one,
+         * which caps memory (depth-first frees nodes fastest).
+         */
+        int maxOpenNodes,
+        CancelToken cancel) {
+
+    /** Networks with at most this many inputs use input splitting under {@link SplitMode#AUTO}. */
+    public static final int INPUT_SPLIT_MAX_INPUTS = 16;
+
+    public static SearchOptions defaults() {
+        return new SearchOptions(Duration.ofSeconds(120), Long.MAX_VALUE, Runtime.getRuntime().availableProcessors(),
+                SplitMode.AUTO, BrancherKind.BABSR, 4, 40, 1L, 200_000, new CancelToken());
+    }
+
+    public static SearchOptions timeLimit(Duration d) {
+        return defaults().withTimeLimit(d);
+    }
+
+    public SearchOptions withTimeLimit(Duration d) {
+        return new SearchOptions(d, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel);
+    }
+
+    public SearchOptions withNodeLimit(long n) {
+        return new SearchOptions(timeLimit, n, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel);
+    }
+
+    public SearchOptions withThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + n);
+        }
+        return new SearchOptions(timeLimit, nodeLimit, n, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel);
+    }
+
+    public SearchOptions withSplitMode(SplitMode m) {
+        return new SearchOptions(timeLimit, nodeLimit, threads, m, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel);
+    }
+
+    public SearchOptions withBrancher(BrancherKind b) {
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, b, attackRestarts, attackSteps, seed, maxOpenNodes, cancel);
+    }
+
+    public SearchOptions withAttack(int restarts, int steps) {
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, restarts, steps, seed, maxOpenNodes, cancel);
+    }
+
+    public SearchOptions withSeed(long s) {
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, s, maxOpenNodes, cancel);
+    }
+
+    public SearchOptions withCancel(CancelToken c) {
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, c);
+    }
+}
