@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -102,26 +103,29 @@ public final class VnnlibParser {
     private record OutputAtom(LinearConstraint constraint) implements Literal {
     }
 
-    /** {@code a·x + b·y + constant}, dense over the network's inputs and outputs. */
-    private final class Linear {
-        final double[] x = new double[inputCount];
-        final double[] y = new double[outputCount];
+    /**
+     * {@code a·x + b·y + constant}, sparse: a term mentions a handful of variables while networks have
+     * hundreds of inputs (784 for MNIST), and a dense copy per sub-term made parsing quadratic in practice.
+     */
+    private static final class Linear {
+        final TreeMap<Integer, Double> x = new TreeMap<>();
+        final TreeMap<Integer, Double> y = new TreeMap<>();
         double constant;
 
         Linear plus(Linear other, double scale) {
-            Linear r = new Linear();
-            for (int i = 0; i < x.length; i++) {
-                r.x[i] = x[i] + scale * other.x[i];
-            }
-            for (int j = 0; j < y.length; j++) {
-                r.y[j] = y[j] + scale * other.y[j];
-            }
+            Linear r = times(1.0);
+            other.x.forEach((i, a) -> r.x.merge(i, scale * a, Double::sum));
+            other.y.forEach((j, b) -> r.y.merge(j, scale * b, Double::sum));
             r.constant = constant + scale * other.constant;
             return r;
         }
 
         Linear times(double factor) {
-            return new Linear().plus(this, factor);
+            Linear r = new Linear();
+            x.forEach((i, a) -> r.x.put(i, factor * a));
+            y.forEach((j, b) -> r.y.put(j, factor * b));
+            r.constant = factor * constant;
+            return r;
         }
 
         boolean isConstant() {
@@ -129,14 +133,23 @@ public final class VnnlibParser {
         }
     }
 
-    private static int nonZero(double[] v) {
+    private static int nonZero(Map<Integer, Double> coefficients) {
         int n = 0;
-        for (double d : v) {
+        for (double d : coefficients.values()) {
             if (d != 0.0) {
                 n++;
             }
         }
         return n;
+    }
+
+    private static boolean allFinite(Map<Integer, Double> coefficients) {
+        for (double d : coefficients.values()) {
+            if (!Double.isFinite(d)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private final SExpressionReader reader;
@@ -366,27 +379,23 @@ public final class VnnlibParser {
                     + " not supported, only bounds of a single X_i by a constant (a box)");
         }
         if (xs == 1) {
-            int i = 0;
-            while (l.x[i] == 0.0) {
-                i++;
+            int i = -1;
+            double a = 0.0;
+            for (Map.Entry<Integer, Double> e : l.x.entrySet()) {
+                if (e.getValue() != 0.0) {
+                    i = e.getKey();
+                    a = e.getValue();
+                }
             }
-            double a = l.x[i];
             double bound = -l.constant / a; // a·x_i + c <= 0  ⇔  x_i <= -c/a (a > 0), x_i >= -c/a (a < 0)
             if (!Double.isFinite(bound)) {
                 throw error(at, "number out of range: bound of X_" + i + " is not finite");
             }
             return new InputBound(i, a > 0, bound, at.line(), at.column());
         }
-        return new OutputAtom(new LinearConstraint(l.y, -l.constant));
-    }
-
-    private static boolean allFinite(double[] v) {
-        for (double d : v) {
-            if (!Double.isFinite(d)) {
-                return false;
-            }
-        }
-        return true;
+        double[] coefficients = new double[outputCount];
+        l.y.forEach((j, b) -> coefficients[j] = b);
+        return new OutputAtom(new LinearConstraint(coefficients, -l.constant));
     }
 
     private Linear term(SExpression t) {
@@ -407,7 +416,7 @@ public final class VnnlibParser {
                         : "unknown symbol '" + text + "': expected a number or a declared variable X_i or Y_j");
             }
             Linear l = new Linear();
-            (v.input() ? l.x : l.y)[v.index()] = 1.0;
+            (v.input() ? l.x : l.y).put(v.index(), 1.0);
             return l;
         }
         SExpression.ListExpression list = (SExpression.ListExpression) t;
