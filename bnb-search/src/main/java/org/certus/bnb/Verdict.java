@@ -53,8 +53,8 @@ public final class Verdict {
         return statistics;
     }
 
-    /** The same verdict with other statistics (used when combining sub-queries). */
-    Verdict withStatistics(SearchStatistics s) {
+    /** The same verdict with other statistics (used when combining the cases of one property). */
+    public Verdict withCombinedStatistics(SearchStatistics s) {
         return new Verdict(status, counterexample, provenMarginLowerBound, s);
     }
 

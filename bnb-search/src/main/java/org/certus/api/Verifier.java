@@ -1,0 +1,135 @@
+package org.certus.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.certus.bnb.BranchAndBound;
+import org.certus.bnb.SearchOptions;
+import org.certus.bnb.SearchStatistics;
+import org.certus.bnb.Verdict;
+import org.certus.bnb.VerdictStatus;
+import org.certus.bnb.VerificationQuery;
+import org.certus.nn.AffineMap;
+import org.certus.nn.Network;
+import org.certus.nn.NetworkException;
+import org.certus.nn.ReluChain;
+import org.certus.spec.Conjunction;
+import org.certus.spec.LinearConstraint;
+import org.certus.spec.VnnlibProperty;
+
+/**
+ * The entry point for other JVM tools:
+ *
+ * <pre>{@code
+ * Network net = NetworkLoader.load("mnist-wk17a");
+ * VnnlibProperty p = RobustnessProperty.of(RobustnessProperty.linfBall(x, 0.1, lo, hi),
+ *         RobustnessProperty.untargeted(label, 10), 10, 0.0);
+ * Verdict v = Verifier.create(net).verify(p, SearchOptions.timeLimit(Duration.ofSeconds(60)));
+ * }</pre>
+ *
+ * <p>A verifier holds no mutable state: it is thread-safe, and several threads may verify
+ * different properties at once (each call runs its own search with its own workers). It never
+ * exits the JVM; bad input raises {@link NetworkException} or {@code SpecException}.
+ */
+public final class Verifier {
+    private final Network network;
+
+    private Verifier(Network network) {
+        this.network = network;
+        ReluChain.of(network); // fail early on layers the verifier does not support
+    }
+
+    public static Verifier create(Network network) {
+        return new Verifier(network);
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    /**
+     * Verifies a property (every case of it): FALSIFIED as soon as one case has a counterexample,
+     * VERIFIED when every case is proved, otherwise the weakest status among the cases. The time
+     * limit covers the whole property.
+     */
+    public Verdict verify(VnnlibProperty property, SearchOptions options) {
+        if (property.inputCount() != network.inputSize()) {
+            throw new NetworkException("property has " + property.inputCount() + " inputs, network '" + network.name()
+                    + "' has " + network.inputSize());
+        }
+        if (property.outputCount() != network.outputSize()) {
+            throw new NetworkException("property is over " + property.outputCount() + " outputs, network '" + network.name()
+                    + "' has " + network.outputSize());
+        }
+        long deadline = System.nanoTime() + options.timeLimit().toNanos();
+        List<Verdict> verdicts = new ArrayList<>();
+        for (VnnlibProperty.Case c : property.cases()) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            Verdict v = verify(toQuery(c), options.withTimeLimit(java.time.Duration.ofNanos(left)));
+            verdicts.add(v);
+            if (v.status() == VerdictStatus.FALSIFIED) {
+                return combine(verdicts, v);
+            }
+        }
+        Verdict weakest = verdicts.get(0);
+        for (Verdict v : verdicts) {
+            if (rank(v.status()) > rank(weakest.status())
+                    || (v.status() == weakest.status() && v.provenMarginLowerBound() < weakest.provenMarginLowerBound())) {
+                weakest = v;
+            }
+        }
+        return combine(verdicts, weakest);
+    }
+
+    private static int rank(VerdictStatus s) {
+        return switch (s) {
+            case VERIFIED -> 0;
+            case UNKNOWN -> 1;
+            case TIMEOUT -> 2;
+            case FALSIFIED -> 3;
+        };
+    }
+
+    private static Verdict combine(List<Verdict> all, Verdict chosen) {
+        if (all.size() == 1) {
+            return chosen;
+        }
+        long nodes = 0, lps = 0, attack = 0, bound = 0, total = 0, unstable = 0;
+        int depth = 0;
+        double root = Double.POSITIVE_INFINITY, fin = Double.POSITIVE_INFINITY;
+        for (Verdict v : all) {
+            SearchStatistics s = v.statistics();
+            nodes += s.nodes();
+            lps += s.lps();
+            attack += s.attackMillis();
+            bound += s.boundMillis();
+            total += s.totalMillis();
+            unstable = Math.max(unstable, s.unstableAtRoot());
+            depth = Math.max(depth, s.maxDepth());
+            root = Math.min(root, s.rootBound());
+            fin = Math.min(fin, s.finalBound());
+        }
+        return chosen.withCombinedStatistics(new SearchStatistics(nodes, lps, depth, root, fin, attack, bound, total, unstable));
+    }
+
+    /** One query, as the branch-and-bound sees it. */
+    public Verdict verify(VerificationQuery query, SearchOptions options) {
+        return new BranchAndBound(query, options).run();
+    }
+
+    /** A case of a property as a query: each conjunction becomes an affine map whose rows must all be {@code <= 0}. */
+    public VerificationQuery toQuery(VnnlibProperty.Case c) {
+        List<AffineMap> ds = new ArrayList<>();
+        for (Conjunction conj : c.condition().disjuncts()) {
+            List<LinearConstraint> rows = conj.constraints();
+            int m = network.outputSize();
+            double[] w = new double[rows.size() * m];
+            double[] b = new double[rows.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                System.arraycopy(rows.get(r).coefficients(), 0, w, r * m, m);
+                b[r] = -rows.get(r).rhs();
+            }
+            ds.add(AffineMap.fromDense(rows.size(), m, w, b));
+        }
+        return new VerificationQuery(network, c.box().lower(), c.box().upper(), ds);
+    }
+}
