@@ -8,10 +8,12 @@ package org.certus.milp;
  * {@code y} gives {@code c·x = yᵀAx + (c - Aᵀy)·x}. The first term is at least
  * {@code Σ_i (y_i > 0 ? y_i·lo_i : y_i·hi_i)} on the feasible set, the second at least
  * {@code Σ_j min over [l_j,u_j] of r_j·x_j} with {@code r = c - Aᵀy}. Every operation here is
- * rounded outward ({@link Math#nextDown}/{@link Math#nextUp} around each round-to-nearest result, which
- * always brackets the exact value), so the returned number is a true lower bound on the exact LP optimum
- * over the given data whatever {@code y} is: good duals give a tight bound, bad ones a weak but valid
- * one. A needed infinite side or bound makes the bound {@code -∞} (nothing certified).
+ * rounded outward (the exact error of each round-to-nearest result is recovered with {@code fma} or
+ * TwoSum and the result moved one ulp when needed), so the returned number is a true lower bound on the
+ * exact LP optimum over the given data whatever {@code y} is: good duals give a tight bound, bad ones a
+ * weak but valid one. A dual whose sign needs an infinite row side is treated as 0 (a different, equally
+ * valid {@code y}); a nonzero residual against an infinite variable bound makes the bound {@code -∞}
+ * (nothing certified).
  *
  * <p>The bound concerns the model as stored in doubles; it does not account for errors made before
  * (e.g. when the model coefficients were computed).
@@ -56,15 +58,16 @@ public final class SafeLpBound {
             }
             double side = y > 0 ? m.constraintLower(i) : m.constraintUpper(i);
             if (Double.isInfinite(side)) {
-                return Double.NEGATIVE_INFINITY;
+                // A dual of the sign that needs a missing side is replaced by 0: any y is allowed, and
+                // solvers return such values (tiny, of the wrong sign) routinely.
+                continue;
             }
-            sum = Math.nextDown(sum + Math.nextDown(y * side));
+            sum = addDown(sum, mulDown(y, side));
             for (int k = m.rowStart(i), end = m.rowEnd(i); k < end; k++) {
                 int j = m.entryColumn(k);
-                double p = m.entryValue(k) * y;
-                // The exact product lies in [nextDown(p), nextUp(p)]; subtract it outward.
-                rLo[j] = Math.nextDown(rLo[j] - Math.nextUp(p));
-                rHi[j] = Math.nextUp(rHi[j] - Math.nextDown(p));
+                double a = m.entryValue(k);
+                rLo[j] = addDown(rLo[j], -mulUp(a, y));
+                rHi[j] = addUp(rHi[j], -mulDown(a, y));
             }
         }
         for (int j = 0; j < n; j++) {
@@ -72,7 +75,7 @@ public final class SafeLpBound {
             if (Double.isNaN(t) || t == Double.NEGATIVE_INFINITY) {
                 return Double.NEGATIVE_INFINITY;
             }
-            sum = Math.nextDown(sum + t);
+            sum = addDown(sum, t);
         }
         if (Double.isNaN(sum)) {
             return Double.NEGATIVE_INFINITY;
@@ -125,8 +128,56 @@ public final class SafeLpBound {
         if (a == 0.0 || b == 0.0) {
             return 0.0;
         }
+        return mulDown(a, b);
+    }
+
+    /*
+     * Directed rounding without changing the FPU mode: compute the round-to-nearest result, recover its
+     * exact error (fma for products, TwoSum for sums; both exact away from overflow and underflow), and
+     * step one ulp only when the error points the wrong way. Staying exact when the operation is exact
+     * matters: a residual that is exactly 0 against an infinite bound must stay 0.
+     */
+
+    /** Smallest magnitude at which the fma error term of a product is certainly exact. */
+    private static final double EXACT_PRODUCT_MIN = 0x1p-960;
+
+    static double mulDown(double a, double b) {
+        if (a == 0.0 || b == 0.0) {
+            return 0.0 * a * b; // exact (and NaN for 0·∞)
+        }
         double p = a * b;
-        return Double.isInfinite(p) ? p : Math.nextDown(p);
+        if (Double.isNaN(p)) {
+            return p;
+        }
+        if (Double.isInfinite(p)) {
+            // Overflow of finite factors: the exact value is finite, beyond ±MAX_VALUE.
+            return p > 0 && Double.isFinite(a) && Double.isFinite(b) ? Double.MAX_VALUE : p;
+        }
+        if (Math.abs(p) < EXACT_PRODUCT_MIN) {
+            return Math.nextDown(p);
+        }
+        return Math.fma(a, b, -p) < 0 ? Math.nextDown(p) : p;
+    }
+
+    static double mulUp(double a, double b) {
+        return -mulDown(-a, b);
+    }
+
+    static double addDown(double x, double y) {
+        double s = x + y;
+        if (Double.isNaN(s)) {
+            return s;
+        }
+        if (Double.isInfinite(s)) {
+            return s > 0 && Double.isFinite(x) && Double.isFinite(y) ? Double.MAX_VALUE : s;
+        }
+        double bb = s - x;
+        double err = (x - (s - bb)) + (y - bb);
+        return err < 0 ? Math.nextDown(s) : s;
+    }
+
+    static double addUp(double x, double y) {
+        return -addDown(-x, -y);
     }
 
     private static double[] negate(double[] v) {
