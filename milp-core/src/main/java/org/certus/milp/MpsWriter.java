@@ -13,9 +13,12 @@ import java.util.Set;
  *
  * <p>Numbers are written with {@link Double#toString(double)}, which reads back to the identical double.
  * Names are the model's names when they are usable (non-empty, no whitespace, unique, not the objective
- * name) and otherwise {@code C<j>} / {@code R<i>}. The objective row is {@code OBJ}; the objective
- * constant is written as the objective's RHS with the opposite sign, the usual MPS convention.
- * A maximisation is written with an {@code OBJSENSE MAX} section.
+ * name) and otherwise {@code C<j>} / {@code R<i>}. The objective row is {@code OBJ}. Readers disagree on
+ * the sign of an RHS on the objective row (GLPK and CPLEX read it oppositely), so a nonzero objective
+ * constant is written instead as an extra column {@value #CONSTANT_COLUMN} fixed at 1 with the constant
+ * as its cost: unambiguous for every reader.
+ * A maximisation is written with an {@code OBJSENSE MAX} section (read by CPLEX, HiGHS, SCIP; GLPK 5.0's
+ * {@code glpsol --freemps} rejects that section: negate the objective for GLPK).
  *
  * <p>Row encoding: {@code lo == hi} → E; only {@code hi} finite → L; only {@code lo} finite → G; both
  * sides infinite → N (a free row); both finite → L {@code hi} with RANGES {@code R}, where
@@ -26,6 +29,9 @@ public final class MpsWriter {
 
     /** Name of the objective row. */
     public static final String OBJECTIVE_ROW = "OBJ";
+
+    /** Name of the extra fixed column carrying a nonzero objective constant. */
+    public static final String CONSTANT_COLUMN = "OBJ_CONSTANT";
 
     private MpsWriter() {
     }
@@ -108,10 +114,10 @@ public final class MpsWriter {
         if (inInt) {
             sb.append("    MARKER").append(marker).append(" 'MARKER' 'INTEND'\n");
         }
-        sb.append("RHS\n");
         if (m.objectiveConstant() != 0.0) {
-            entry(sb, "RHS", OBJECTIVE_ROW, -m.objectiveConstant());
+            entry(sb, CONSTANT_COLUMN, OBJECTIVE_ROW, m.objectiveConstant());
         }
+        sb.append("RHS\n");
         for (int i = 0; i < rows; i++) {
             double lo = m.constraintLower(i);
             double hi = m.constraintUpper(i);
@@ -160,6 +166,9 @@ public final class MpsWriter {
                 }
             }
         }
+        if (m.objectiveConstant() != 0.0) {
+            bound(sb, "FX", CONSTANT_COLUMN, 1.0);
+        }
         sb.append("ENDATA\n");
         out.write(sb.toString());
     }
@@ -200,6 +209,7 @@ public final class MpsWriter {
         String[] out = new String[count];
         Set<String> used = new HashSet<>();
         used.add(OBJECTIVE_ROW);
+        used.add(CONSTANT_COLUMN);
         for (int k = 0; k < count; k++) {
             String s = given.apply(k);
             if (s != null && !s.isEmpty() && !s.matches(".*\\s.*") && !s.startsWith("$") && used.add(s)) {
