@@ -87,18 +87,23 @@ public final class MipVerifyImporter {
         if (!Files.isRegularFile(mat)) {
             throw new NetworkException("MAT file not found: " + mat);
         }
-        try (Mat5File file = Mat5.readFromFile(mat.toFile())) {
+        Mat5File opened;
+        try {
+            opened = Mat5.readFromFile(mat.toFile());
+        } catch (IOException | RuntimeException e) {
+            // mfl-core signals a malformed file with IOException or IllegalArgumentException / IllegalStateException.
+            throw new NetworkException("cannot read MAT file " + mat + " (expected a MAT-file Level 5): " + e.getMessage(), e);
+        }
+        // Matrices may be views of the file's buffers, so the network is built before closing it.
+        try (Mat5File file = opened) {
             for (MatFile.Entry e : file.getEntries()) {
                 if (e.getValue() instanceof Matrix m) {
                     vars.put(e.getName(), m);
                 }
             }
             return new Builder(mat, json, vars).build(root);
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof NetworkException ne) {
-                throw ne;
-            }
-            throw new NetworkException("cannot read MAT file " + mat + " (expected a MAT-file Level 5): " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new NetworkException("cannot close MAT file " + mat + ": " + e.getMessage(), e);
         }
     }
 
@@ -427,5 +432,4 @@ public final class MipVerifyImporter {
     private static String dims(int[] d) {
         return Arrays.toString(d).replace(", ", "x");
     }
-
 }
