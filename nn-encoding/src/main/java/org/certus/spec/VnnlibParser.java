@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -266,7 +265,7 @@ public final class VnnlibParser {
         if (list.argumentCount() != 1) {
             throw error(list, "'assert' takes one formula, got " + list.argumentCount());
         }
-        List<List<Literal>> dnf = dnf(list.argument(0), 1);
+        List<List<Literal>> dnf = dnf(list.argument(0));
         if (dnf.size() == 1) {
             common.addAll(dnf.get(0));
         } else {
@@ -274,8 +273,11 @@ public final class VnnlibParser {
         }
     }
 
-    /** Disjunctive normal form of a formula: a list of disjuncts, each a list of literals. */
-    private List<List<Literal>> dnf(SExpression formula, int depth) {
+    /**
+     * Disjunctive normal form of a formula: a list of disjuncts, each a list of literals. Recursion depth is
+     * bounded by {@link SExpressionReader#MAX_DEPTH}.
+     */
+    private List<List<Literal>> dnf(SExpression formula) {
         if (!(formula instanceof SExpression.ListExpression list)) {
             throw error(formula, "unknown construct '" + formula + "': expected a comparison, 'and' or 'or'");
         }
@@ -287,7 +289,7 @@ public final class VnnlibParser {
             case "and": {
                 List<List<Literal>> result = List.of(List.of()); // the empty conjunction: true
                 for (int i = 0; i < list.argumentCount(); i++) {
-                    result = product(result, dnf(list.argument(i), depth + 1), list);
+                    result = product(result, dnf(list.argument(i)), list);
                 }
                 return result;
             }
@@ -297,7 +299,7 @@ public final class VnnlibParser {
                 }
                 List<List<Literal>> result = new ArrayList<>();
                 for (int i = 0; i < list.argumentCount(); i++) {
-                    result.addAll(dnf(list.argument(i), depth + 1));
+                    result.addAll(dnf(list.argument(i)));
                     checkSize(result.size(), list);
                 }
                 return result;
@@ -511,11 +513,5 @@ public final class VnnlibParser {
 
     private static boolean isAfter(InputBound a, InputBound b) {
         return a.line() > b.line() || (a.line() == b.line() && a.column() > b.column());
-    }
-
-    @Override
-    public String toString() {
-        return "VnnlibParser[" + inputCount + " inputs, " + outputCount + " outputs, declared "
-                + Arrays.toString(declared.keySet().toArray()) + "]";
     }
 }
