@@ -48,6 +48,7 @@ public final class BranchAndBound {
     private volatile boolean stop;
     private final AtomicReference<Counterexample> found = new AtomicReference<>();
     private final AtomicLong nodes = new AtomicLong();
+    private final AtomicLong lps = new AtomicLong();
     private final AtomicLong boundNanos = new AtomicLong();
     private volatile int maxDepth;
     private volatile double undecidedBound = Double.POSITIVE_INFINITY;
@@ -155,7 +156,7 @@ public final class BranchAndBound {
         }
         long total = (System.nanoTime() - t0) / 1_000_000;
         double finalBound = globalBound();
-        SearchStatistics stats = new SearchStatistics(nodes.get(), 0, maxDepth, rootBound, finalBound, attackMs,
+        SearchStatistics stats = new SearchStatistics(nodes.get(), lps.get(), maxDepth, rootBound, finalBound, attackMs,
                 boundNanos.get() / 1_000_000, total, unstable);
         Counterexample ce = found.get();
         if (ce != null) {
@@ -341,9 +342,29 @@ public final class BranchAndBound {
         return children;
     }
 
+    /**
+     * A node that cannot be split further: its LP decides it when the relaxation is exact (every
+     * ReLU fixed or stable), otherwise it stays undecided and the answer can only be UNKNOWN.
+     */
     private void markUndecided(Node node) {
+        double proven = Double.POSITIVE_INFINITY;
+        for (int d = 0; d < node.openDisjuncts.length && !stop; d++) {
+            if (!node.openDisjuncts[d]) {
+                continue;
+            }
+            lps.incrementAndGet();
+            NodeLp.Result r = NodeLp.solve(chain, node.lo, node.hi, node.bounds, node.splits, query.disjuncts().get(d));
+            if (r.candidate() != null) {
+                offerCandidate(r.candidate());
+            }
+            proven = Math.min(proven, r.certifiedLowerBound());
+        }
         synchronized (lock) {
-            undecidedBound = Math.min(undecidedBound, node.bound);
+            if (proven > 0) {
+                prunedBound = Math.min(prunedBound, proven);
+            } else {
+                undecidedBound = Math.min(undecidedBound, node.bound);
+            }
         }
     }
 
@@ -400,6 +421,8 @@ public final class BranchAndBound {
                 }
                 proven = Math.min(proven, best);
                 if (best > 0) {
+                    // Closed here: its bound on this node's region joins the global proven bound.
+                    recordPruned(best);
                     openD[d] = false;
                     continue;
                 }

@@ -1,0 +1,255 @@
+package org.certus.bnb;
+
+import org.certus.bounds.NetworkBounds;
+import org.certus.bounds.ReluSplits;
+import org.certus.milp.LpResult;
+import org.certus.milp.LpStatus;
+import org.certus.milp.Model;
+import org.certus.milp.ModelBuilder;
+import org.certus.milp.OjAlgoLpSolver;
+import org.certus.milp.SafeLpBound;
+import org.certus.milp.Sense;
+import org.certus.nn.AffineMap;
+import org.certus.nn.ReluChain;
+
+/**
+ * The LP of one node and one disjunct: {@code min t} subject to {@code row_r(y) <= t} over the
+ * triangle relaxation of the network with the node's bounds, where every ReLU fixed by a split is
+ * exact ({@code h = z, z >= 0} or {@code h = 0, z <= 0}). At a leaf (no unstable ReLU left) the
+ * relaxation is exact, so the LP decides the node: that is what makes ReLU splitting complete.
+ *
+ * <p>Nothing the LP solver says is trusted as is: a positive optimum counts only through
+ * {@link SafeLpBound} on the solver's duals (Neumaier &amp; Shcherbina), an "infeasible" only when a
+ * slack version of the LP (always feasible; optimum = least total violation) has a certified
+ * positive optimum, and a solution only as a candidate the caller re-checks exactly.
+ */
+final class NodeLp {
+    /** Slack variables of the infeasibility check are bounded so that the certificate stays finite. */
+    private static final double SLACK_BOUND = 1e6;
+
+    /** Outcome of one node LP. */
+    record Result(double certifiedLowerBound, double[] candidate) {
+    }
+
+    private NodeLp() {
+    }
+
+    static Result solve(ReluChain chain, double[] lo, double[] hi, NetworkBounds bounds, ReluSplits splits, AffineMap disjunct) {
+        Built main = build(chain, lo, hi, bounds, splits, disjunct, false);
+        LpResult r = new OjAlgoLpSolver(main.model).solve();
+        if (r.status() == LpStatus.OPTIMAL && r.hasDuals()) {
+            double certified = SafeLpBound.lowerBound(main.model, main.objective, r.rowDuals());
+            double[] x = new double[lo.length];
+            System.arraycopy(r.primal(), 0, x, 0, x.length);
+            return new Result(certified, x);
+        }
+        if (r.status() == LpStatus.INFEASIBLE) {
+            Built aux = build(chain, lo, hi, bounds, splits, disjunct, true);
+            LpResult ra = new OjAlgoLpSolver(aux.model).solve();
+            if (ra.status() == LpStatus.OPTIMAL && ra.hasDuals()) {
+                double certified = SafeLpBound.lowerBound(aux.model, aux.objective, ra.rowDuals());
+                if (certified > 0) {
+                    return new Result(Double.POSITIVE_INFINITY, null);
+                }
+            }
+        }
+        return new Result(Double.NEGATIVE_INFINITY, null);
+    }
+
+    private record Built(Model model, double[] objective) {
+    }
+
+    /**
+     * Variables: inputs, then one per non-inactive ReLU, then t (last), then (with slacks) two per
+     * row. Rows with slacks become {@code lo <= a·v + s⁺ − s⁻ <= hi} and the objective is the total
+     * slack, whose optimum is positive exactly when the rows are inconsistent with the bounds.
+     */
+    private static Built build(ReluChain chain, double[] lo, double[] hi, NetworkBounds b, ReluSplits splits,
+                               AffineMap disjunct, boolean slacks) {
+        RowSink sink = new RowSink(slacks);
+        ModelBuilder mb = sink.mb;
+        int[] prevVar = new int[lo.length];
+        for (int i = 0; i < lo.length; i++) {
+            prevVar[i] = mb.addContinuous(lo[i], hi[i]);
+        }
+        int k = chain.reluLayerCount();
+        for (int j = 0; j < k; j++) {
+            AffineMap a = chain.affine(j);
+            double[] l = b.lower(j), u = b.upper(j);
+            int[] var = new int[a.rows()];
+            for (int n = 0; n < a.rows(); n++) {
+                var[n] = -1;
+                Expr z = Expr.of(a, n, prevVar);
+                byte phase = splits.raw(j, n);
+                if (u[n] <= 0) {
+                    if (phase < 0) {
+                        sink.add(Double.NEGATIVE_INFINITY, z.idx, z.coef, -z.constant); // z <= 0
+                    }
+                } else if (l[n] >= 0) {
+                    int h = mb.addContinuous(l[n], u[n]);
+                    var[n] = h;
+                    // h - z = 0
+                    sink.add(z.constant, z.withVariable(h, 1.0).idx, negateExcept(z.withVariable(h, 1.0)), z.constant);
+                } else {
+                    int h = mb.addContinuous(0.0, u[n]);
+                    var[n] = h;
+                    Expr hz = z.withVariable(h, 1.0);
+                    // h - z >= 0  <=>  h - a·v >= c
+                    sink.add(z.constant, hz.idx, negateExcept(hz), Double.POSITIVE_INFINITY);
+                    // h <= s (z - l)  <=>  h - s a·v <= s (c - l)
+                    double s = u[n] / (u[n] - l[n]);
+                    double[] coef = negateExcept(hz);
+                    for (int q = 0; q < coef.length - 1; q++) {
+                        coef[q] *= s;
+                    }
+                    sink.add(Double.NEGATIVE_INFINITY, hz.idx, coef, s * (z.constant - l[n]));
+                }
+            }
+            prevVar = var;
+        }
+        AffineMap rows = chain.affine(k).then(disjunct);
+        double tLo = Double.NEGATIVE_INFINITY, tHi = Double.NEGATIVE_INFINITY;
+        double[] outLo = b.lower(k), outHi = b.upper(k);
+        for (int r = 0; r < disjunct.rows(); r++) {
+            double rl = disjunct.bias()[r], rh = disjunct.bias()[r];
+            for (int q = disjunct.rowStart()[r]; q < disjunct.rowStart()[r + 1]; q++) {
+                double w = disjunct.values()[q];
+                int c = disjunct.colIndex()[q];
+                rl += Math.min(w * outLo[c], w * outHi[c]);
+                rh += Math.max(w * outLo[c], w * outHi[c]);
+            }
+            tLo = Math.max(tLo, rl);
+            tHi = Math.max(tHi, rh);
+        }
+        // t's bounds are implied (t >= max_r row_r >= max_r lower(row_r)); finite so certificates stay finite.
+        int t = mb.addContinuous(Math.nextDown(tLo - 1 - Math.abs(tLo)), Math.nextUp(tHi + 1 + Math.abs(tHi)));
+        for (int r = 0; r < rows.rows(); r++) {
+            Expr e = Expr.of(rows, r, prevVar).withVariable(t, -1.0);
+            // row_r - t <= 0
+            sink.add(Double.NEGATIVE_INFINITY, e.idx, e.coef, -e.constant);
+        }
+        double[] objective;
+        if (slacks) {
+            sink.finishSlacks();
+            objective = sink.slackObjective();
+            int[] idx = new int[sink.slackVars.size()];
+            double[] coef = new double[idx.length];
+            for (int q = 0; q < idx.length; q++) {
+                idx[q] = sink.slackVars.get(q);
+                coef[q] = 1.0;
+            }
+            mb.setObjective(Sense.MINIMIZE, idx, coef, 0.0);
+        } else {
+            mb.setObjective(Sense.MINIMIZE, new int[] {t}, new double[] {1.0}, 0.0);
+            objective = null;
+        }
+        Model m = mb.build();
+        if (objective == null) {
+            objective = new double[m.numVariables()];
+            objective[t] = 1.0;
+        } else {
+            objective = java.util.Arrays.copyOf(objective, m.numVariables());
+        }
+        return new Built(m, objective);
+    }
+
+    /** Coefficients of {@code h − a·v} from an expression {@code a·v + c} extended by {@code h}. */
+    private static double[] negateExcept(Expr withH) {
+        double[] c = withH.coef.clone();
+        for (int q = 0; q < c.length - 1; q++) {
+            c[q] = -c[q];
+        }
+        return c;
+    }
+
+    /** A sparse affine expression over LP variables; inactive inputs (variable −1) are dropped. */
+    private static final class Expr {
+        final int[] idx;
+        final double[] coef;
+        final double constant;
+
+        Expr(int[] idx, double[] coef, double constant) {
+            this.idx = idx;
+            this.coef = coef;
+            this.constant = constant;
+        }
+
+        static Expr of(AffineMap a, int row, int[] varOf) {
+            int s = a.rowStart()[row], e = a.rowStart()[row + 1];
+            int n = 0;
+            for (int q = s; q < e; q++) {
+                if (varOf[a.colIndex()[q]] >= 0) {
+                    n++;
+                }
+            }
+            int[] idx = new int[n];
+            double[] coef = new double[n];
+            int k = 0;
+            for (int q = s; q < e; q++) {
+                int v = varOf[a.colIndex()[q]];
+                if (v >= 0) {
+                    idx[k] = v;
+                    coef[k] = a.values()[q];
+                    k++;
+                }
+            }
+            return new Expr(idx, coef, a.bias()[row]);
+        }
+
+        /** This expression with one more variable appended last. */
+        Expr withVariable(int v, double c) {
+            int[] i2 = java.util.Arrays.copyOf(idx, idx.length + 1);
+            double[] c2 = java.util.Arrays.copyOf(coef, coef.length + 1);
+            i2[idx.length] = v;
+            c2[coef.length] = c;
+            return new Expr(i2, c2, constant);
+        }
+    }
+
+    /** Collects rows; with slacks, adds {@code s⁺ − s⁻} to every row once all variables exist. */
+    private static final class RowSink {
+        final ModelBuilder mb = new ModelBuilder();
+        final boolean slacks;
+        final java.util.List<Object[]> pending = new java.util.ArrayList<>();
+        final org.eclipse.collections.impl.list.mutable.primitive.IntArrayList slackVars =
+                new org.eclipse.collections.impl.list.mutable.primitive.IntArrayList();
+
+        RowSink(boolean slacks) {
+            this.slacks = slacks;
+        }
+
+        void add(double lo, int[] idx, double[] coef, double hi) {
+            if (slacks) {
+                pending.add(new Object[] {lo, idx, coef, hi});
+            } else {
+                mb.addConstraint(lo, idx, coef, hi);
+            }
+        }
+
+        void finishSlacks() {
+            for (Object[] p : pending) {
+                int[] idx = (int[]) p[1];
+                double[] coef = (double[]) p[2];
+                int sp = mb.addContinuous(0.0, SLACK_BOUND);
+                int sm = mb.addContinuous(0.0, SLACK_BOUND);
+                slackVars.add(sp);
+                slackVars.add(sm);
+                int[] i2 = java.util.Arrays.copyOf(idx, idx.length + 2);
+                double[] c2 = java.util.Arrays.copyOf(coef, coef.length + 2);
+                i2[idx.length] = sp;
+                c2[coef.length] = 1.0;
+                i2[idx.length + 1] = sm;
+                c2[coef.length + 1] = -1.0;
+                mb.addConstraint((double) p[0], i2, c2, (double) p[3]);
+            }
+        }
+
+        double[] slackObjective() {
+            double[] o = new double[mb.numVariables()];
+            for (int q = 0; q < slackVars.size(); q++) {
+                o[slackVars.get(q)] = 1.0;
+            }
+            return o;
+        }
+    }
+}

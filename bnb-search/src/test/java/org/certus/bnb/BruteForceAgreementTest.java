@@ -1,0 +1,204 @@
+package org.certus.bnb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.LongStream;
+import org.certus.milp.LpResult;
+import org.certus.milp.LpStatus;
+import org.certus.milp.ModelBuilder;
+import org.certus.milp.OjAlgoLpSolver;
+import org.certus.milp.Sense;
+import org.certus.nn.AffineMap;
+import org.certus.nn.Dense;
+import org.certus.nn.InputDomain;
+import org.certus.nn.Layer;
+import org.certus.nn.Network;
+import org.certus.nn.ReluChain;
+import org.certus.nn.Relu;
+import org.certus.nn.Shape;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The branch-and-bound's verdict equals brute force over every ReLU phase pattern on small random
+ * networks (≤ 12 ReLUs): for each pattern the network is affine on the inputs where the pattern
+ * holds, so one LP over the inputs alone gives the smallest violation margin there. The property
+ * is violated iff the smallest margin over all patterns is {@code <= 0}. Cases whose oracle margin
+ * is within {@link #AMBIGUOUS} of 0 are skipped: there the LP solver's own tolerance decides.
+ */
+class BruteForceAgreementTest {
+    static final double AMBIGUOUS = 1e-6;
+
+    static LongStream seeds() {
+        return LongStream.range(0, 120);
+    }
+
+    static Network randomNetwork(Random rnd, int inputs) {
+        List<Layer> layers = new ArrayList<>();
+        int width = inputs;
+        int budget = 12;
+        int hidden = 1 + rnd.nextInt(2);
+        for (int i = 0; i < hidden; i++) {
+            int next = 2 + rnd.nextInt(Math.min(5, budget - 2 * (hidden - i - 1)) - 1);
+            budget -= next;
+            layers.add(new Dense(width, next, gaussian(rnd, width * next, 1.2 / Math.sqrt(width)), gaussian(rnd, next, 0.3)));
+            layers.add(new Relu());
+            width = next;
+        }
+        int out = 2 + rnd.nextInt(2);
+        layers.add(new Dense(width, out, gaussian(rnd, width * out, 1.0), gaussian(rnd, out, 0.3)));
+        return new Network("random", Shape.flat(inputs), InputDomain.uniform(inputs, -1, 1), layers);
+    }
+
+    static double[] gaussian(Random rnd, int n, double s) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rnd.nextGaussian() * s;
+        }
+        return v;
+    }
+
+    /** Random disjuncts: 1–2 conjunctions of 1–2 rows {@code w·y + b <= 0}. */
+    static List<AffineMap> randomDisjuncts(Random rnd, int outputs) {
+        List<AffineMap> ds = new ArrayList<>();
+        int n = 1 + rnd.nextInt(2);
+        for (int d = 0; d < n; d++) {
+            int rows = 1 + rnd.nextInt(2);
+            double[] w = gaussian(rnd, rows * outputs, 1.0);
+            double[] b = gaussian(rnd, rows, 0.5);
+            ds.add(AffineMap.fromDense(rows, outputs, w, b));
+        }
+        return ds;
+    }
+
+    /** Smallest over patterns and disjuncts of min over the region of max over rows. */
+    static double bruteForceMargin(ReluChain chain, double[] lo, double[] hi, List<AffineMap> disjuncts) {
+        int k = chain.reluLayerCount();
+        int total = chain.reluCount();
+        double best = Double.POSITIVE_INFINITY;
+        for (long pattern = 0; pattern < (1L << total); pattern++) {
+            for (AffineMap d : disjuncts) {
+                best = Math.min(best, patternLp(chain, lo, hi, d, pattern, k));
+            }
+        }
+        return best;
+    }
+
+    private static double patternLp(ReluChain chain, double[] lo, double[] hi, AffineMap disjunct, long pattern, int k) {
+        int n = lo.length;
+        // Affine forms of the current layer's post-activations in x: M (rows x n), c.
+        double[][] m = new double[n][n];
+        double[] c = new double[n];
+        for (int i = 0; i < n; i++) {
+            m[i][i] = 1;
+        }
+        ModelBuilder mb = new ModelBuilder();
+        for (int i = 0; i < n; i++) {
+            mb.addContinuous(lo[i], hi[i]);
+        }
+        int t = mb.addContinuous(-1e4, 1e4);
+        int bit = 0;
+        int[] allX = new int[n];
+        for (int i = 0; i < n; i++) {
+            allX[i] = i;
+        }
+        for (int j = 0; j <= k; j++) {
+            AffineMap a = chain.affine(j);
+            double[] dense = a.toDense();
+            int rows = a.rows();
+            double[][] zm = new double[rows][n];
+            double[] zc = new double[rows];
+            for (int r = 0; r < rows; r++) {
+                zc[r] = a.bias()[r];
+                for (int q = 0; q < a.cols(); q++) {
+                    double w = dense[r * a.cols() + q];
+                    zc[r] += w * c[q];
+                    for (int x = 0; x < n; x++) {
+                        zm[r][x] += w * m[q][x];
+                    }
+                }
+            }
+            if (j == k) {
+                double[] dd = disjunct.toDense();
+                for (int r = 0; r < disjunct.rows(); r++) {
+                    double[] coef = new double[n + 1];
+                    double cst = disjunct.bias()[r];
+                    for (int o = 0; o < rows; o++) {
+                        double w = dd[r * rows + o];
+                        cst += w * zc[o];
+                        for (int x = 0; x < n; x++) {
+                            coef[x] += w * zm[o][x];
+                        }
+                    }
+                    coef[n] = -1;
+                    int[] idx = java.util.Arrays.copyOf(allX, n + 1);
+                    idx[n] = t;
+                    mb.addConstraint(Double.NEGATIVE_INFINITY, idx, coef, -cst);
+                }
+                break;
+            }
+            for (int r = 0; r < rows; r++) {
+                boolean active = ((pattern >> bit++) & 1) == 1;
+                // active: z >= 0 and h = z; inactive: z <= 0 and h = 0
+                if (active) {
+                    mb.addConstraint(-zc[r], allX, zm[r], Double.POSITIVE_INFINITY);
+                } else {
+                    mb.addConstraint(Double.NEGATIVE_INFINITY, allX, zm[r], -zc[r]);
+                    zm[r] = new double[n];
+                    zc[r] = 0;
+                }
+            }
+            m = zm;
+            c = zc;
+        }
+        mb.setObjective(Sense.MINIMIZE, new int[] {t}, new double[] {1}, 0);
+        LpResult r = new OjAlgoLpSolver(mb.build()).solve();
+        if (r.status() == LpStatus.INFEASIBLE) {
+            return Double.POSITIVE_INFINITY;
+        }
+        assertEquals(LpStatus.OPTIMAL, r.status(), "oracle LP failed");
+        return r.objectiveValue();
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void verdictMatchesBruteForce(long seed) {
+        Random rnd = new Random(seed);
+        int inputs = 2 + rnd.nextInt(3);
+        Network net = randomNetwork(rnd, inputs);
+        ReluChain chain = ReluChain.of(net);
+        double[] lo = new double[inputs], hi = new double[inputs];
+        for (int i = 0; i < inputs; i++) {
+            double ctr = rnd.nextDouble() - 0.5, r = 0.1 + rnd.nextDouble() * 0.6;
+            lo[i] = ctr - r;
+            hi[i] = ctr + r;
+        }
+        List<AffineMap> ds = randomDisjuncts(rnd, net.outputSize());
+        double oracle = bruteForceMargin(chain, lo, hi, ds);
+        Assumptions.assumeTrue(Math.abs(oracle) > AMBIGUOUS, "seed " + seed + ": oracle margin too close to 0");
+        VerificationQuery q = new VerificationQuery(net, lo, hi, ds);
+        VerdictStatus expected = oracle <= 0 ? VerdictStatus.FALSIFIED : VerdictStatus.VERIFIED;
+        for (SplitMode mode : new SplitMode[] {SplitMode.RELU, SplitMode.INPUT}) {
+            for (int threads : new int[] {1, 2, 4}) {
+                SearchOptions o = SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(30)).withThreads(threads)
+                        .withSplitMode(mode).withAttack(mode == SplitMode.RELU && threads == 1 ? 0 : 2, 20);
+                Verdict v = new BranchAndBound(q, o).run();
+                assertEquals(expected, v.status(), "seed " + seed + " mode " + mode + " threads " + threads
+                        + ": oracle margin " + oracle + ", verdict " + v);
+                if (v.status() == VerdictStatus.FALSIFIED) {
+                    Counterexample ce = v.counterexample().orElseThrow();
+                    assertTrue(q.inBox(ce.input()) && q.margin(net.evaluate(ce.input())) <= 0, "seed " + seed + ": invalid counterexample");
+                } else {
+                    assertTrue(v.provenMarginLowerBound() > 0 && v.provenMarginLowerBound() <= oracle + 1e-6,
+                            "seed " + seed + ": proven bound " + v.provenMarginLowerBound() + " vs oracle " + oracle);
+                }
+            }
+        }
+    }
+}
