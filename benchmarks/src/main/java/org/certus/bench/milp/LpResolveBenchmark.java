@@ -21,8 +21,10 @@ import org.openjdk.jmh.annotations.State;
  * (input 784, hidden 250-250, output 10; ~20% unstable hidden units), with ojAlgo's sparse and dense
  * stores, plus the cost of an objective change (which rebuilds: ojAlgo cannot change costs in place).
  *
- * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar LpResolve -f 1 -wi 2 -i 3}. Results are in
- * the milp-core report and in the comment of {@link org.certus.milp.OjAlgoLpSolver}.
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar LpResolve -f 1 -wi 2 -i 3 -w 4s -r 5s}.
+ * Measured (2 cores, medians, ms/op): coldSolve sparse 2433 / dense 3452; warmResolveAfterBoundChange
+ * sparse 105 / dense 205; objectiveChangeAndSolve sparse 2605 / dense 2252 (it is a rebuild, so a cold
+ * solve). Hence sparse is the default store and bound changes, not objective changes, are the fast path.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
