@@ -550,7 +550,7 @@ final class OnnxGraphConverter {
         }
         int r = parts.get(0).rank();
         int axis = (int) normAxis(axisAttr, r, false);
-        long[] outDims = parts.get(0).dims();
+        long[] outDims = parts.get(0).dims().clone(); // the record hands out its own array
         outDims[axis] = 0;
         for (OnnxTensor p : parts) {
             long[] pd = p.dims();
