@@ -21,6 +21,12 @@ record OnnxTensor(long[] dims, double[] values) {
         }
     }
 
+    /** A copy: shapes get edited by the shape ops. (Values are shared; callers clone before editing.) */
+    @Override
+    public long[] dims() {
+        return dims.clone();
+    }
+
     static OnnxTensor scalar(double v) {
         return new OnnxTensor(new long[0], new double[] {v});
     }

@@ -1,0 +1,183 @@
+package org.certus.nn.io;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+
+import org.certus.nn.NetworkException;
+import org.certus.nn.io.onnx.OnnxProto.TensorProto;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every kind of bad input ends in a NetworkException naming the file and the problem; nothing else escapes. */
+class OnnxImporterBadInputTest {
+
+    private static NetworkException fails(byte[] model, String source) {
+        return assertThrows(NetworkException.class, () -> OnnxImporter.read(new ByteArrayInputStream(model), source));
+    }
+
+    private static void mentions(NetworkException e, String... parts) {
+        for (String p : parts) {
+            assertTrue(e.getMessage().contains(p), "message lacks '" + p + "': " + e.getMessage());
+        }
+    }
+
+    /** input [1,4] → Gemm(4→3) → Relu → out; the Gemm weight can be replaced to break things. */
+    private static OnnxGraphBuilder smallMlp(long seed) {
+        return new OnnxGraphBuilder(seed, "x", 1, 4).randomInit("W", 3, 4).randomInit("B", 3)
+                .node("Gemm", "fc1", new String[] {"x", "W", "B"}, "h", OnnxGraphBuilder.i("transB", 1));
+    }
+
+    @Test
+    void missingFile(@TempDir Path dir) {
+        Path f = dir.resolve("nope.onnx");
+        NetworkException e = assertThrows(NetworkException.class, () -> OnnxImporter.read(f));
+        mentions(e, "nope.onnx", "not found");
+    }
+
+    @Test
+    void truncatedRealModel(@TempDir Path dir) throws Exception {
+        byte[] full = Files.readAllBytes(OnnxTestSupport.resource(OnnxTestSupport.WK17A));
+        Path f = dir.resolve("half.onnx");
+        Files.write(f, Arrays.copyOf(full, full.length / 2));
+        NetworkException e = assertThrows(NetworkException.class, () -> OnnxImporter.read(f));
+        mentions(e, "half.onnx", "truncated");
+    }
+
+    @Test
+    void truncatedGzip(@TempDir Path dir) throws Exception {
+        var bos = new java.io.ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(bos)) {
+            gz.write(Files.readAllBytes(OnnxTestSupport.resource(OnnxTestSupport.RSL18A)));
+        }
+        byte[] b = bos.toByteArray();
+        Path f = dir.resolve("cut.onnx.gz");
+        Files.write(f, Arrays.copyOf(b, b.length / 3));
+        mentions(assertThrows(NetworkException.class, () -> OnnxImporter.read(f)), "cut.onnx.gz");
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
+    void randomBytes(long seed) {
+        Random r = new Random(seed);
+        byte[] b = new byte[1 + r.nextInt(4000)];
+        r.nextBytes(b);
+        try {
+            OnnxImporter.read(new ByteArrayInputStream(b), "random-" + seed + ".onnx");
+            throw new AssertionError("seed " + seed + ": random bytes imported without error");
+        } catch (NetworkException e) {
+            mentions(e, "random-" + seed + ".onnx");
+        }
+    }
+
+    @Test
+    void emptyFile() {
+        mentions(fails(new byte[0], "empty.onnx"), "empty.onnx", "no graph");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Softmax", "LSTM", "Sigmoid"})
+    void unsupportedOperator(String op) {
+        byte[] m = smallMlp(1).node(op, "bad_node", new String[] {"h"}, "y").build("y", 1, 3);
+        mentions(fails(m, "unsup.onnx"), "unsup.onnx", "bad_node", op, "not supported");
+    }
+
+    @Test
+    void nanWeight() {
+        double[] w = new double[12];
+        w[5] = Double.NaN;
+        byte[] m = new OnnxGraphBuilder(1, "x", 1, 4).init("W", w, 3, 4).randomInit("B", 3)
+                .node("Gemm", "fc1", new String[] {"x", "W", "B"}, "h", OnnxGraphBuilder.i("transB", 1))
+                .node("Relu", "r", new String[] {"h"}, "y").build("y", 1, 3);
+        mentions(fails(m, "nan.onnx"), "nan.onnx", "fc1", "Gemm", "non-finite");
+    }
+
+    @Test
+    void gemmShapeMismatch() {
+        byte[] m = new OnnxGraphBuilder(1, "x", 1, 4).randomInit("W", 3, 5).randomInit("B", 3)
+                .node("Gemm", "fc1", new String[] {"x", "W", "B"}, "y", OnnxGraphBuilder.i("transB", 1)).build("y", 1, 3);
+        mentions(fails(m, "mismatch.onnx"), "mismatch.onnx", "fc1", "Gemm", "shape mismatch");
+    }
+
+    @Test
+    void groupedConvolution() {
+        byte[] m = new OnnxGraphBuilder(1, "x", 1, 2, 5, 5).randomInit("W", 2, 1, 3, 3)
+                .node("Conv", "conv_g2", new String[] {"x", "W"}, "y", OnnxGraphBuilder.i("group", 2)).build("y", 1, 2, 3, 3);
+        mentions(fails(m, "group.onnx"), "group.onnx", "conv_g2", "Conv", "group=2");
+    }
+
+    @Test
+    void dilatedConvolution() {
+        byte[] m = new OnnxGraphBuilder(1, "x", 1, 1, 6, 6).randomInit("W", 1, 1, 2, 2)
+                .node("Conv", "conv_d", new String[] {"x", "W"}, "y", OnnxGraphBuilder.ints("dilations", 2, 2)).build("y", 1, 1, 4, 4);
+        mentions(fails(m, "dil.onnx"), "dil.onnx", "conv_d", "dilations");
+    }
+
+    @Test
+    void ceilModePool() {
+        byte[] m = new OnnxGraphBuilder(1, "x", 1, 1, 5, 5)
+                .node("MaxPool", "mp", new String[] {"x"}, "y", OnnxGraphBuilder.ints("kernel_shape", 2, 2), OnnxGraphBuilder.i("ceil_mode", 1))
+                .build("y", 1, 1, 3, 3);
+        mentions(fails(m, "ceil.onnx"), "ceil.onnx", "mp", "ceil_mode");
+    }
+
+    @Test
+    void missingInitializer() {
+        byte[] m = new OnnxGraphBuilder(1, "x", 1, 4).randomInit("B", 3)
+                .node("Gemm", "fc1", new String[] {"x", "W_missing", "B"}, "y", OnnxGraphBuilder.i("transB", 1)).build("y", 1, 3);
+        mentions(fails(m, "noinit.onnx"), "noinit.onnx", "fc1", "W_missing");
+    }
+
+    @Test
+    void nonFloatInput() {
+        byte[] m = new OnnxGraphBuilder(1, "x", TensorProto.DataType.INT64_VALUE, new long[] {1, 4}).randomInit("W", 3, 4)
+                .node("Gemm", "fc1", new String[] {"x", "W"}, "y", OnnxGraphBuilder.i("transB", 1)).build("y", 1, 3);
+        mentions(fails(m, "int.onnx"), "int.onnx", "INT64");
+    }
+
+    @Test
+    void twoRealInputs() {
+        OnnxGraphBuilder b = smallMlp(1);
+        b.g.addInput(OnnxGraphBuilder.valueInfo("x2", TensorProto.DataType.FLOAT_VALUE, 1, 3));
+        byte[] m = b.node("Add", "add", new String[] {"h", "x2"}, "y").build("y", 1, 3);
+        mentions(fails(m, "two.onnx"), "two.onnx", "exactly one input");
+    }
+
+    @Test
+    void twoOutputs() {
+        OnnxGraphBuilder b = smallMlp(1).node("Relu", "r", new String[] {"h"}, "y");
+        b.g.addOutput(OnnxGraphBuilder.valueInfo("h", TensorProto.DataType.FLOAT_VALUE, 1, 3));
+        mentions(fails(b.build("y", 1, 3), "twoout.onnx"), "twoout.onnx", "exactly one output");
+    }
+
+    @Test
+    void externalData() {
+        OnnxGraphBuilder b = new OnnxGraphBuilder(1, "x", 1, 4).randomInit("B", 3);
+        b.g.addInitializer(TensorProto.newBuilder().setName("W").setDataType(1).addDims(3).addDims(4)
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL));
+        byte[] m = b.node("Gemm", "fc1", new String[] {"x", "W", "B"}, "y", OnnxGraphBuilder.i("transB", 1)).build("y", 1, 3);
+        mentions(fails(m, "ext.onnx"), "ext.onnx", "'W'", "EXTERNAL");
+    }
+
+    @Test
+    void rawDataOfWrongLength() {
+        OnnxGraphBuilder b = new OnnxGraphBuilder(1, "x", 1, 4).randomInit("B", 3);
+        b.g.addInitializer(TensorProto.newBuilder().setName("W").setDataType(1).addDims(3).addDims(4)
+                .setRawData(com.google.protobuf.ByteString.copyFrom(new byte[40])));
+        byte[] m = b.node("Gemm", "fc1", new String[] {"x", "W", "B"}, "y", OnnxGraphBuilder.i("transB", 1)).build("y", 1, 3);
+        mentions(fails(m, "raw.onnx"), "raw.onnx", "'W'", "raw_data");
+    }
+
+    @Test
+    void subOfTwoComputedValues() {
+        byte[] m = smallMlp(1).node("Relu", "r", new String[] {"h"}, "a").node("Sub", "sub", new String[] {"a", "h"}, "y").build("y", 1, 3);
+        mentions(fails(m, "sub.onnx"), "sub.onnx", "sub", "Sub");
+    }
+}
