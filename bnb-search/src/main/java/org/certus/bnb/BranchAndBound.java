@@ -61,7 +61,7 @@ public final class BranchAndBound {
         this.query = query;
         this.options = options;
         this.chain = ReluChain.of(query.network());
-        this.propagator = new SymbolicPropagator(true);
+        this.propagator = new SymbolicPropagator(true, query.l1Ball());
         List<AffineMap> ds = query.disjuncts();
         this.disjunctStart = new int[ds.size() + 1];
         AffineMap stacked = null;
@@ -72,8 +72,9 @@ public final class BranchAndBound {
         }
         disjunctStart[ds.size()] = rows;
         this.objective = stack(ds, rows, query.network().outputSize());
-        this.inputSplit = options.splitMode() == SplitMode.INPUT
-                || (options.splitMode() == SplitMode.AUTO && chain.inputSize() <= SearchOptions.INPUT_SPLIT_MAX_INPUTS);
+        // An L1 region is not a box: bisecting its bounding box would not shrink it, so split ReLUs.
+        this.inputSplit = query.l1Ball() == null && (options.splitMode() == SplitMode.INPUT
+                || (options.splitMode() == SplitMode.AUTO && chain.inputSize() <= SearchOptions.INPUT_SPLIT_MAX_INPUTS));
     }
 
     private static AffineMap stack(List<AffineMap> ds, int rows, int cols) {
@@ -145,7 +146,7 @@ public final class BranchAndBound {
             root = null;
         }
         long attackMs = 0;
-        if (root != null && found.get() == null && options.attackRestarts() > 0) {
+        if (root != null && found.get() == null && options.attackRestarts() > 0 && query.l1Ball() == null) {
             long a0 = System.nanoTime();
             attack(root);
             attackMs = (System.nanoTime() - a0) / 1_000_000;
@@ -353,7 +354,8 @@ public final class BranchAndBound {
                 continue;
             }
             lps.incrementAndGet();
-            NodeLp.Result r = NodeLp.solve(chain, node.lo, node.hi, node.bounds, node.splits, query.disjuncts().get(d));
+            NodeLp.Result r = NodeLp.solve(chain, node.lo, node.hi, query.l1Ball(), node.bounds, node.splits,
+                    query.disjuncts().get(d));
             if (r.candidate() != null) {
                 offerCandidate(r.candidate());
             }

@@ -1,5 +1,6 @@
 package org.certus.bnb;
 
+import org.certus.bounds.L1Ball;
 import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.ReluSplits;
 import org.certus.milp.LpResult;
@@ -34,8 +35,9 @@ final class NodeLp {
     private NodeLp() {
     }
 
-    static Result solve(ReluChain chain, double[] lo, double[] hi, NetworkBounds bounds, ReluSplits splits, AffineMap disjunct) {
-        Built main = build(chain, lo, hi, bounds, splits, disjunct, false);
+    static Result solve(ReluChain chain, double[] lo, double[] hi, L1Ball l1, NetworkBounds bounds, ReluSplits splits,
+                        AffineMap disjunct) {
+        Built main = build(chain, lo, hi, l1, bounds, splits, disjunct, false);
         LpResult r = new OjAlgoLpSolver(main.model).solve();
         if (r.status() == LpStatus.OPTIMAL && r.hasDuals()) {
             double certified = SafeLpBound.lowerBound(main.model, main.objective, r.rowDuals());
@@ -44,7 +46,7 @@ final class NodeLp {
             return new Result(certified, x);
         }
         if (r.status() == LpStatus.INFEASIBLE) {
-            Built aux = build(chain, lo, hi, bounds, splits, disjunct, true);
+            Built aux = build(chain, lo, hi, l1, bounds, splits, disjunct, true);
             LpResult ra = new OjAlgoLpSolver(aux.model).solve();
             if (ra.status() == LpStatus.OPTIMAL && ra.hasDuals()) {
                 double certified = SafeLpBound.lowerBound(aux.model, aux.objective, ra.rowDuals());
@@ -64,13 +66,26 @@ final class NodeLp {
      * row. Rows with slacks become {@code lo <= a·v + s⁺ − s⁻ <= hi} and the objective is the total
      * slack, whose optimum is positive exactly when the rows are inconsistent with the bounds.
      */
-    private static Built build(ReluChain chain, double[] lo, double[] hi, NetworkBounds b, ReluSplits splits,
+    private static Built build(ReluChain chain, double[] lo, double[] hi, L1Ball l1, NetworkBounds b, ReluSplits splits,
                                AffineMap disjunct, boolean slacks) {
         RowSink sink = new RowSink(slacks);
         ModelBuilder mb = sink.mb;
         int[] prevVar = new int[lo.length];
         for (int i = 0; i < lo.length; i++) {
             prevVar[i] = mb.addContinuous(lo[i], hi[i]);
+        }
+        if (l1 != null) {
+            // d_i >= |x_i - c_i|, sum d_i <= r
+            int[] dv = new int[lo.length];
+            double[] ones = new double[lo.length];
+            for (int i = 0; i < lo.length; i++) {
+                double c = l1.center()[i];
+                dv[i] = mb.addContinuous(0.0, Math.max(hi[i] - c, c - lo[i]));
+                ones[i] = 1.0;
+                sink.add(-c, new int[] {dv[i], prevVar[i]}, new double[] {1.0, -1.0}, Double.POSITIVE_INFINITY);
+                sink.add(c, new int[] {dv[i], prevVar[i]}, new double[] {1.0, 1.0}, Double.POSITIVE_INFINITY);
+            }
+            sink.add(Double.NEGATIVE_INFINITY, dv, ones, l1.radius());
         }
         int k = chain.reluLayerCount();
         for (int j = 0; j < k; j++) {

@@ -1,6 +1,7 @@
 package org.certus.bnb;
 
 import java.util.List;
+import org.certus.bounds.L1Ball;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
 import org.certus.nn.NetworkException;
@@ -11,7 +12,13 @@ import org.certus.nn.NetworkException;
  * network's outputs whose rows form a conjunction; the disjuncts form the unsafe set. A query
  * with several input boxes (VNN-LIB's disjunction over inputs) is several queries.
  */
-public record VerificationQuery(Network network, double[] inputLower, double[] inputUpper, List<AffineMap> disjuncts) {
+public record VerificationQuery(Network network, double[] inputLower, double[] inputUpper, List<AffineMap> disjuncts,
+                                L1Ball l1Ball) {
+
+    /** A query over a box. */
+    public VerificationQuery(Network network, double[] inputLower, double[] inputUpper, List<AffineMap> disjuncts) {
+        this(network, inputLower, inputUpper, disjuncts, null);
+    }
 
     public VerificationQuery {
         if (inputLower.length != network.inputSize() || inputUpper.length != network.inputSize()) {
@@ -30,6 +37,17 @@ public record VerificationQuery(Network network, double[] inputLower, double[] i
             if (d.cols() != network.outputSize() || d.rows() == 0) {
                 throw new NetworkException("output condition over " + d.cols() + " outputs with " + d.rows()
                         + " rows does not fit network '" + network.name() + "' with " + network.outputSize() + " outputs");
+            }
+        }
+        if (l1Ball != null) {
+            if (l1Ball.center().length != inputLower.length) {
+                throw new NetworkException("L1 ball centre has " + l1Ball.center().length + " values, the box " + inputLower.length);
+            }
+            for (int i = 0; i < inputLower.length; i++) {
+                double c = l1Ball.center()[i];
+                if (!(c >= inputLower[i] && c <= inputUpper[i])) {
+                    throw new NetworkException("L1 ball centre element " + i + " lies outside the input box");
+                }
             }
         }
         inputLower = inputLower.clone();
@@ -72,12 +90,13 @@ public record VerificationQuery(Network network, double[] inputLower, double[] i
         return m;
     }
 
+    /** Whether x lies in the input region: the box, and the L1 ball when there is one (no tolerance). */
     public boolean inBox(double[] x) {
         for (int i = 0; i < x.length; i++) {
             if (!(x[i] >= inputLower[i] && x[i] <= inputUpper[i])) {
                 return false;
             }
         }
-        return true;
+        return l1Ball == null || l1Ball.distance(x) <= l1Ball.radius();
     }
 }

@@ -36,6 +36,7 @@ public final class SymbolicPropagator implements BoundPropagator {
     private static final int PARALLEL_ROWS = 32;
 
     private final boolean parallel;
+    private final L1Ball l1Ball;
 
     public SymbolicPropagator() {
         this(true);
@@ -43,7 +44,16 @@ public final class SymbolicPropagator implements BoundPropagator {
 
     /** @param parallel whether rows of one layer may be bounded on several threads */
     public SymbolicPropagator(boolean parallel) {
+        this(parallel, null);
+    }
+
+    /**
+     * @param parallel whether rows of one layer may be bounded on several threads
+     * @param l1Ball when not null, the input region is the box intersected with this ball
+     */
+    public SymbolicPropagator(boolean parallel, L1Ball l1Ball) {
         this.parallel = parallel;
+        this.l1Ball = l1Ball;
     }
 
     @Override
@@ -76,6 +86,9 @@ public final class SymbolicPropagator implements BoundPropagator {
             if (i == 0) {
                 // One affine map of a box: interval arithmetic is already exact per neuron.
                 IntervalPropagator.affineInterval(a, inputLower, inputUpper, l, u);
+                if (l1Ball != null) {
+                    l1Rows(a, inputLower, inputUpper, l, u);
+                }
             } else {
                 double[] pl = new double[lo[i - 1].length];
                 double[] pu = new double[pl.length];
@@ -104,6 +117,26 @@ public final class SymbolicPropagator implements BoundPropagator {
             hi[i] = u;
         }
         return new NetworkBounds(lo, hi, infeasible);
+    }
+
+    /** Tightens the bounds of the rows of {@code a} to the box ∩ L1 ball (exact knapsack per row). */
+    private void l1Rows(AffineMap a, double[] lo, double[] hi, double[] l, double[] u) {
+        double[] lam = new double[lo.length];
+        double[] mag = new double[1];
+        for (int r = 0; r < a.rows(); r++) {
+            for (int q = a.rowStart()[r]; q < a.rowStart()[r + 1]; q++) {
+                lam[a.colIndex()[q]] += a.values()[q];
+            }
+            int terms = a.rowStart()[r + 1] - a.rowStart()[r] + 2;
+            double b = a.bias()[r];
+            double mn = l1Ball.optimize(lam, lam.length, lo, hi, false, null, mag) + b;
+            l[r] = Math.max(l[r], OutwardRounding.down(mn, mag[0] + Math.abs(b), terms));
+            double mx = l1Ball.optimize(lam, lam.length, lo, hi, true, null, mag) + b;
+            u[r] = Math.min(u[r], OutwardRounding.up(mx, mag[0] + Math.abs(b), terms));
+            for (int q = a.rowStart()[r]; q < a.rowStart()[r + 1]; q++) {
+                lam[a.colIndex()[q]] = 0.0;
+            }
+        }
     }
 
     private static int[] unstableRows(double[] l, double[] u, ReluSplits splits, int layer) {
@@ -157,6 +190,9 @@ public final class SymbolicPropagator implements BoundPropagator {
         }
         if (k == 0) {
             IntervalPropagator.affineInterval(composed, inputLower, inputUpper, l, new double[l.length]);
+            if (l1Ball != null) {
+                throw new BoundsException("L1 regions need a network with at least one ReLU layer");
+            }
             for (int r = 0; r < l.length; r++) {
                 argmin[r] = minimizingVertex(composed, r, inputLower, inputUpper);
                 coefficients[r] = new double[inputLower.length];
@@ -220,7 +256,7 @@ public final class SymbolicPropagator implements BoundPropagator {
      * One row, one side: the rigorous lower (or upper) bound of {@code row r of rowsMap} applied to
      * layer m−1's post-activations.
      */
-    private static double backSubstitute(ReluChain chain, double[][] lo, double[][] hi, int m, AffineMap rowsMap, int r,
+    private double backSubstitute(ReluChain chain, double[][] lo, double[][] hi, int m, AffineMap rowsMap, int r,
                                          double[] inLo, double[] inHi, boolean upper, Workspace ws, double[] vertex,
                                          double[] inputCoefficients, double[][] reluScores) {
         // lambda: coefficients over post-activations h_{j} (j = m-1 initially); cst: constant term.
@@ -289,9 +325,21 @@ public final class SymbolicPropagator implements BoundPropagator {
             }
             lambda = next;
         }
+        int inputs = inLo.length;
+        if (l1Ball != null) {
+            if (inputCoefficients != null) {
+                System.arraycopy(lambda, 0, inputCoefficients, 0, inputs);
+            }
+            double[] m1 = new double[1];
+            double v = l1Ball.optimize(lambda, inputs, inLo, inHi, upper, vertex, m1) + cst;
+            java.util.Arrays.fill(lambda, 0, inputs, 0.0);
+            double magAll = mag + m1[0];
+            int nn = (int) Math.min(Integer.MAX_VALUE / 2, terms + inputs + 1);
+            double sl = ROUNDING_SLACK * magAll;
+            return upper ? OutwardRounding.up(v + sl, magAll, nn) : OutwardRounding.down(v - sl, magAll, nn);
+        }
         // Concretise over the input box.
         double sum = cst;
-        int inputs = inLo.length;
         for (int c = 0; c < inputs; c++) {
             double lam = lambda[c];
             if (inputCoefficients != null) {
