@@ -3,6 +3,9 @@ package org.certus.api;
 import java.util.ArrayList;
 import java.util.List;
 import org.certus.bnb.BranchAndBound;
+import org.certus.bnb.ClosestSearch;
+import org.certus.bnb.DistortionBounds;
+import org.certus.bnb.Norm;
 import org.certus.bnb.SearchOptions;
 import org.certus.bnb.SearchStatistics;
 import org.certus.bnb.Verdict;
@@ -13,7 +16,9 @@ import org.certus.nn.Network;
 import org.certus.nn.NetworkException;
 import org.certus.nn.ReluChain;
 import org.certus.spec.Conjunction;
+import org.certus.spec.InputBox;
 import org.certus.spec.LinearConstraint;
+import org.certus.spec.OutputCondition;
 import org.certus.spec.VnnlibProperty;
 
 /**
@@ -109,6 +114,25 @@ public final class Verifier {
             fin = Math.min(fin, s.finalBound());
         }
         return chosen.withCombinedStatistics(new SearchStatistics(nodes, lps, depth, root, fin, attack, bound, total, unstable));
+    }
+
+    /**
+     * MIPVerify's {@code closest} objective: proven bounds on the smallest perturbation of
+     * {@code center} (in {@code norm}) within {@code domain} whose outputs satisfy {@code unsafe},
+     * bisected until they are within {@code tolerance} or the time limit ends.
+     */
+    public DistortionBounds closest(double[] center, InputBox domain, OutputCondition unsafe, Norm norm, double tolerance,
+                                    SearchOptions options) {
+        if (center.length != network.inputSize() || domain.dimension() != network.inputSize()) {
+            throw new NetworkException("centre/domain have " + center.length + "/" + domain.dimension() + " values, network '"
+                    + network.name() + "' has " + network.inputSize() + " inputs");
+        }
+        if (!(tolerance > 0)) {
+            throw new IllegalArgumentException("tolerance must be > 0, got " + tolerance);
+        }
+        VnnlibProperty.Case c = new VnnlibProperty.Case(domain, unsafe);
+        List<AffineMap> ds = toQuery(c).disjuncts();
+        return new ClosestSearch(network, center, domain.lower(), domain.upper(), ds, norm).run(tolerance, options);
     }
 
     /** One query, as the branch-and-bound sees it. */

@@ -200,7 +200,11 @@ public final class BranchAndBound {
     /** Re-checks a candidate with the network's own exact forward pass; records it if it violates. */
     private boolean offerCandidate(double[] x) {
         if (!query.inBox(x)) {
-            return false;
+            // LP solutions may overshoot the region by the solver's tolerance: pull them back in.
+            x = RegionProjection.project(query, x);
+            if (x == null || !query.inBox(x)) {
+                return false;
+            }
         }
         double[] y = query.network().evaluate(x);
         double margin = query.margin(y);

@@ -8,11 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.LongStream;
-import org.certus.milp.LpResult;
-import org.certus.milp.LpStatus;
-import org.certus.milp.ModelBuilder;
-import org.certus.milp.OjAlgoLpSolver;
-import org.certus.milp.Sense;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Dense;
 import org.certus.nn.InputDomain;
@@ -77,95 +72,6 @@ class BruteForceAgreementTest {
         return ds;
     }
 
-    /** Smallest over patterns and disjuncts of min over the region of max over rows. */
-    static double bruteForceMargin(ReluChain chain, double[] lo, double[] hi, List<AffineMap> disjuncts) {
-        int k = chain.reluLayerCount();
-        int total = chain.reluCount();
-        double best = Double.POSITIVE_INFINITY;
-        for (long pattern = 0; pattern < (1L << total); pattern++) {
-            for (AffineMap d : disjuncts) {
-                best = Math.min(best, patternLp(chain, lo, hi, d, pattern, k));
-            }
-        }
-        return best;
-    }
-
-    private static double patternLp(ReluChain chain, double[] lo, double[] hi, AffineMap disjunct, long pattern, int k) {
-        int n = lo.length;
-        // Affine forms of the current layer's post-activations in x: M (rows x n), c.
-        double[][] m = new double[n][n];
-        double[] c = new double[n];
-        for (int i = 0; i < n; i++) {
-            m[i][i] = 1;
-        }
-        ModelBuilder mb = new ModelBuilder();
-        for (int i = 0; i < n; i++) {
-            mb.addContinuous(lo[i], hi[i]);
-        }
-        int t = mb.addContinuous(-1e4, 1e4);
-        int bit = 0;
-        int[] allX = new int[n];
-        for (int i = 0; i < n; i++) {
-            allX[i] = i;
-        }
-        for (int j = 0; j <= k; j++) {
-            AffineMap a = chain.affine(j);
-            double[] dense = a.toDense();
-            int rows = a.rows();
-            double[][] zm = new double[rows][n];
-            double[] zc = new double[rows];
-            for (int r = 0; r < rows; r++) {
-                zc[r] = a.bias()[r];
-                for (int q = 0; q < a.cols(); q++) {
-                    double w = dense[r * a.cols() + q];
-                    zc[r] += w * c[q];
-                    for (int x = 0; x < n; x++) {
-                        zm[r][x] += w * m[q][x];
-                    }
-                }
-            }
-            if (j == k) {
-                double[] dd = disjunct.toDense();
-                for (int r = 0; r < disjunct.rows(); r++) {
-                    double[] coef = new double[n + 1];
-                    double cst = disjunct.bias()[r];
-                    for (int o = 0; o < rows; o++) {
-                        double w = dd[r * rows + o];
-                        cst += w * zc[o];
-                        for (int x = 0; x < n; x++) {
-                            coef[x] += w * zm[o][x];
-                        }
-                    }
-                    coef[n] = -1;
-                    int[] idx = java.util.Arrays.copyOf(allX, n + 1);
-                    idx[n] = t;
-                    mb.addConstraint(Double.NEGATIVE_INFINITY, idx, coef, -cst);
-                }
-                break;
-            }
-            for (int r = 0; r < rows; r++) {
-                boolean active = ((pattern >> bit++) & 1) == 1;
-                // active: z >= 0 and h = z; inactive: z <= 0 and h = 0
-                if (active) {
-                    mb.addConstraint(-zc[r], allX, zm[r], Double.POSITIVE_INFINITY);
-                } else {
-                    mb.addConstraint(Double.NEGATIVE_INFINITY, allX, zm[r], -zc[r]);
-                    zm[r] = new double[n];
-                    zc[r] = 0;
-                }
-            }
-            m = zm;
-            c = zc;
-        }
-        mb.setObjective(Sense.MINIMIZE, new int[] {t}, new double[] {1}, 0);
-        LpResult r = new OjAlgoLpSolver(mb.build()).solve();
-        if (r.status() == LpStatus.INFEASIBLE) {
-            return Double.POSITIVE_INFINITY;
-        }
-        assertEquals(LpStatus.OPTIMAL, r.status(), "oracle LP failed");
-        return r.objectiveValue();
-    }
-
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void verdictMatchesBruteForce(long seed) {
@@ -180,7 +86,7 @@ class BruteForceAgreementTest {
             hi[i] = ctr + r;
         }
         List<AffineMap> ds = randomDisjuncts(rnd, net.outputSize());
-        double oracle = bruteForceMargin(chain, lo, hi, ds);
+        double oracle = PhasePatternOracle.minMargin(chain, lo, hi, ds);
         Assumptions.assumeTrue(Math.abs(oracle) > AMBIGUOUS, "seed " + seed + ": oracle margin too close to 0");
         VerificationQuery q = new VerificationQuery(net, lo, hi, ds);
         VerdictStatus expected = oracle <= 0 ? VerdictStatus.FALSIFIED : VerdictStatus.VERIFIED;

@@ -1,0 +1,109 @@
+package org.certus.bnb;
+
+import java.time.Duration;
+import java.util.List;
+import org.certus.bounds.L1Ball;
+import org.certus.nn.AffineMap;
+import org.certus.nn.Network;
+
+/**
+ * MIPVerify's {@code closest} objective: the smallest perturbation (L∞ or L1) of {@code x0} within
+ * the input domain that satisfies the unsafe condition. Solved by bisection on the radius with a
+ * complete feasibility search at each step: a VERIFIED radius is a proven lower bound, and every
+ * counterexample's own distance is an upper bound. Each radius's region is built with outward
+ * rounding, so that "verified at r" covers every point at distance {@code <= r} exactly.
+ */
+public final class ClosestSearch {
+    private final Network network;
+    private final double[] center;
+    private final double[] domainLower;
+    private final double[] domainUpper;
+    private final List<AffineMap> disjuncts;
+    private final Norm norm;
+
+    public ClosestSearch(Network network, double[] center, double[] domainLower, double[] domainUpper,
+                         List<AffineMap> disjuncts, Norm norm) {
+        this.network = network;
+        this.center = center.clone();
+        this.domainLower = domainLower.clone();
+        this.domainUpper = domainUpper.clone();
+        this.disjuncts = List.copyOf(disjuncts);
+        this.norm = norm;
+    }
+
+    /** The largest distance any point of the domain can have from the centre. */
+    public double maxRadius() {
+        double r = 0;
+        for (int i = 0; i < center.length; i++) {
+            double v = Math.max(center[i] - domainLower[i], domainUpper[i] - center[i]);
+            r = norm == Norm.LINF ? Math.max(r, v) : r + v;
+        }
+        return r;
+    }
+
+    /** The query "some point within distance r is unsafe". */
+    public VerificationQuery queryAt(double r) {
+        double[] lo = new double[center.length];
+        double[] hi = new double[center.length];
+        for (int i = 0; i < lo.length; i++) {
+            lo[i] = Math.max(domainLower[i], Math.nextDown(center[i] - r));
+            hi[i] = Math.min(domainUpper[i], Math.nextUp(center[i] + r));
+        }
+        L1Ball ball = norm == Norm.L1 ? new L1Ball(center, Math.nextUp(r)) : null;
+        return new VerificationQuery(network, lo, hi, disjuncts, ball);
+    }
+
+    /**
+     * Bisects until {@code upper − lower <= tolerance} or the time limit of {@code options} ends.
+     * The first step searches the whole domain (radius {@code maxRadius}).
+     */
+    public DistortionBounds run(double tolerance, SearchOptions options) {
+        long start = System.nanoTime();
+        long deadline = start + options.timeLimit().toNanos();
+        double lower = 0;
+        double upper = Double.POSITIVE_INFINITY;
+        Counterexample best = null;
+        long nodes = 0, lps = 0, attack = 0, bound = 0;
+        int depth = 0;
+        double r = maxRadius();
+        boolean complete = true;
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || options.cancel().isCancelled()) {
+                complete = false;
+                break;
+            }
+            Verdict v = new BranchAndBound(queryAt(r), options.withTimeLimit(Duration.ofNanos(left))).run();
+            SearchStatistics s = v.statistics();
+            nodes += s.nodes();
+            lps += s.lps();
+            attack += s.attackMillis();
+            bound += s.boundMillis();
+            depth = Math.max(depth, s.maxDepth());
+            if (v.status() == VerdictStatus.VERIFIED) {
+                lower = Math.max(lower, r);
+            } else if (v.status() == VerdictStatus.FALSIFIED) {
+                Counterexample ce = v.counterexample().orElseThrow();
+                double d = norm.distance(ce.input(), center);
+                if (d < upper) {
+                    upper = d;
+                    best = ce;
+                }
+            } else {
+                complete = false;
+                break;
+            }
+            if (upper == Double.POSITIVE_INFINITY) {
+                // The whole domain is safe: nothing to bisect.
+                break;
+            }
+            if (upper - lower <= tolerance) {
+                break;
+            }
+            r = lower + 0.5 * (upper - lower);
+        }
+        long total = (System.nanoTime() - start) / 1_000_000;
+        SearchStatistics stats = new SearchStatistics(nodes, lps, depth, lower, upper, attack, bound, total, 0);
+        return new DistortionBounds(norm, lower, upper, best, complete, stats);
+    }
+}

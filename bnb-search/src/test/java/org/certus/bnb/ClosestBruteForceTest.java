@@ -1,0 +1,62 @@
+package org.certus.bnb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.LongStream;
+import org.certus.nn.AffineMap;
+import org.certus.nn.Network;
+import org.certus.nn.ReluChain;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The {@code closest} search's bounds on the minimum L∞ and L1 distortion bracket the brute-force
+ * minimum (every phase pattern, one LP each) within 1e-6, and its example is a valid violation at
+ * the distance it reports.
+ */
+class ClosestBruteForceTest {
+    static final double TOLERANCE = 1e-7;
+
+    static LongStream seeds() {
+        return LongStream.range(0, 40);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void minimumDistortionMatchesBruteForce(long seed) {
+        Random rnd = new Random(1000 + seed);
+        int inputs = 2 + rnd.nextInt(3);
+        Network net = BruteForceAgreementTest.randomNetwork(rnd, inputs);
+        ReluChain chain = ReluChain.of(net);
+        double[] lo = new double[inputs], hi = new double[inputs], x0 = new double[inputs];
+        for (int i = 0; i < inputs; i++) {
+            lo[i] = -1;
+            hi[i] = 1;
+            x0[i] = rnd.nextDouble() - 0.5;
+        }
+        List<AffineMap> ds = BruteForceAgreementTest.randomDisjuncts(rnd, net.outputSize());
+        for (Norm norm : Norm.values()) {
+            double oracle = PhasePatternOracle.minDistortion(chain, lo, hi, ds, x0, norm);
+            ClosestSearch search = new ClosestSearch(net, x0, lo, hi, ds, norm);
+            DistortionBounds b = search.run(TOLERANCE, SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(60)).withThreads(2));
+            String ctx = "seed " + seed + " " + norm + ": oracle " + oracle + ", bounds [" + b.lower() + ", " + b.upper() + "]";
+            assertTrue(b.complete(), ctx);
+            if (oracle == Double.POSITIVE_INFINITY) {
+                assertEquals(Double.POSITIVE_INFINITY, b.upper(), ctx);
+                assertEquals(search.maxRadius(), b.lower(), 0.0, ctx);
+                continue;
+            }
+            assertTrue(b.lower() <= oracle + 1e-9 && oracle <= b.upper() + 1e-9, ctx);
+            assertTrue(b.upper() - b.lower() <= TOLERANCE + 1e-12, ctx);
+            assertEquals(oracle, b.upper(), 1e-6, ctx);
+            Counterexample ce = b.example();
+            double[] y = net.evaluate(ce.input());
+            assertTrue(new VerificationQuery(net, lo, hi, ds).margin(y) <= 0, ctx + ": example does not violate");
+            assertEquals(b.upper(), norm.distance(ce.input(), x0), 0.0, ctx);
+        }
+    }
+}
