@@ -38,6 +38,7 @@ public final class BranchAndBound {
     private final SearchOptions options;
     private final ReluChain chain;
     private final SymbolicPropagator propagator;
+    private final org.certus.nn.Float32Evaluation float32;
     private final AffineMap objective;
     private final int[] disjunctStart;
     private final boolean inputSplit;
@@ -61,7 +62,8 @@ public final class BranchAndBound {
         this.query = query;
         this.options = options;
         this.chain = ReluChain.of(query.network());
-        this.propagator = new SymbolicPropagator(true, query.l1Ball());
+        this.propagator = new SymbolicPropagator(true, query.l1Ball(), options.arithmetic());
+        this.float32 = new org.certus.nn.Float32Evaluation(query.network());
         List<AffineMap> ds = query.disjuncts();
         this.disjunctStart = new int[ds.size() + 1];
         AffineMap stacked = null;
@@ -197,7 +199,12 @@ public final class BranchAndBound {
         }
     }
 
-    /** Re-checks a candidate with the network's own exact forward pass; records it if it violates. */
+    /**
+     * Re-checks a candidate with the network's own exact forward passes, in double and in float32;
+     * records it when either violates. Checking float32 finds counterexamples that exist only in
+     * the arithmetic ONNX runtimes use (the bounds of {@link org.certus.bounds.ArithmeticModel#FLOAT32}
+     * keep such points from being "verified" away).
+     */
     private boolean offerCandidate(double[] x) {
         if (!query.inBox(x)) {
             // LP solutions may overshoot the region by the solver's tolerance: pull them back in.
@@ -208,8 +215,17 @@ public final class BranchAndBound {
         }
         double[] y = query.network().evaluate(x);
         double margin = query.margin(y);
+        double[] xf = org.certus.nn.Float32Evaluation.roundInto(x, query.inputLower(), query.inputUpper());
+        double marginF = query.inBox(xf) ? query.margin(float32.evaluate(xf)) : Double.POSITIVE_INFINITY;
+        Counterexample ce = null;
         if (margin <= 0) {
-            if (found.compareAndSet(null, new Counterexample(x, y, margin))) {
+            ce = new Counterexample(x, y, margin, marginF);
+        } else if (marginF <= 0) {
+            double[] yf = query.network().evaluate(xf);
+            ce = new Counterexample(xf, yf, query.margin(yf), marginF);
+        }
+        if (ce != null) {
+            if (found.compareAndSet(null, ce)) {
                 stop = true;
             }
             return true;
@@ -359,7 +375,7 @@ public final class BranchAndBound {
             }
             lps.incrementAndGet();
             NodeLp.Result r = NodeLp.solve(chain, node.lo, node.hi, query.l1Ball(), node.bounds, node.splits,
-                    query.disjuncts().get(d));
+                    query.disjuncts().get(d), options.certifyLp());
             if (r.candidate() != null) {
                 offerCandidate(r.candidate());
             }

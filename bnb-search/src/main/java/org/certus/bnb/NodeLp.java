@@ -35,10 +35,24 @@ final class NodeLp {
     private NodeLp() {
     }
 
+    /**
+     * @param sound certify with {@link SafeLpBound}; otherwise trust the solver (fast mode). Rows are
+     *              widened by the bounds' evaluation-error model whenever it is present.
+     */
     static Result solve(ReluChain chain, double[] lo, double[] hi, L1Ball l1, NetworkBounds bounds, ReluSplits splits,
-                        AffineMap disjunct) {
+                        AffineMap disjunct, boolean sound) {
         Built main = build(chain, lo, hi, l1, bounds, splits, disjunct, false);
         LpResult r = new OjAlgoLpSolver(main.model).solve();
+        if (!sound) {
+            if (r.status() == LpStatus.INFEASIBLE) {
+                return new Result(Double.POSITIVE_INFINITY, null);
+            }
+            if (r.status() == LpStatus.OPTIMAL) {
+                double[] x = java.util.Arrays.copyOf(r.primal(), lo.length);
+                return new Result(r.objectiveValue(), x);
+            }
+            return new Result(Double.NEGATIVE_INFINITY, null);
+        }
         if (r.status() == LpStatus.OPTIMAL && r.hasDuals()) {
             double certified = SafeLpBound.lowerBound(main.model, main.objective, r.rowDuals());
             double[] x = new double[lo.length];
@@ -91,33 +105,36 @@ final class NodeLp {
         for (int j = 0; j < k; j++) {
             AffineMap a = chain.affine(j);
             double[] l = b.lower(j), u = b.upper(j);
+            // Evaluated z differs from A h + b by at most e (null: real arithmetic only).
+            double[] err = b.evaluationError(j);
             int[] var = new int[a.rows()];
             for (int n = 0; n < a.rows(); n++) {
                 var[n] = -1;
                 Expr z = Expr.of(a, n, prevVar);
                 byte phase = splits.raw(j, n);
+                double e = err == null ? 0.0 : err[n];
                 if (u[n] <= 0) {
                     if (phase < 0) {
-                        sink.add(Double.NEGATIVE_INFINITY, z.idx, z.coef, -z.constant); // z <= 0
+                        sink.add(Double.NEGATIVE_INFINITY, z.idx, z.coef, -z.constant + e); // z <= 0
                     }
                 } else if (l[n] >= 0) {
                     int h = mb.addContinuous(l[n], u[n]);
                     var[n] = h;
-                    // h - z = 0
-                    sink.add(z.constant, z.withVariable(h, 1.0).idx, negateExcept(z.withVariable(h, 1.0)), z.constant);
+                    // h - z = 0 (within the evaluation error)
+                    sink.add(z.constant - e, z.withVariable(h, 1.0).idx, negateExcept(z.withVariable(h, 1.0)), z.constant + e);
                 } else {
                     int h = mb.addContinuous(0.0, u[n]);
                     var[n] = h;
                     Expr hz = z.withVariable(h, 1.0);
                     // h - z >= 0  <=>  h - a·v >= c
-                    sink.add(z.constant, hz.idx, negateExcept(hz), Double.POSITIVE_INFINITY);
+                    sink.add(z.constant - e, hz.idx, negateExcept(hz), Double.POSITIVE_INFINITY);
                     // h <= s (z - l)  <=>  h - s a·v <= s (c - l)
                     double s = u[n] / (u[n] - l[n]);
                     double[] coef = negateExcept(hz);
                     for (int q = 0; q < coef.length - 1; q++) {
                         coef[q] *= s;
                     }
-                    sink.add(Double.NEGATIVE_INFINITY, hz.idx, coef, s * (z.constant - l[n]));
+                    sink.add(Double.NEGATIVE_INFINITY, hz.idx, coef, s * (z.constant + e - l[n]));
                 }
             }
             prevVar = var;
@@ -138,10 +155,18 @@ final class NodeLp {
         }
         // t's bounds are implied (t >= max_r row_r >= max_r lower(row_r)); finite so certificates stay finite.
         int t = mb.addContinuous(Math.nextDown(tLo - 1 - Math.abs(tLo)), Math.nextUp(tHi + 1 + Math.abs(tHi)));
+        double[] outErr = b.evaluationError(k);
         for (int r = 0; r < rows.rows(); r++) {
             Expr e = Expr.of(rows, r, prevVar).withVariable(t, -1.0);
-            // row_r - t <= 0
-            sink.add(Double.NEGATIVE_INFINITY, e.idx, e.coef, -e.constant);
+            double slack = 0;
+            if (outErr != null) {
+                for (int q = disjunct.rowStart()[r]; q < disjunct.rowStart()[r + 1]; q++) {
+                    slack += Math.abs(disjunct.values()[q]) * outErr[disjunct.colIndex()[q]];
+                }
+                slack = Math.nextUp(slack * (1 + 1e-12));
+            }
+            // row_r - t <= 0, with the outputs' evaluation error
+            sink.add(Double.NEGATIVE_INFINITY, e.idx, e.coef, -e.constant + slack);
         }
         double[] objective;
         if (slacks) {

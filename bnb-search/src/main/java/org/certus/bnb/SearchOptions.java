@@ -1,6 +1,7 @@
 package org.certus.bnb;
 
 import java.time.Duration;
+import org.certus.bounds.ArithmeticModel;
 
 /**
  * Every tuning knob of the search in one place, each with its default and why. Immutable; use
@@ -26,14 +27,21 @@ public record SearchOptions(
          * which caps memory (depth-first frees nodes fastest).
          */
         int maxOpenNodes,
-        CancelToken cancel) {
+        CancelToken cancel,
+        /**
+         * Which evaluations of the network the bounds cover: {@link ArithmeticModel#FLOAT32} (default,
+         * sound for float32 and double runtimes) or {@link ArithmeticModel#REAL}.
+         */
+        ArithmeticModel arithmetic,
+        /** Whether LP bounds count only when certified from the duals (default) or as the solver says. */
+        boolean certifyLp) {
 
     /** Networks with at most this many inputs use input splitting under {@link SplitMode#AUTO}. */
     public static final int INPUT_SPLIT_MAX_INPUTS = 16;
 
     public static SearchOptions defaults() {
         return new SearchOptions(Duration.ofSeconds(120), Long.MAX_VALUE, Runtime.getRuntime().availableProcessors(),
-                SplitMode.AUTO, BrancherKind.BABSR, 4, 40, 1L, 200_000, new CancelToken());
+                SplitMode.AUTO, BrancherKind.BABSR, 4, 40, 1L, 200_000, new CancelToken(), ArithmeticModel.FLOAT32, true);
     }
 
     public static SearchOptions timeLimit(Duration d) {
@@ -41,37 +49,57 @@ public record SearchOptions(
     }
 
     public SearchOptions withTimeLimit(Duration d) {
-        return new SearchOptions(d, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel);
+        return new SearchOptions(d, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp);
     }
 
     public SearchOptions withNodeLimit(long n) {
-        return new SearchOptions(timeLimit, n, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel);
+        return new SearchOptions(timeLimit, n, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp);
     }
 
     public SearchOptions withThreads(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + n);
         }
-        return new SearchOptions(timeLimit, nodeLimit, n, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel);
+        return new SearchOptions(timeLimit, nodeLimit, n, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp);
     }
 
     public SearchOptions withSplitMode(SplitMode m) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, m, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel);
+        return new SearchOptions(timeLimit, nodeLimit, threads, m, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp);
     }
 
     public SearchOptions withBrancher(BrancherKind b) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, b, attackRestarts, attackSteps, seed, maxOpenNodes, cancel);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, b, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp);
     }
 
     public SearchOptions withAttack(int restarts, int steps) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, restarts, steps, seed, maxOpenNodes, cancel);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, restarts, steps, seed, maxOpenNodes, cancel, arithmetic, certifyLp);
     }
 
     public SearchOptions withSeed(long s) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, s, maxOpenNodes, cancel);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, s, maxOpenNodes, cancel, arithmetic, certifyLp);
+    }
+
+    /**
+     * Sound mode (default, {@code --sound}): bounds cover float32 and double evaluation and LP bounds
+     * are certified. Fast mode ({@code --fast}): real arithmetic and the LP solver's word — quicker,
+     * but a rounding error could make it answer "verified" wrongly (Jia &amp; Rinard 2020).
+     */
+    public SearchOptions withSound(boolean on) {
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
+                cancel, on ? ArithmeticModel.FLOAT32 : ArithmeticModel.REAL, on);
+    }
+
+    /** Real-arithmetic bounds with certified LPs: exact comparisons against real-arithmetic oracles. */
+    public SearchOptions withArithmetic(ArithmeticModel a) {
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
+                cancel, a, certifyLp);
+    }
+
+    public boolean sound() {
+        return arithmetic == ArithmeticModel.FLOAT32 && certifyLp;
     }
 
     public SearchOptions withCancel(CancelToken c) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, c);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, c, arithmetic, certifyLp);
     }
 }

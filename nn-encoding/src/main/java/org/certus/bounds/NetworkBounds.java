@@ -13,11 +13,25 @@ public final class NetworkBounds {
     private final double[][] lower;
     private final double[][] upper;
     private final boolean infeasible;
+    private final double[][] evaluationError;
 
     NetworkBounds(double[][] lower, double[][] upper, boolean infeasible) {
+        this(lower, upper, infeasible, null);
+    }
+
+    NetworkBounds(double[][] lower, double[][] upper, boolean infeasible, double[][] evaluationError) {
         this.lower = lower;
         this.upper = upper;
         this.infeasible = infeasible;
+        this.evaluationError = evaluationError;
+    }
+
+    /**
+     * Per-neuron bound on the floating-point evaluation error of layer i's pre-activations under the
+     * propagator's {@link ArithmeticModel}; null when the bounds cover real arithmetic only.
+     */
+    public double[] evaluationError(int i) {
+        return evaluationError == null ? null : evaluationError[i];
     }
 
     /** Number of ReLU layers plus one (the last entry bounds the outputs). */
@@ -60,7 +74,7 @@ public final class NetworkBounds {
             empty |= lo[layer][neuron] > 0;
             hi[layer][neuron] = Math.min(0.0, hi[layer][neuron]);
         }
-        return new NetworkBounds(lo, hi, empty);
+        return new NetworkBounds(lo, hi, empty, evaluationError);
     }
 
     /** True when ReLU layer i, neuron j is unstable (its bounds straddle zero). */

@@ -37,6 +37,7 @@ public final class SymbolicPropagator implements BoundPropagator {
 
     private final boolean parallel;
     private final L1Ball l1Ball;
+    private final ArithmeticModel arithmetic;
 
     public SymbolicPropagator() {
         this(true);
@@ -52,8 +53,16 @@ public final class SymbolicPropagator implements BoundPropagator {
      * @param l1Ball when not null, the input region is the box intersected with this ball
      */
     public SymbolicPropagator(boolean parallel, L1Ball l1Ball) {
+        this(parallel, l1Ball, ArithmeticModel.REAL);
+    }
+
+    /**
+     * @param arithmetic which evaluations the bounds must contain (see {@link ArithmeticModel})
+     */
+    public SymbolicPropagator(boolean parallel, L1Ball l1Ball, ArithmeticModel arithmetic) {
         this.parallel = parallel;
         this.l1Ball = l1Ball;
+        this.arithmetic = arithmetic;
     }
 
     @Override
@@ -72,11 +81,15 @@ public final class SymbolicPropagator implements BoundPropagator {
         int k = chain.reluLayerCount();
         double[][] lo = new double[k + 1][];
         double[][] hi = new double[k + 1][];
+        double[][] err = arithmetic == ArithmeticModel.REAL ? null : new double[k + 1][];
         boolean infeasible = false;
         int start = reuse == null ? 0 : Math.min(firstLayer, k);
         for (int i = 0; i < start; i++) {
             lo[i] = reuse.lower(i);
             hi[i] = reuse.upper(i);
+            if (err != null) {
+                err[i] = reuse.evaluationError(i);
+            }
             infeasible |= reuse.infeasible();
         }
         for (int i = start; i <= k; i++) {
@@ -89,6 +102,14 @@ public final class SymbolicPropagator implements BoundPropagator {
                 if (l1Ball != null) {
                     l1Rows(a, inputLower, inputUpper, l, u);
                 }
+                if (err != null) {
+                    double[] m = new double[inputLower.length];
+                    for (int j = 0; j < m.length; j++) {
+                        m[j] = Math.max(Math.abs(inputLower[j]), Math.abs(inputUpper[j]));
+                    }
+                    err[0] = arithmetic.rowErrors(a, m);
+                    widen(l, u, err[0]);
+                }
             } else {
                 double[] pl = new double[lo[i - 1].length];
                 double[] pu = new double[pl.length];
@@ -97,16 +118,21 @@ public final class SymbolicPropagator implements BoundPropagator {
                     pu[j] = Math.max(0.0, hi[i - 1][j]);
                 }
                 IntervalPropagator.affineInterval(a, pl, pu, l, u);
+                if (err != null) {
+                    err[i] = arithmetic.rowErrors(a, pu);
+                    widen(l, u, err[i]);
+                }
                 int[] rows = i < k ? unstableRows(l, u, splits, i) : allRows(a.rows());
                 if (rows.length > 0) {
                     AffineMap sel = a.selectRows(rows);
                     double[] sl = new double[rows.length];
                     double[] su = new double[rows.length];
-                    boundRows(chain, lo, hi, i, sel, inputLower, inputUpper, sl, su, null);
+                    boundRows(chain, lo, hi, err, i, sel, inputLower, inputUpper, sl, su, null);
                     for (int t = 0; t < rows.length; t++) {
                         int r = rows[t];
-                        l[r] = Math.max(l[r], sl[t]);
-                        u[r] = Math.min(u[r], su[t]);
+                        double e = err == null ? 0.0 : err[i][r];
+                        l[r] = Math.max(l[r], e == 0.0 ? sl[t] : Math.nextDown(sl[t] - e));
+                        u[r] = Math.min(u[r], e == 0.0 ? su[t] : Math.nextUp(su[t] + e));
                     }
                 }
             }
@@ -116,7 +142,14 @@ public final class SymbolicPropagator implements BoundPropagator {
             lo[i] = l;
             hi[i] = u;
         }
-        return new NetworkBounds(lo, hi, infeasible);
+        return new NetworkBounds(lo, hi, infeasible, err);
+    }
+
+    private static void widen(double[] l, double[] u, double[] e) {
+        for (int j = 0; j < l.length; j++) {
+            l[j] = Math.nextDown(l[j] - e[j]);
+            u[j] = Math.nextUp(u[j] + e[j]);
+        }
     }
 
     /** Tightens the bounds of the rows of {@code a} to the box ∩ L1 ball (exact knapsack per row). */
@@ -184,9 +217,16 @@ public final class SymbolicPropagator implements BoundPropagator {
         double[][] coefficients = new double[objective.rows()][];
         double[][] lo = new double[k + 1][];
         double[][] hi = new double[k + 1][];
+        double[][] err = arithmetic == ArithmeticModel.REAL ? null : new double[k + 1][];
         for (int i = 0; i < k; i++) {
             lo[i] = bounds.lower(i);
             hi[i] = bounds.upper(i);
+            if (err != null) {
+                err[i] = bounds.evaluationError(i);
+                if (err[i] == null) {
+                    throw new BoundsException("bounds were computed without the " + arithmetic + " error model");
+                }
+            }
         }
         if (k == 0) {
             IntervalPropagator.affineInterval(composed, inputLower, inputUpper, l, new double[l.length]);
@@ -207,8 +247,17 @@ public final class SymbolicPropagator implements BoundPropagator {
                 coefficients[r] = new double[inputLower.length];
                 Workspace ws = Workspace.get(chain);
                 // Scores are summed over rows: sequential here (few rows), so no races on reluScores.
-                l[r] = backSubstitute(chain, lo, hi, k, composed, r, inputLower, inputUpper, false, ws, argmin[r],
+                l[r] = backSubstitute(chain, lo, hi, err, k, composed, r, inputLower, inputUpper, false, ws, argmin[r],
                         coefficients[r], reluScores);
+                if (err != null) {
+                    // The outputs' own evaluation error, seen through the objective's row.
+                    double[] outErr = bounds.evaluationError(k);
+                    double e = 0;
+                    for (int q = objective.rowStart()[r]; q < objective.rowStart()[r + 1]; q++) {
+                        e += Math.abs(objective.values()[q]) * outErr[objective.colIndex()[q]];
+                    }
+                    l[r] = Math.nextDown(l[r] - Math.nextUp(e * (1 + 1e-12)));
+                }
             }
         }
         return new LinearBounds(l, argmin, coefficients);
@@ -233,7 +282,7 @@ public final class SymbolicPropagator implements BoundPropagator {
      * may be null when that side is not wanted; {@code argmin} (may be null) receives the input
      * vertices of the lower bounds.
      */
-    private void boundRows(ReluChain chain, double[][] lo, double[][] hi, int m, AffineMap rowsMap,
+    private void boundRows(ReluChain chain, double[][] lo, double[][] hi, double[][] err, int m, AffineMap rowsMap,
                            double[] inLo, double[] inHi, double[] outLo, double[] outHi, double[][] argmin) {
         int rows = rowsMap.rows();
         IntStream range = IntStream.range(0, rows);
@@ -243,11 +292,11 @@ public final class SymbolicPropagator implements BoundPropagator {
         range.forEach(r -> {
             Workspace ws = Workspace.get(chain);
             if (outLo != null) {
-                outLo[r] = backSubstitute(chain, lo, hi, m, rowsMap, r, inLo, inHi, false, ws,
+                outLo[r] = backSubstitute(chain, lo, hi, err, m, rowsMap, r, inLo, inHi, false, ws,
                         argmin == null ? null : (argmin[r] = new double[inLo.length]), null, null);
             }
             if (outHi != null) {
-                outHi[r] = backSubstitute(chain, lo, hi, m, rowsMap, r, inLo, inHi, true, ws, null, null, null);
+                outHi[r] = backSubstitute(chain, lo, hi, err, m, rowsMap, r, inLo, inHi, true, ws, null, null, null);
             }
         });
     }
@@ -256,7 +305,7 @@ public final class SymbolicPropagator implements BoundPropagator {
      * One row, one side: the rigorous lower (or upper) bound of {@code row r of rowsMap} applied to
      * layer m−1's post-activations.
      */
-    private double backSubstitute(ReluChain chain, double[][] lo, double[][] hi, int m, AffineMap rowsMap, int r,
+    private double backSubstitute(ReluChain chain, double[][] lo, double[][] hi, double[][] err, int m, AffineMap rowsMap, int r,
                                          double[] inLo, double[] inHi, boolean upper, Workspace ws, double[] vertex,
                                          double[] inputCoefficients, double[][] reluScores) {
         // lambda: coefficients over post-activations h_{j} (j = m-1 initially); cst: constant term.
@@ -299,6 +348,16 @@ public final class SymbolicPropagator implements BoundPropagator {
                         lambda[n] = lam * alpha;
                     }
                 }
+            }
+            if (err != null) {
+                // Evaluated z_j differs from A h + b by at most err[j]: a term |λ|·err on the bound.
+                double[] e = err[j];
+                double extra = 0;
+                for (int n = 0; n < width; n++) {
+                    extra += Math.abs(lambda[n]) * e[n];
+                }
+                cst += upper ? extra : -extra;
+                mag += extra;
             }
             // Through affine map j: lambda over z_j -> over h_{j-1} (or x when j = 0).
             AffineMap a = chain.affine(j);

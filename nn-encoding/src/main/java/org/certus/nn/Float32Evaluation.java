@@ -1,0 +1,108 @@
+package org.certus.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A float32 forward pass, layer by layer as ONNX runtimes evaluate: every product and sum is
+ * rounded to float (weights are float32 in ONNX files, so casting them is exact there). Used to
+ * confirm that a counterexample found in double precision also holds in the arithmetic users run
+ * the network in, and to catch counterexamples that exist only in float32.
+ *
+ * <p>Immutable and thread-safe; building it converts each layer once (convolutions to sparse rows).
+ */
+public final class Float32Evaluation {
+    private final Network network;
+    private final List<Object> steps = new ArrayList<>();
+
+    public Float32Evaluation(Network network) {
+        this.network = network;
+        if (!network.isSequential()) {
+            throw new NetworkException("float32 evaluation does not support residual blocks yet");
+        }
+        for (int i = 0; i < network.layerCount(); i++) {
+            Layer l = network.layer(i);
+            Shape in = network.shapeBefore(i);
+            if (l instanceof Normalize || l instanceof Relu || l instanceof MaxPool) {
+                steps.add(l);
+            } else if (l instanceof AffineLayer a) {
+                steps.add(a.toAffineMap(in));
+            } else {
+                throw new NetworkException("float32 evaluation does not support " + l.describe());
+            }
+        }
+    }
+
+    /** The input rounded to the nearest float32 values, each moved inward if rounding left [lo, hi]. */
+    public static double[] roundInto(double[] x, double[] lo, double[] hi) {
+        double[] r = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            float f = (float) x[i];
+            if (f < lo[i]) {
+                f = Math.nextUp(f);
+            } else if (f > hi[i]) {
+                f = Math.nextDown(f);
+            }
+            r[i] = f;
+        }
+        return r;
+    }
+
+    /** Outputs of the network evaluated in float32 at {@code x} (first rounded to float32). */
+    public double[] evaluate(double[] x) {
+        float[] v = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            v[i] = (float) x[i];
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            Object s = steps.get(i);
+            Shape in = network.shapeBefore(i);
+            if (s instanceof AffineMap a) {
+                v = apply(a, v);
+            } else if (s instanceof Relu) {
+                for (int j = 0; j < v.length; j++) {
+                    v[j] = v[j] > 0 ? v[j] : 0f;
+                }
+            } else if (s instanceof MaxPool p) {
+                int[][] w = p.windowIndices(in);
+                float[] o = new float[w.length];
+                for (int j = 0; j < w.length; j++) {
+                    float m = v[w[j][0]];
+                    for (int q = 1; q < w[j].length; q++) {
+                        m = Math.max(m, v[w[j][q]]);
+                    }
+                    o[j] = m;
+                }
+                v = o;
+            } else if (s instanceof Normalize n) {
+                double[] mean = n.mean(), std = n.std();
+                int per = mean.length == 1 ? v.length : v.length / mean.length;
+                for (int j = 0; j < v.length; j++) {
+                    int c = mean.length == 1 ? 0 : j / per;
+                    v[j] = (v[j] - (float) mean[c]) / (float) std[c];
+                }
+            }
+        }
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i];
+        }
+        return out;
+    }
+
+    private static float[] apply(AffineMap a, float[] in) {
+        float[] out = new float[a.rows()];
+        int[] start = a.rowStart();
+        int[] col = a.colIndex();
+        double[] val = a.values();
+        double[] bias = a.bias();
+        for (int r = 0; r < out.length; r++) {
+            float s = 0f;
+            for (int q = start[r]; q < start[r + 1]; q++) {
+                s += (float) val[q] * in[col[q]];
+            }
+            out[r] = s + (float) bias[r];
+        }
+        return out;
+    }
+}
