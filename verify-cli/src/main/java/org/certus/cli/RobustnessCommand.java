@@ -140,6 +140,7 @@ public final class RobustnessCommand implements Callable<Integer> {
                 FileLock lock = tryLock(lockChannel);
                 RobustnessSummary summary = RobustnessSummary.open(out(), msg -> err.println("certus: notice: " + msg))) {
             err.flush();
+            removeStrayTempFiles(err);
             List<String> question = question(s);
             if (summary.question() != null && !summary.question().equals(question)) {
                 throw new ParameterException(spec.commandLine(), summary.file() + " holds results for another question "
@@ -463,6 +464,27 @@ public final class RobustnessCommand implements Callable<Integer> {
         b.append("Counts use the last row of each sample in ").append(RobustnessSummary.FILE_NAME).append(".\n\n");
         table.forEach(l -> b.append(l).append('\n'));
         RobustnessExamples.writeAtomically(out().resolve("report.md"), b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A kill during an atomic write leaves its temporary file behind; with the lock held no other
+     * run can be writing one, so whatever matches our naming is debris.
+     */
+    private void removeStrayTempFiles(PrintWriter err) throws IOException {
+        for (Path dir : List.of(out(), out().resolve(RobustnessExamples.FOLDER))) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (var files = Files.list(dir)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    String n = f.getFileName().toString();
+                    if (n.startsWith(".") && n.endsWith(".tmp") && Files.isRegularFile(f)) {
+                        Files.delete(f);
+                        err.println("certus: notice: removed " + f + " (left by an interrupted run)");
+                    }
+                }
+            }
+        }
     }
 
     private FileLock tryLock(FileChannel ch) throws IOException {
