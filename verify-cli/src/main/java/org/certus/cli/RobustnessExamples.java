@@ -1,0 +1,147 @@
+package org.certus.cli;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * Writes {@code examples/sample-<i>.json} and {@code examples/sample-<i>.png} for an adversarial
+ * example. Each file is written to a temporary file beside it, forced to disk and renamed, so a
+ * kill leaves either the whole file or none (at worst a stray {@code .tmp}).
+ */
+final class RobustnessExamples {
+    static final String FOLDER = "examples";
+    /** Each pixel becomes a SCALE×SCALE block: MNIST's 28×28 is too small to look at. */
+    static final int SCALE = 4;
+    /** Gap in (scaled) pixels between the three panels. */
+    static final int GAP = 4;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path folder;
+
+    RobustnessExamples(Path out) {
+        this.folder = out.resolve(FOLDER);
+    }
+
+    /** What is known about one adversarial example; {@code original} and {@code adversarial} are CHW in [0, 1]-ish. */
+    record Example(int sample, int label, int cleanPrediction, int adversarialPrediction, double linfDistance, double margin,
+            int channels, int height, int width, double[] original, double[] adversarial, double[] cleanLogits,
+            double[] adversarialLogits, String network, String dataset, double eps) {
+    }
+
+    Path jsonFile(int sample) {
+        return folder.resolve("sample-" + sample + ".json");
+    }
+
+    Path pngFile(int sample) {
+        return folder.resolve("sample-" + sample + ".png");
+    }
+
+    void write(Example e) throws IOException {
+        Files.createDirectories(folder);
+        double[] perturbation = new double[e.adversarial().length];
+        for (int i = 0; i < perturbation.length; i++) {
+            perturbation[i] = e.adversarial()[i] - e.original()[i];
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sample", e.sample());
+        m.put("network", e.network());
+        m.put("dataset", e.dataset());
+        m.put("eps", e.eps());
+        m.put("label", e.label());
+        m.put("clean_prediction", e.cleanPrediction());
+        m.put("adversarial_prediction", e.adversarialPrediction());
+        m.put("linf_distance", e.linfDistance());
+        m.put("margin", e.margin());
+        m.put("shape", new int[] {e.channels(), e.height(), e.width()});
+        m.put("input", e.adversarial());
+        m.put("perturbation", perturbation);
+        m.put("clean_logits", e.cleanLogits());
+        m.put("adversarial_logits", e.adversarialLogits());
+        writeAtomically(jsonFile(e.sample()), JSON.writeValueAsBytes(m));
+
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        if (!ImageIO.write(picture(e, perturbation), "png", png)) {
+            throw new IOException("no PNG writer in this Java runtime");
+        }
+        writeAtomically(pngFile(e.sample()), png.toByteArray());
+    }
+
+    /** original | adversarial | difference; the difference is scaled so its largest magnitude is full scale, mid-gray = 0. */
+    static BufferedImage picture(Example e, double[] diff) {
+        int c = e.channels(), h = e.height(), w = e.width();
+        double maxAbs = 0;
+        for (double d : diff) {
+            maxAbs = Math.max(maxAbs, Math.abs(d));
+        }
+        int panel = w * SCALE;
+        BufferedImage img = new BufferedImage(3 * panel + 2 * GAP, h * SCALE, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                img.setRGB(x, y, 0xFFFFFF);
+            }
+        }
+        for (int p = 0; p < 3; p++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int[] rgb = new int[3];
+                    for (int k = 0; k < 3; k++) {
+                        int ch = c == 1 ? 0 : Math.min(k, c - 1);
+                        int idx = ch * h * w + y * w + x;
+                        double v = switch (p) {
+                            case 0 -> e.original()[idx];
+                            case 1 -> e.adversarial()[idx];
+                            default -> maxAbs == 0 ? 0.5 : 0.5 + 0.5 * diff[idx] / maxAbs;
+                        };
+                        rgb[k] = (int) Math.round(255 * Math.max(0, Math.min(1, v)));
+                    }
+                    int color = (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];
+                    int x0 = p * (panel + GAP) + x * SCALE;
+                    for (int dy = 0; dy < SCALE; dy++) {
+                        for (int dx = 0; dx < SCALE; dx++) {
+                            img.setRGB(x0 + dx, y * SCALE + dy, color);
+                        }
+                    }
+                }
+            }
+        }
+        return img;
+    }
+
+    /** Temp file in the same folder (so the rename stays on one file system), forced, then renamed over the target. */
+    static void writeAtomically(Path target, byte[] content) throws IOException {
+        // Not Files.createTempFile: its files are private (0600), and results are meant to be shared.
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
+                ByteBuffer buf = ByteBuffer.wrap(content);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.certus.cli;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The summary table of a robustness run, computed from the last row of each sample in the
+ * requested range (a sample solved twice counts once).
+ *
+ * <p>Adversarial error bounds follow MIPVerify: the lower bound counts samples known to be wrong
+ * on some input of the region (misclassified or vulnerable); the upper bound adds every sample not
+ * proved robust (timeouts, unknowns and errors might all be vulnerable).
+ */
+record RobustnessReport(int samples, Map<RobustnessStatus, Integer> counts, double meanSolvedSeconds,
+        double medianSolvedSeconds, double totalSeconds, int solved) {
+
+    static RobustnessReport of(Collection<RobustnessRow> rows) {
+        Map<RobustnessStatus, Integer> counts = new EnumMap<>(RobustnessStatus.class);
+        for (RobustnessStatus s : RobustnessStatus.values()) {
+            counts.put(s, 0);
+        }
+        List<Double> solvedTimes = new ArrayList<>();
+        double total = 0;
+        for (RobustnessRow r : rows) {
+            counts.merge(r.status(), 1, Integer::sum);
+            total += r.timeSeconds();
+            // "Solved" means handed to the verifier: misclassified samples cost only a forward pass
+            // and would make the verifier look faster than it is.
+            if (r.status() != RobustnessStatus.MISCLASSIFIED) {
+                solvedTimes.add(r.timeSeconds());
+            }
+        }
+        double[] t = solvedTimes.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double mean = t.length == 0 ? Double.NaN : Arrays.stream(t).sum() / t.length;
+        double median = t.length == 0 ? Double.NaN
+                : t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
+        return new RobustnessReport(rows.size(), counts, mean, median, total, t.length);
+    }
+
+    int count(RobustnessStatus s) {
+        return counts.get(s);
+    }
+
+    int lowerErrors() {
+        return count(RobustnessStatus.MISCLASSIFIED) + count(RobustnessStatus.VULNERABLE);
+    }
+
+    int upperErrors() {
+        return lowerErrors() + count(RobustnessStatus.TIMEOUT) + count(RobustnessStatus.UNKNOWN) + count(RobustnessStatus.ERROR);
+    }
+
+    /** The table as Markdown lines; {@code options} and {@code wallSeconds} describe this invocation. */
+    List<String> table(String options, double wallSeconds) {
+        List<String> l = new ArrayList<>();
+        l.add("| | |");
+        l.add("|---|---|");
+        l.add("| samples | " + samples + " |");
+        l.add("| clean errors (misclassified) | " + withPercent(count(RobustnessStatus.MISCLASSIFIED)) + " |");
+        l.add("| proven robust | " + withPercent(count(RobustnessStatus.ROBUST)) + " |");
+        l.add("| vulnerable | " + withPercent(count(RobustnessStatus.VULNERABLE)) + " |");
+        l.add("| timeouts | " + count(RobustnessStatus.TIMEOUT) + " |");
+        l.add("| unknown | " + count(RobustnessStatus.UNKNOWN) + " |");
+        l.add("| errors | " + count(RobustnessStatus.ERROR) + " |");
+        l.add("| adversarial error, lower bound | " + percent(lowerErrors()) + " (" + lowerErrors() + "/" + samples + ") |");
+        l.add("| adversarial error, upper bound | " + percent(upperErrors()) + " (" + upperErrors() + "/" + samples + ") |");
+        l.add("| mean time per solved sample | " + seconds(meanSolvedSeconds) + " (" + solved + " solved) |");
+        l.add("| median time per solved sample | " + seconds(medianSolvedSeconds) + " |");
+        l.add("| total time (sum over samples) | " + seconds(totalSeconds) + " |");
+        l.add("| wall time of this run | " + seconds(wallSeconds) + " |");
+        l.add("| options | " + options.replace("|", "\\|") + " |");
+        return l;
+    }
+
+    private String withPercent(int n) {
+        return n + " (" + percent(n) + ")";
+    }
+
+    private String percent(int n) {
+        return samples == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100.0 * n / samples);
+    }
+
+    private static String seconds(double s) {
+        return Double.isNaN(s) ? "n/a" : String.format(Locale.ROOT, "%.3f s", s);
+    }
+}

@@ -1,0 +1,57 @@
+package org.certus.cli;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One line of {@code summary.csv}: the outcome for one sample. Distortions and times are kept as
+ * text-ready doubles; {@link Double#NaN} means "empty" (e.g. no upper bound for a robust sample).
+ */
+record RobustnessRow(int sample, int label, int predicted, RobustnessStatus status, double distortionLower,
+        double distortionUpper, double timeSeconds, long nodes, String network, String dataset, String eps, String norm,
+        String perturbation, String target, String margin, String timeLimit) {
+
+    static final List<String> HEADER = List.of("sample", "label", "predicted", "status", "distortion_lower", "distortion_upper",
+            "time_s", "nodes", "network", "dataset", "eps", "norm", "perturbation", "target", "margin", "time_limit");
+
+    /** The fields in {@link #HEADER} order, as written to the file. */
+    List<String> fields() {
+        return List.of(Integer.toString(sample), Integer.toString(label), Integer.toString(predicted), status.label(),
+                number(distortionLower), number(distortionUpper), String.format(Locale.ROOT, "%.3f", timeSeconds),
+                Long.toString(nodes), network, dataset, eps, norm, perturbation, target, margin, timeLimit);
+    }
+
+    /** The columns that define the question asked; rows of one summary must agree on them. */
+    List<String> question() {
+        return List.of(network, dataset, eps, norm, perturbation, target, margin);
+    }
+
+    static String number(double v) {
+        if (Double.isNaN(v)) {
+            return "";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        // Shortest representation that reads back to the same double: distances must round-trip.
+        return Double.toString(v);
+    }
+
+    static double parseNumber(String s) {
+        String t = s.strip();
+        if (t.isEmpty()) {
+            return Double.NaN;
+        }
+        if (t.equals("inf")) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (t.equals("-inf")) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        double v = Double.parseDouble(t);
+        if (Double.isNaN(v)) {
+            throw new NumberFormatException("NaN is not a value: '" + s + "'");
+        }
+        return v;
+    }
+}
