@@ -16,6 +16,6 @@ final class Subcommands {
     }
 
     static List<Object> create() {
-        return List.of(new InfoCommand(), new EvaluateCommand());
+        return List.of(new InfoCommand(), new EvaluateCommand(), new BoundsCommand(), new ExportMpsCommand());
     }
 }
