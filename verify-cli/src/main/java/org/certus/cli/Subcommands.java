@@ -16,7 +16,7 @@ final class Subcommands {
     }
 
     static List<Object> create() {
-        return List.of(new InfoCommand(), new EvaluateCommand(),
-                new RobustnessCommand());
+        return List.of(new InfoCommand(), new EvaluateCommand(), new RobustnessCommand(), new BoundsCommand(),
+                new ExportMpsCommand());
     }
 }

@@ -1,0 +1,79 @@
+package org.certus.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.certus.bounds.IntervalPropagator;
+import org.certus.bounds.LpTightening;
+import org.certus.bounds.NetworkBounds;
+import org.certus.bounds.SymbolicPropagator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bounds", mixinStandardHelpOptions = true,
+        description = {"Pre-activation bounds of every ReLU layer over an L-inf ball around one sample.",
+                "Prints per layer the stable active, stable inactive and unstable ReLUs and the time;",
+                "the last line is 'unstable: N of M'."})
+final class BoundsCommand implements Callable<Integer> {
+    /** How bounds are computed, from cheapest and loosest to most expensive and tightest. */
+    enum Tightening { interval, symbolic, lp }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--network", required = true, paramLabel = "NETWORK", description = "A bundled name (mnist-wk17a, mnist-rsl18a, acasxu-N-M) or a network file.")
+    String network;
+
+    @Option(names = "--dataset", required = true, paramLabel = "DATASET", description = "mnist or cifar10.")
+    String dataset;
+
+    @Option(names = "--sample", required = true, paramLabel = "I", description = "Sample index, 0-based.")
+    int sample;
+
+    @Option(names = "--eps", required = true, paramLabel = "E", description = "L-inf radius, in input units.")
+    double eps;
+
+    @Option(names = "--tightening", defaultValue = "symbolic", paramLabel = "KIND",
+            description = "interval, symbolic or lp (default: ${DEFAULT-VALUE}).")
+    Tightening tightening;
+
+    @Option(names = "--layer-budget", defaultValue = "20", paramLabel = "SECONDS",
+            description = "LP time per layer for --tightening lp; neurons not reached keep symbolic bounds (default: ${DEFAULT-VALUE}).")
+    double layerBudget;
+
+    @Override
+    public Integer call() {
+        if (!(layerBudget >= 0) || Double.isInfinite(layerBudget)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--layer-budget must be a finite number >= 0, got " + layerBudget);
+        }
+        BoundsQuery q = BoundsQuery.load(spec, network, dataset, sample, eps);
+        double[] lo = q.box().lower();
+        double[] hi = q.box().upper();
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "network: %s, sample %d (label %d), eps %s, tightening %s%n", q.network().name(), sample,
+                q.label(), eps, tightening);
+        long t0 = System.nanoTime();
+        NetworkBounds b = switch (tightening) {
+            case interval -> new IntervalPropagator().propagate(q.chain(), lo, hi);
+            case symbolic -> new SymbolicPropagator().propagate(q.chain(), lo, hi);
+            case lp -> new LpTightening(Duration.ofNanos((long) (layerBudget * 1e9)), true).propagate(q.chain(), lo, hi);
+        };
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        out.printf("%-6s %8s %8s %8s %8s%n", "layer", "width", "active", "inactive", "unstable");
+        int unstable = 0;
+        int total = 0;
+        for (int i = 0; i < b.reluLayerCount(); i++) {
+            int w = b.lower(i).length;
+            out.printf("%-6d %8d %8d %8d %8d%n", i, w, b.activeCount(i), b.inactiveCount(i), b.unstableCount(i));
+            unstable += b.unstableCount(i);
+            total += w;
+        }
+        out.printf(Locale.ROOT, "time: %.3f s%n", seconds);
+        out.printf("unstable: %d of %d%n", unstable, total);
+        out.flush();
+        return 0;
+    }
+}

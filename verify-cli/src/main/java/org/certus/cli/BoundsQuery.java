@@ -1,0 +1,36 @@
+package org.certus.cli;
+
+import org.certus.data.Dataset;
+import org.certus.data.Datasets;
+import org.certus.nn.Network;
+import org.certus.nn.ReluChain;
+import org.certus.nn.io.NetworkLoader;
+import org.certus.spec.InputBox;
+import org.certus.spec.RobustnessProperty;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The query shared by {@code bounds} and {@code export-mps}: a network, one dataset sample and the
+ * L∞ ball of radius eps around it clipped to the network's input domain. Cheap checks (dataset name,
+ * sample index, eps) come before loading the network.
+ */
+record BoundsQuery(Network network, ReluChain chain, Dataset data, int sample, double[] image, int label, InputBox box) {
+
+    static BoundsQuery load(CommandSpec spec, String network, String dataset, int sample, double eps) {
+        Dataset data = Datasets.load(dataset);
+        if (sample < 0 || sample >= data.size()) {
+            throw new ParameterException(spec.commandLine(), "--sample " + sample + " is out of range: dataset '"
+                    + data.name() + "' has " + data.size() + " samples (0:" + (data.size() - 1) + ")");
+        }
+        if (!(eps >= 0) || Double.isInfinite(eps)) {
+            throw new ParameterException(spec.commandLine(), "--eps must be a finite number >= 0, got " + eps);
+        }
+        Network net = NetworkLoader.load(network);
+        EvaluateCommand.checkCompatible(net, data);
+        ReluChain chain = ReluChain.of(net);
+        double[] x = data.image(sample);
+        InputBox box = RobustnessProperty.linfBall(x, eps, net.inputDomain().lower(), net.inputDomain().upper());
+        return new BoundsQuery(net, chain, data, sample, x, data.label(sample), box);
+    }
+}

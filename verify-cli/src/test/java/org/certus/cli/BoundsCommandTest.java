@@ -1,0 +1,78 @@
+package org.certus.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BoundsCommandTest {
+
+    private static int unstable(CliRun r) {
+        List<String> lines = r.outLines();
+        String last = lines.get(lines.size() - 1);
+        assertTrue(last.matches("unstable: \\d+ of 4804"), r::toString);
+        return Integer.parseInt(last.split(" ")[1]);
+    }
+
+    @Test
+    void symbolicIsTighterThanIntervalAndLinesAddUp() {
+        CliRun iv = CliRun.of("bounds", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "0.1",
+                "--tightening", "interval");
+        CliRun sy = CliRun.of("bounds", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "0.1");
+        assertEquals(0, iv.exitCode(), iv::toString);
+        assertEquals(0, sy.exitCode(), sy::toString);
+        assertTrue(unstable(sy) <= unstable(iv), sy + "\n" + iv);
+        // Every layer line: width = active + inactive + unstable.
+        for (String line : sy.outLines()) {
+            if (line.matches("\\d+\\s+\\d+\\s+\\d+\\s+\\d+\\s+\\d+")) {
+                String[] f = line.trim().split("\\s+");
+                assertEquals(Integer.parseInt(f[1]), Integer.parseInt(f[2]) + Integer.parseInt(f[3]) + Integer.parseInt(f[4]), line);
+            }
+        }
+    }
+
+    @Test
+    void epsZeroLeavesNothingUnstableButExactZeros() {
+        CliRun r = CliRun.of("bounds", "--network", "mnist-rsl18a", "--dataset", "mnist", "--sample", "3", "--eps", "0",
+                "--tightening", "interval");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.outLines().get(r.outLines().size() - 1).matches("unstable: 0 of 500"), r::toString);
+    }
+
+    @Test
+    void badInputIsOneLineAndExitTwo() {
+        String[][] bad = {
+            {"bounds", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "10000", "--eps", "0.1"},
+            {"bounds", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "-1"},
+            {"bounds", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "0.1", "--tightening", "milp"},
+            {"bounds", "--network", "no-such-net", "--dataset", "mnist", "--sample", "0", "--eps", "0.1"},
+            {"export-mps", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "0.1", "--out",
+                "/no/such/dir/x.mps"},
+            {"export-mps", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "0.1", "--out", "x.mps",
+                "--objective", "best"},
+        };
+        for (String[] args : bad) {
+            CliRun r = CliRun.of(args);
+            assertEquals(2, r.exitCode(), r::toString);
+            assertEquals(1, r.err().strip().lines().count(), r::toString);
+            assertTrue(r.err().startsWith("certus: error: "), r::toString);
+        }
+    }
+
+    @Test
+    void exportMpsWritesAModelWithOneBinaryPerUnstableReluAndTarget(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("q.mps");
+        CliRun r = CliRun.of("export-mps", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "0.1",
+                "--objective", "worst", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        String mps = Files.readString(out);
+        assertTrue(mps.startsWith("NAME") || mps.contains("\nNAME"), "no NAME section");
+        assertTrue(mps.contains("ROWS") && mps.contains("COLUMNS") && mps.contains("BOUNDS") && mps.contains("ENDATA"));
+        // 122 unstable ReLUs with symbolic bounds (see bounds) + kept target binaries.
+        assertTrue(r.out().contains("(12"), r::toString);
+    }
+}
