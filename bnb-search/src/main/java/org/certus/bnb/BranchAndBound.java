@@ -48,6 +48,8 @@ public final class BranchAndBound {
     private int active;
     private volatile boolean stop;
     private final AtomicReference<Counterexample> found = new AtomicReference<>();
+    /** The first exception of any worker: the search then fails loudly, it never proves anything. */
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong nodes = new AtomicLong();
     private final AtomicLong lps = new AtomicLong();
     private final AtomicLong boundNanos = new AtomicLong();
@@ -157,6 +159,10 @@ public final class BranchAndBound {
             open.add(root);
             runWorkers();
         }
+        Throwable err = failure.get();
+        if (err != null) {
+            throw new SearchFailedException("the search failed on network '" + net.name() + "': " + err, err);
+        }
         long total = (System.nanoTime() - t0) / 1_000_000;
         double finalBound = globalBound();
         SearchStatistics stats = new SearchStatistics(nodes.get(), lps.get(), maxDepth, rootBound, finalBound, attackMs,
@@ -220,7 +226,9 @@ public final class BranchAndBound {
         Counterexample ce = null;
         if (margin <= 0) {
             ce = new Counterexample(x, y, margin, marginF);
-        } else if (marginF <= 0) {
+        } else if (marginF <= 0 && options.arithmetic() == org.certus.bounds.ArithmeticModel.FLOAT32) {
+            // Only a float32 evaluation violates: a real witness for users who run the network in
+            // float32, reported as such (validInDouble() is false). In REAL mode it does not count.
             double[] yf = query.network().evaluate(xf);
             ce = new Counterexample(xf, yf, query.margin(yf), marginF);
         }
@@ -237,7 +245,7 @@ public final class BranchAndBound {
         int n = Math.max(1, options.threads());
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Thread t = new Thread(this::work, "certus-bnb-" + i);
+            Thread t = new Thread(this::workGuarded, "certus-bnb-" + i);
             t.setDaemon(true);
             threads.add(t);
             t.start();
@@ -256,6 +264,18 @@ public final class BranchAndBound {
                 } catch (InterruptedException ignored) {
                     // already interrupted; the workers stop at their next check
                 }
+            }
+        }
+    }
+
+    private void workGuarded() {
+        try {
+            work();
+        } catch (Throwable e) {
+            failure.compareAndSet(null, e);
+            synchronized (lock) {
+                stop = true;
+                lock.notifyAll();
             }
         }
     }
@@ -374,7 +394,7 @@ public final class BranchAndBound {
                 continue;
             }
             lps.incrementAndGet();
-            NodeLp.Result r = NodeLp.solve(chain, node.lo, node.hi, query.l1Ball(), node.bounds, node.splits,
+            NodeLp.Result r = NodeLp.solve(chain, node.lo, node.hi, query.l1Ball(), query.inputConstraints(), node.bounds, node.splits,
                     query.disjuncts().get(d), options.certifyLp());
             if (r.candidate() != null) {
                 offerCandidate(r.candidate());

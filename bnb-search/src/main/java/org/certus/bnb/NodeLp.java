@@ -39,9 +39,9 @@ final class NodeLp {
      * @param sound certify with {@link SafeLpBound}; otherwise trust the solver (fast mode). Rows are
      *              widened by the bounds' evaluation-error model whenever it is present.
      */
-    static Result solve(ReluChain chain, double[] lo, double[] hi, L1Ball l1, NetworkBounds bounds, ReluSplits splits,
-                        AffineMap disjunct, boolean sound) {
-        Built main = build(chain, lo, hi, l1, bounds, splits, disjunct, false);
+    static Result solve(ReluChain chain, double[] lo, double[] hi, L1Ball l1, AffineMap inputConstraints, NetworkBounds bounds,
+                        ReluSplits splits, AffineMap disjunct, boolean sound) {
+        Built main = build(chain, lo, hi, l1, inputConstraints, bounds, splits, disjunct, false);
         LpResult r = new OjAlgoLpSolver(main.model).solve();
         if (!sound) {
             if (r.status() == LpStatus.INFEASIBLE) {
@@ -60,7 +60,7 @@ final class NodeLp {
             return new Result(certified, x);
         }
         if (r.status() == LpStatus.INFEASIBLE) {
-            Built aux = build(chain, lo, hi, l1, bounds, splits, disjunct, true);
+            Built aux = build(chain, lo, hi, l1, inputConstraints, bounds, splits, disjunct, true);
             LpResult ra = new OjAlgoLpSolver(aux.model).solve();
             if (ra.status() == LpStatus.OPTIMAL && ra.hasDuals()) {
                 double certified = SafeLpBound.lowerBound(aux.model, aux.objective, ra.rowDuals());
@@ -80,13 +80,19 @@ final class NodeLp {
      * row. Rows with slacks become {@code lo <= a·v + s⁺ − s⁻ <= hi} and the objective is the total
      * slack, whose optimum is positive exactly when the rows are inconsistent with the bounds.
      */
-    private static Built build(ReluChain chain, double[] lo, double[] hi, L1Ball l1, NetworkBounds b, ReluSplits splits,
-                               AffineMap disjunct, boolean slacks) {
+    private static Built build(ReluChain chain, double[] lo, double[] hi, L1Ball l1, AffineMap inputConstraints, NetworkBounds b,
+                               ReluSplits splits, AffineMap disjunct, boolean slacks) {
         RowSink sink = new RowSink(slacks);
         ModelBuilder mb = sink.mb;
         int[] prevVar = new int[lo.length];
         for (int i = 0; i < lo.length; i++) {
             prevVar[i] = mb.addContinuous(lo[i], hi[i]);
+        }
+        if (inputConstraints != null) {
+            for (int r = 0; r < inputConstraints.rows(); r++) {
+                Expr e = Expr.of(inputConstraints, r, prevVar);
+                sink.add(Double.NEGATIVE_INFINITY, e.idx, e.coef, -e.constant);
+            }
         }
         if (l1 != null) {
             // d_i >= |x_i - c_i|, sum d_i <= r

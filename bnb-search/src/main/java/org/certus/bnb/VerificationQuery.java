@@ -13,12 +13,24 @@ import org.certus.nn.NetworkException;
  * with several input boxes (VNN-LIB's disjunction over inputs) is several queries.
  */
 public record VerificationQuery(Network network, double[] inputLower, double[] inputUpper, List<AffineMap> disjuncts,
-                                L1Ball l1Ball) {
+                                L1Ball l1Ball, AffineMap inputConstraints) {
 
     /** A query over a box. */
     public VerificationQuery(Network network, double[] inputLower, double[] inputUpper, List<AffineMap> disjuncts) {
-        this(network, inputLower, inputUpper, disjuncts, null);
+        this(network, inputLower, inputUpper, disjuncts, null, null);
     }
+
+    /** A query over a box intersected with an L1 ball (null for none). */
+    public VerificationQuery(Network network, double[] inputLower, double[] inputUpper, List<AffineMap> disjuncts, L1Ball l1Ball) {
+        this(network, inputLower, inputUpper, disjuncts, l1Ball, null);
+    }
+
+    /**
+     * Optional linear constraints on the input: every row of {@code inputConstraints} (an affine map
+     * over the inputs) must be {@code <= 0}. Bounds treat the box as a superset (sound); node LPs
+     * and the exact check of every counterexample enforce them. Used e.g. for a blurring kernel whose
+     * entries must sum to a fixed total.
+     */
 
     public VerificationQuery {
         if (inputLower.length != network.inputSize() || inputUpper.length != network.inputSize()) {
@@ -38,6 +50,10 @@ public record VerificationQuery(Network network, double[] inputLower, double[] i
                 throw new NetworkException("output condition over " + d.cols() + " outputs with " + d.rows()
                         + " rows does not fit network '" + network.name() + "' with " + network.outputSize() + " outputs");
             }
+        }
+        if (inputConstraints != null && inputConstraints.cols() != network.inputSize()) {
+            throw new NetworkException("input constraints are over " + inputConstraints.cols() + " values, network '"
+                    + network.name() + "' has " + network.inputSize() + " inputs");
         }
         if (l1Ball != null) {
             if (l1Ball.center().length != inputLower.length) {
@@ -95,6 +111,15 @@ public record VerificationQuery(Network network, double[] inputLower, double[] i
         for (int i = 0; i < x.length; i++) {
             if (!(x[i] >= inputLower[i] && x[i] <= inputUpper[i])) {
                 return false;
+            }
+        }
+        if (inputConstraints != null) {
+            double[] v = new double[inputConstraints.rows()];
+            inputConstraints.apply(x, v);
+            for (double r : v) {
+                if (!(r <= 0)) {
+                    return false;
+                }
             }
         }
         return l1Ball == null || l1Ball.distance(x) <= l1Ball.radius();

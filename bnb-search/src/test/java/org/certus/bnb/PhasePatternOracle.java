@@ -23,26 +23,32 @@ final class PhasePatternOracle {
 
     /** Smallest over patterns and disjuncts of {@code min_x max_rows row(y(x))} over the box. */
     static double minMargin(ReluChain chain, double[] lo, double[] hi, List<AffineMap> disjuncts) {
-        return enumerate(chain, lo, hi, disjuncts, null, null);
+        return enumerate(chain, lo, hi, disjuncts, null, null, null);
+    }
+
+    /** As {@link #minMargin} over the box points that satisfy {@code inputConstraints} (rows <= 0). */
+    static double minMargin(ReluChain chain, double[] lo, double[] hi, List<AffineMap> disjuncts, AffineMap inputConstraints) {
+        return enumerate(chain, lo, hi, disjuncts, null, null, inputConstraints);
     }
 
     /** Smallest distortion (in {@code norm}) from {@code center} of a box point satisfying some disjunct. */
     static double minDistortion(ReluChain chain, double[] lo, double[] hi, List<AffineMap> disjuncts, double[] center, Norm norm) {
-        return enumerate(chain, lo, hi, disjuncts, center, norm);
+        return enumerate(chain, lo, hi, disjuncts, center, norm, null);
     }
 
-    private static double enumerate(ReluChain chain, double[] lo, double[] hi, List<AffineMap> disjuncts, double[] center, Norm norm) {
+    private static double enumerate(ReluChain chain, double[] lo, double[] hi, List<AffineMap> disjuncts, double[] center, Norm norm,
+                                    AffineMap inputConstraints) {
         double best = Double.POSITIVE_INFINITY;
         for (long pattern = 0; pattern < (1L << chain.reluCount()); pattern++) {
             for (AffineMap d : disjuncts) {
-                best = Math.min(best, patternLp(chain, lo, hi, d, pattern, center, norm));
+                best = Math.min(best, patternLp(chain, lo, hi, d, pattern, center, norm, inputConstraints));
             }
         }
         return best;
     }
 
     private static double patternLp(ReluChain chain, double[] lo, double[] hi, AffineMap disjunct, long pattern,
-                                    double[] center, Norm norm) {
+                                    double[] center, Norm norm, AffineMap inputConstraints) {
         int n = lo.length;
         int k = chain.reluLayerCount();
         double[][] m = new double[n][n];
@@ -58,6 +64,12 @@ final class PhasePatternOracle {
         int[] allX = new int[n];
         for (int i = 0; i < n; i++) {
             allX[i] = i;
+        }
+        if (inputConstraints != null) {
+            double[] g = inputConstraints.toDense();
+            for (int r = 0; r < inputConstraints.rows(); r++) {
+                mb.addConstraint(Double.NEGATIVE_INFINITY, allX, Arrays.copyOfRange(g, r * n, (r + 1) * n), -inputConstraints.bias()[r]);
+            }
         }
         boolean distortion = center != null;
         if (distortion) {

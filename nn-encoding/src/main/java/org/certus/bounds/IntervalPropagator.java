@@ -23,6 +23,9 @@ public final class IntervalPropagator implements BoundPropagator {
             lo[i] = new double[a.rows()];
             hi[i] = new double[a.rows()];
             affineInterval(a, hLo, hHi, lo[i], hi[i]);
+            for (int j = 0; j < lo[i].length && !infeasible; j++) {
+                infeasible = lo[i][j] > hi[i][j];
+            }
             if (i < k) {
                 infeasible |= SplitBounds.apply(splits, i, lo[i], hi[i]);
                 hLo = new double[a.rows()];

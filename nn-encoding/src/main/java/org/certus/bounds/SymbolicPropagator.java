@@ -139,6 +139,11 @@ public final class SymbolicPropagator implements BoundPropagator {
             if (i < k) {
                 infeasible |= SplitBounds.apply(splits, i, l, u);
             }
+            // Sound bounds that cross mean no input of the region reaches this layer: the region
+            // (with its splits) is empty.
+            for (int j = 0; j < l.length && !infeasible; j++) {
+                infeasible = l[j] > u[j];
+            }
             lo[i] = l;
             hi[i] = u;
         }
