@@ -39,6 +39,7 @@ public final class BranchAndBound {
     private final ReluChain chain;
     private final SymbolicPropagator propagator;
     private final org.certus.nn.Float32Evaluation float32;
+    private final org.certus.bounds.AlphaBetaOptimizer optimizer;
     private final AffineMap objective;
     private final int[] disjunctStart;
     private final boolean inputSplit;
@@ -66,6 +67,7 @@ public final class BranchAndBound {
         this.chain = ReluChain.of(query.network());
         this.propagator = new SymbolicPropagator(true, query.l1Ball(), options.arithmetic());
         this.float32 = new org.certus.nn.Float32Evaluation(query.network());
+        this.optimizer = new org.certus.bounds.AlphaBetaOptimizer(options.arithmetic());
         List<AffineMap> ds = query.disjuncts();
         this.disjunctStart = new int[ds.size() + 1];
         AffineMap stacked = null;
@@ -119,10 +121,13 @@ public final class BranchAndBound {
         final double[] inputScores;
         /** Proven lower bound on the margin over this node (all disjuncts open at the parent). */
         final double proven;
+        /** Proven lower bound of each objective row on this node (children inherit them). */
+        final double[] rowLower;
 
         Node(double[] lo, double[] hi, ReluSplits splits, NetworkBounds bounds, boolean[] openDisjuncts, double bound,
-             int depth, double[][] reluScores, double[] inputScores, double proven) {
+             int depth, double[][] reluScores, double[] inputScores, double proven, double[] rowLower) {
             this.proven = proven;
+            this.rowLower = rowLower;
             this.lo = lo;
             this.hi = hi;
             this.splits = splits;
@@ -142,7 +147,7 @@ public final class BranchAndBound {
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
         boolean[] allOpen = new boolean[query.disjuncts().size()];
         java.util.Arrays.fill(allOpen, true);
-        Node root = bound(query.inputLower(), query.inputUpper(), none, null, -1, allOpen, 0);
+        Node root = bound(query.inputLower(), query.inputUpper(), none, null, -1, allOpen, 0, null);
         long unstable = root == null ? 0 : root.bounds.unstableCount();
         double rootBound = root == null ? Double.POSITIVE_INFINITY : root.proven;
         if (root != null && root.bound == Double.POSITIVE_INFINITY) {
@@ -356,11 +361,11 @@ public final class BranchAndBound {
             hiA[dim] = mid;
             double[] loB = node.lo.clone();
             loB[dim] = mid;
-            addIfAlive(children, bound(node.lo, hiA, node.splits, null, -1, node.openDisjuncts, node.depth + 1));
+            addIfAlive(children, bound(node.lo, hiA, node.splits, null, -1, node.openDisjuncts, node.depth + 1, node.rowLower));
             if (stop) {
                 return children;
             }
-            addIfAlive(children, bound(loB, node.hi, node.splits, null, -1, node.openDisjuncts, node.depth + 1));
+            addIfAlive(children, bound(loB, node.hi, node.splits, null, -1, node.openDisjuncts, node.depth + 1, node.rowLower));
         } else {
             int[] pick = chooseRelu(node);
             if (pick == null) {
@@ -374,7 +379,7 @@ public final class BranchAndBound {
                 if (parent.infeasible()) {
                     continue;
                 }
-                addIfAlive(children, bound(node.lo, node.hi, s, parent, layer + 1, node.openDisjuncts, node.depth + 1));
+                addIfAlive(children, bound(node.lo, node.hi, s, parent, layer + 1, node.openDisjuncts, node.depth + 1, node.rowLower));
                 if (stop) {
                     break;
                 }
@@ -432,7 +437,7 @@ public final class BranchAndBound {
      * it), after checking its relaxation's minimising vertices as counterexamples.
      */
     private Node bound(double[] lo, double[] hi, ReluSplits splits, NetworkBounds reuse, int firstLayer,
-                       boolean[] parentOpen, int depth) {
+                       boolean[] parentOpen, int depth, double[] parentRows) {
         long t0 = System.nanoTime();
         nodes.incrementAndGet();
         if (depth > maxDepth) {
@@ -449,6 +454,13 @@ public final class BranchAndBound {
                 scores[i] = new double[chain.width(i)];
             }
             LinearBounds lb = propagator.minimize(chain, b, lo, hi, objective, scores);
+            double[] rowLb = lb.lower().clone();
+            if (parentRows != null) {
+                // A child's region lies inside its parent's: the parent's row bounds still hold.
+                for (int r = 0; r < rowLb.length; r++) {
+                    rowLb[r] = Math.max(rowLb[r], parentRows[r]);
+                }
+            }
             boolean[] openD = parentOpen.clone();
             double nodeBound = Double.POSITIVE_INFINITY;
             double proven = Double.POSITIVE_INFINITY;
@@ -459,7 +471,17 @@ public final class BranchAndBound {
                 }
                 double best = Double.NEGATIVE_INFINITY;
                 for (int r = disjunctStart[d]; r < disjunctStart[d + 1]; r++) {
-                    best = Math.max(best, lb.lower()[r]);
+                    best = Math.max(best, rowLb[r]);
+                }
+                if (best <= 0 && options.boundIterations() > 0) {
+                    // Still open under plain CROWN: optimise α and β for this disjunct's rows.
+                    for (int r = disjunctStart[d]; r < disjunctStart[d + 1] && best <= 0; r++) {
+                        org.certus.bounds.AlphaBetaOptimizer.Result opt = optimizer.lowerBound(chain, b, splits, lo, hi, objective, r,
+                                options.boundIterations());
+                        rowLb[r] = Math.max(rowLb[r], opt.lower());
+                        best = Math.max(best, rowLb[r]);
+                        offerCandidate(opt.argmin());
+                    }
                 }
                 proven = Math.min(proven, best);
                 if (best > 0) {
@@ -477,7 +499,7 @@ public final class BranchAndBound {
                     }
                 }
             }
-            return new Node(lo, hi, splits, b, openD, nodeBound, depth, scores, inputScores, proven);
+            return new Node(lo, hi, splits, b, openD, nodeBound, depth, scores, inputScores, proven, rowLb);
         } finally {
             boundNanos.addAndGet(System.nanoTime() - t0);
         }

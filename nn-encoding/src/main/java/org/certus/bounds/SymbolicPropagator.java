@@ -136,6 +136,15 @@ public final class SymbolicPropagator implements BoundPropagator {
                     }
                 }
             }
+            if (reuse != null) {
+                // The parent's bounds hold on this sub-region too: never end up looser than them
+                // (recomputed relaxations can be locally worse, e.g. where CROWN's slope flips).
+                double[] pl = reuse.lower(i), pu = reuse.upper(i);
+                for (int j = 0; j < l.length; j++) {
+                    l[j] = Math.max(l[j], pl[j]);
+                    u[j] = Math.min(u[j], pu[j]);
+                }
+            }
             if (i < k) {
                 infeasible |= SplitBounds.apply(splits, i, l, u);
             }

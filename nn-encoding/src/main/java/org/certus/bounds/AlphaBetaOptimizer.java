@@ -1,0 +1,240 @@
+package org.certus.bounds;
+
+import org.certus.nn.AffineMap;
+import org.certus.nn.ReluChain;
+
+/**
+ * Tightens the symbolic lower bound of one linear function of the outputs on one node by
+ * optimising, as α,β-CROWN does (Xu et al. 2021; Wang et al. 2021), the slope {@code α ∈ [0,1]} of
+ * each unstable ReLU's lower relaxation and a Lagrange multiplier {@code β >= 0} for each phase split
+ * ({@code z >= 0} or {@code z <= 0}). For every α and β the back-substituted bound is valid, so the
+ * optimisation can only choose among sound bounds: the best one found is returned.
+ *
+ * <p>Gradients without automatic differentiation: with the relaxation lines fixed, the bound is
+ * the minimum over the box of one affine function of the input, attained at a vertex {@code x*}.
+ * Its supergradient with respect to α_n is {@code λ_n·ẑ_n(x*)} and with respect to β_n is
+ * {@code −σ_n·ẑ_n(x*)}, where ẑ is the relaxed network (each ReLU replaced by its chosen line)
+ * evaluated forward at x*. Steps are Adam's, projected onto [0,1] and [0, ∞).
+ */
+public final class AlphaBetaOptimizer {
+    /** Adam's step size for α (slopes live in [0,1]). */
+    static final double ALPHA_STEP = 0.1;
+    /** Adam's step size for β, relative to the scale of the objective's coefficients. */
+    static final double BETA_STEP = 0.05;
+
+    private final ArithmeticModel arithmetic;
+
+    public AlphaBetaOptimizer(ArithmeticModel arithmetic) {
+        this.arithmetic = arithmetic;
+    }
+
+    /** Result: the best valid lower bound and the box vertex where its relaxation attains it. */
+    public record Result(double lower, double[] argmin) {
+    }
+
+    /**
+     * @param row one row of an affine map over the outputs (its bias included)
+     * @param iterations optimisation steps (0 gives the plain CROWN bound with adaptive α)
+     */
+    public Result lowerBound(ReluChain chain, NetworkBounds bounds, ReluSplits splits, double[] inLo, double[] inHi,
+                             AffineMap objective, int row, int iterations) {
+        int k = chain.reluLayerCount();
+        double[][] alpha = new double[k][];
+        double[][] beta = new double[k][];
+        double[][] mA = new double[k][], vA = new double[k][], mB = new double[k][], vB = new double[k][];
+        for (int j = 0; j < k; j++) {
+            double[] l = bounds.lower(j), u = bounds.upper(j);
+            alpha[j] = new double[l.length];
+            beta[j] = new double[l.length];
+            mA[j] = new double[l.length];
+            vA[j] = new double[l.length];
+            mB[j] = new double[l.length];
+            vB[j] = new double[l.length];
+            for (int n = 0; n < l.length; n++) {
+                alpha[j][n] = u[n] >= -l[n] ? 1.0 : 0.0;
+            }
+        }
+        double scale = 0;
+        for (int q = objective.rowStart()[row]; q < objective.rowStart()[row + 1]; q++) {
+            scale = Math.max(scale, Math.abs(objective.values()[q]));
+        }
+        Pass pass = new Pass(chain, k);
+        double best = Double.NEGATIVE_INFINITY;
+        double[] bestX = null;
+        for (int it = 0; it <= iterations; it++) {
+            double value = pass.backward(chain, bounds, splits, inLo, inHi, objective, row, alpha, beta);
+            if (value > best) {
+                best = value;
+                bestX = pass.vertex.clone();
+            }
+            if (it == iterations) {
+                break;
+            }
+            pass.forwardRelaxed(chain, bounds);
+            double b1 = 0.9, b2 = 0.999, t = it + 1;
+            for (int j = 0; j < k; j++) {
+                double[] l = bounds.lower(j), u = bounds.upper(j);
+                double[] zh = pass.zHat[j];
+                for (int n = 0; n < l.length; n++) {
+                    byte p = splits.raw(j, n);
+                    if (p != 0) {
+                        // g = −σ z <= 0 on the node's region; ascent on β_n along −σ ẑ_n.
+                        double g = -p * zh[n];
+                        mB[j][n] = b1 * mB[j][n] + (1 - b1) * g;
+                        vB[j][n] = b2 * vB[j][n] + (1 - b2) * g * g;
+                        double step = BETA_STEP * Math.max(scale, 1e-12) * (mB[j][n] / (1 - Math.pow(b1, t)))
+                                / (Math.sqrt(vB[j][n] / (1 - Math.pow(b2, t))) + 1e-12);
+                        beta[j][n] = Math.max(0.0, beta[j][n] + step);
+                    } else if (l[n] < 0 && u[n] > 0 && pass.usedLowerLine[j][n]) {
+                        double g = pass.lamH[j][n] * zh[n];
+                        mA[j][n] = b1 * mA[j][n] + (1 - b1) * g;
+                        vA[j][n] = b2 * vA[j][n] + (1 - b2) * g * g;
+                        double step = ALPHA_STEP * (mA[j][n] / (1 - Math.pow(b1, t)))
+                                / (Math.sqrt(vA[j][n] / (1 - Math.pow(b2, t))) + 1e-12);
+                        alpha[j][n] = Math.min(1.0, Math.max(0.0, alpha[j][n] + step));
+                    }
+                }
+            }
+        }
+        return new Result(best, bestX);
+    }
+
+    /** One back-substitution with fixed α, β, recording the lines it chose for the forward pass. */
+    private final class Pass {
+        final double[][] slope;
+        final double[][] intercept;
+        final double[][] lamH;
+        final boolean[][] usedLowerLine;
+        final double[][] zHat;
+        double[] vertex;
+
+        Pass(ReluChain chain, int k) {
+            slope = new double[k][];
+            intercept = new double[k][];
+            lamH = new double[k][];
+            usedLowerLine = new boolean[k][];
+            zHat = new double[k][];
+            for (int j = 0; j < k; j++) {
+                int w = chain.width(j);
+                slope[j] = new double[w];
+                intercept[j] = new double[w];
+                lamH[j] = new double[w];
+                usedLowerLine[j] = new boolean[w];
+                zHat[j] = new double[w];
+            }
+        }
+
+        double backward(ReluChain chain, NetworkBounds b, ReluSplits splits, double[] inLo, double[] inHi, AffineMap objective,
+                        int row, double[][] alpha, double[][] beta) {
+            int k = chain.reluLayerCount();
+            // lambda over the outputs, then through the output map to h_{k-1}.
+            double[] lamOut = new double[chain.outputSize()];
+            double cst = objective.bias()[row];
+            double mag = Math.abs(cst);
+            for (int q = objective.rowStart()[row]; q < objective.rowStart()[row + 1]; q++) {
+                lamOut[objective.colIndex()[q]] += objective.values()[q];
+            }
+            double[] outErr = b.evaluationError(k);
+            double[] lambda = lamOut;
+            for (int j = k; j >= 0; j--) {
+                // lambda is over z_j (the outputs for j = k): add the evaluation error, then go through A_j.
+                double[] e = j == k ? outErr : b.evaluationError(j);
+                if (e != null) {
+                    double extra = 0;
+                    for (int n = 0; n < lambda.length; n++) {
+                        extra += Math.abs(lambda[n]) * e[n];
+                    }
+                    cst -= extra;
+                    mag += extra;
+                }
+                AffineMap a = chain.affine(j);
+                double[] next = new double[a.cols()];
+                for (int n = 0; n < a.rows(); n++) {
+                    double lam = lambda[n];
+                    if (lam == 0.0) {
+                        continue;
+                    }
+                    double tb = lam * a.bias()[n];
+                    cst += tb;
+                    mag += Math.abs(tb);
+                    for (int q = a.rowStart()[n]; q < a.rowStart()[n + 1]; q++) {
+                        next[a.colIndex()[q]] += lam * a.values()[q];
+                    }
+                }
+                if (j == 0) {
+                    lambda = next;
+                    break;
+                }
+                // next is over h_{j-1}: relax to z_{j-1}, add β terms of the splits there.
+                int jj = j - 1;
+                double[] l = b.lower(jj), u = b.upper(jj);
+                for (int n = 0; n < next.length; n++) {
+                    double lam = next[n];
+                    lamH[jj][n] = lam;
+                    double ln = l[n], un = u[n];
+                    double s, t;
+                    boolean lower = false;
+                    if (un <= 0) {
+                        s = 0;
+                        t = 0;
+                    } else if (ln >= 0) {
+                        s = 1;
+                        t = 0;
+                    } else if (lam < 0) {
+                        s = un / (un - ln);
+                        t = -s * ln;
+                    } else {
+                        s = alpha[jj][n];
+                        t = 0;
+                        lower = true;
+                    }
+                    slope[jj][n] = s;
+                    intercept[jj][n] = t;
+                    usedLowerLine[jj][n] = lower;
+                    double ct = lam * t;
+                    cst += ct;
+                    mag += Math.abs(ct);
+                    double coef = lam * s;
+                    byte p = splits.raw(jj, n);
+                    if (p != 0) {
+                        coef += -p * beta[jj][n];
+                    }
+                    next[n] = coef;
+                }
+                lambda = next;
+            }
+            // Concretise over the box at the minimising vertex.
+            vertex = new double[inLo.length];
+            double sum = cst;
+            for (int c = 0; c < inLo.length; c++) {
+                double lam = lambda[c];
+                double x = lam > 0 ? inLo[c] : lam < 0 ? inHi[c] : 0.5 * (inLo[c] + inHi[c]);
+                vertex[c] = x;
+                sum += lam * x;
+                mag += Math.abs(lam) * Math.max(Math.abs(inLo[c]), Math.abs(inHi[c]));
+            }
+            // As in SymbolicPropagator: every stored coefficient counts towards the chain length.
+            long terms = inLo.length + 1L;
+            for (int j = 0; j <= k; j++) {
+                terms += chain.affine(j).nonZeros() + chain.affine(j).rows();
+            }
+            double slack = SymbolicPropagator.ROUNDING_SLACK * mag;
+            return OutwardRounding.down(sum - slack, mag, (int) Math.min(Integer.MAX_VALUE / 2, terms));
+        }
+
+        /** ẑ: the network with each ReLU replaced by the line the last backward pass chose, at the vertex. */
+        void forwardRelaxed(ReluChain chain, NetworkBounds b) {
+            double[] h = vertex;
+            for (int j = 0; j < chain.reluLayerCount(); j++) {
+                AffineMap a = chain.affine(j);
+                double[] z = zHat[j];
+                a.apply(h, z);
+                double[] hn = new double[z.length];
+                for (int n = 0; n < z.length; n++) {
+                    hn[n] = slope[j][n] * z[n] + intercept[j][n];
+                }
+                h = hn;
+            }
+        }
+    }
+}

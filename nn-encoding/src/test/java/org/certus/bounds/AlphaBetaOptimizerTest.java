@@ -1,0 +1,81 @@
+package org.certus.bounds;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import java.util.stream.LongStream;
+import org.certus.nn.AffineMap;
+import org.certus.nn.Network;
+import org.certus.nn.ReluChain;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The α,β-optimised bound is sound (below the objective at every sampled point of the node's
+ * region, in REAL and FLOAT32 mode) and never looser than plain CROWN's.
+ */
+class AlphaBetaOptimizerTest {
+
+    static LongStream seeds() {
+        return LongStream.range(0, 200);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void optimisedBoundIsSoundAndNoLooser(long seed) {
+        Random rnd = new Random(seed * 31 + 7);
+        Network net = BoundSoundnessTest.randomNetwork(rnd);
+        ReluChain chain = ReluChain.of(net);
+        int n = chain.inputSize();
+        double[] lo = new double[n], hi = new double[n];
+        for (int i = 0; i < n; i++) {
+            double c = rnd.nextDouble() - 0.5, r = 0.1 + rnd.nextDouble() * 0.5;
+            lo[i] = c - r;
+            hi[i] = c + r;
+        }
+        ArithmeticModel model = rnd.nextBoolean() ? ArithmeticModel.REAL : ArithmeticModel.FLOAT32;
+        SymbolicPropagator sym = new SymbolicPropagator(false, null, model);
+        NetworkBounds root = sym.propagate(chain, lo, hi);
+        ReluSplits splits = ReluSplits.none(BoundPropagator.widths(chain));
+        NetworkBounds node = root;
+        for (int t = 0; t < 1 + rnd.nextInt(3); t++) {
+            int layer = rnd.nextInt(chain.reluLayerCount());
+            int neuron = rnd.nextInt(chain.width(layer));
+            if (!node.isUnstable(layer, neuron)) {
+                continue;
+            }
+            ReluPhase phase = rnd.nextBoolean() ? ReluPhase.ACTIVE : ReluPhase.INACTIVE;
+            splits = splits.with(layer, neuron, phase);
+            node = sym.propagate(chain, lo, hi, splits, node.withSplit(layer, neuron, phase), layer + 1);
+        }
+        if (node.infeasible()) {
+            return;
+        }
+        double[] w = BoundSoundnessTest.gaussian(rnd, chain.outputSize(), 1.0);
+        AffineMap objective = AffineMap.fromDense(1, chain.outputSize(), w, new double[] {rnd.nextGaussian()});
+        double crown = sym.minimize(chain, node, lo, hi, objective).lower()[0];
+        AlphaBetaOptimizer.Result opt = new AlphaBetaOptimizer(model).lowerBound(chain, node, splits, lo, hi, objective, 0, 30);
+        assertTrue(opt.lower() >= crown - 1e-9 * (1 + Math.abs(crown)),
+                "seed " + seed + ": optimised " + opt.lower() + " looser than CROWN " + crown);
+        for (int s = 0; s < 400; s++) {
+            double[] x = BoundSoundnessTest.sample(rnd, lo, hi, s);
+            double[][] z = chain.preActivations(x);
+            boolean inside = true;
+            for (int i = 0; i < splits.layerCount() && inside; i++) {
+                for (int j = 0; j < z[i].length; j++) {
+                    byte p = splits.raw(i, j);
+                    if ((p > 0 && z[i][j] < 0) || (p < 0 && z[i][j] > 0)) {
+                        inside = false;
+                        break;
+                    }
+                }
+            }
+            if (!inside) {
+                continue;
+            }
+            double[] v = new double[1];
+            objective.apply(z[z.length - 1], v);
+            assertTrue(v[0] >= opt.lower(), "seed " + seed + ": optimised bound " + opt.lower() + " above objective " + v[0] + " at a point");
+        }
+    }
+}
