@@ -1,0 +1,120 @@
+package org.certus.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code certus} command. {@link #main} is the only place that calls {@code System.exit};
+ * everything else goes through {@link #run}, which tests call in-process.
+ */
+@Command(name = "certus", mixinStandardHelpOptions = true, versionProvider = Certus.Version.class,
+        description = "A pure-Java complete verifier for ReLU neural networks.",
+        footer = {"", "Networks: a bundled name (mnist-wk17a, mnist-rsl18a, acasxu-N-M) or a .onnx, .onnx.gz, .nnet or .mat file.",
+                "Errors: one line on stderr; exit code 2 for bad input, 1 for internal errors. --debug adds the stack trace."})
+public final class Certus implements Runnable {
+
+    // Declared so picocli accepts --debug anywhere on the line and lists it in help; the value
+    // that counts is found by scanning the arguments in run(), because it must be known even when
+    // parsing itself fails.
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "On errors, print the stack trace too.")
+    boolean debug;
+
+    @Spec
+    CommandSpec spec;
+
+    private final boolean stderrIsTerminal;
+
+    private Certus(boolean stderrIsTerminal) {
+        this.stderrIsTerminal = stderrIsTerminal;
+    }
+
+    /** Whether commands may draw progress bars on stderr (never when stderr is captured or redirected). */
+    boolean progressAllowed() {
+        return stderrIsTerminal;
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command; one of: "
+                + String.join(", ", spec.subcommands().keySet()) + " (see 'certus --help')");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs one command line and returns its exit code: 0 success, 2 bad input or usage, 1 internal
+     * error. Output goes to {@code out}, errors and progress to {@code err}.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        boolean debug = debugRequested(args);
+        // System.console() is null unless both stdin and stdout are terminals: conservative enough
+        // that a progress bar never ends up in a log file or a pipe.
+        boolean terminal = err == System.err && System.console() != null;
+        PrintWriter outWriter = new PrintWriter(out, true);
+        PrintWriter errWriter = new PrintWriter(err, true);
+        ErrorReporter reporter = new ErrorReporter(errWriter, debug);
+        try {
+            CommandLine cl = new CommandLine(new Certus(terminal));
+            for (Object sub : Subcommands.create()) {
+                cl.addSubcommand(sub);
+            }
+            cl.setOut(outWriter);
+            cl.setErr(errWriter);
+            cl.setParameterExceptionHandler(reporter);
+            cl.setExecutionExceptionHandler(reporter);
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            return reporter.outOfMemory(e);
+        } catch (RuntimeException | Error e) {
+            return reporter.internalError(e);
+        } finally {
+            outWriter.flush();
+            errWriter.flush();
+        }
+    }
+
+    private static boolean debugRequested(String[] args) {
+        for (String a : args) {
+            if ("--".equals(a)) {
+                return false;
+            }
+            if ("--debug".equals(a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The project version, filtered into version.properties by Maven. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = "unknown";
+            try (InputStream in = Certus.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    Properties p = new Properties();
+                    p.load(in);
+                    version = p.getProperty("version", version);
+                }
+            } catch (IOException e) {
+                // Only the version string is lost; not worth failing --version for.
+            }
+            return new String[] {"certus " + version,
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}
