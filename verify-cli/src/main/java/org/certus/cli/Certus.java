@@ -48,7 +48,7 @@ public final class Certus implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "missing command; one of: "
-                + String.join(", ", spec.subcommands().keySet()) + " (see 'certus --help')");
+                + String.join(", ", spec.subcommands().keySet()));
     }
 
     public static void main(String[] args) {

@@ -721,11 +721,12 @@ final class OnnxGraphConverter {
             }
             return append(new Computed(x.chain, x.dims, false), new Flatten(FlattenOrder.NHWC), newDims);
         }
-        if (x.chain.isRoot()) {
-            Shape ns = irShapeOf(newDims);
-            return new Computed(ns.equals(s) ? x.chain : Chain.root(ns), newDims, false);
-        }
         if (s.isFlat()) {
+            if (x.chain.isRoot()) {
+                // The network input itself (e.g. [1,784] reshaped to [1,1,28,28]): re-read it in the new shape.
+                Shape ns = irShapeOf(newDims);
+                return new Computed(ns.equals(s) ? x.chain : Chain.root(ns), newDims, false);
+            }
             return new Computed(x.chain, newDims, false);
         }
         if (Arrays.equals(nonUnit(x.dims), nonUnit(newDims)) && newDims.length == 4 && newDims[0] == 1) {
@@ -733,6 +734,9 @@ final class OnnxGraphConverter {
         }
         if (newDims.length <= 3 && isVectorLike(newDims) || newDims.length == 2 && newDims[0] == 1) {
             return append(x, new Flatten(FlattenOrder.NCHW), newDims);
+        }
+        if (x.chain.isRoot()) {
+            return new Computed(Chain.root(irShapeOf(newDims)), newDims, false);
         }
         throw new NetworkException("reshaping the image " + s + " to " + Arrays.toString(newDims) + " is neither a flatten nor a no-op");
     }

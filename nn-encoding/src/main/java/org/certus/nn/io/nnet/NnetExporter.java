@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.certus.nn.AffineLayer;
 import org.certus.nn.AffineMap;
@@ -49,25 +50,20 @@ public final class NnetExporter {
             out.write("// Neural network '" + network.name() + "' written by Certus\n");
             out.write("// ReLU hidden layers, linear output layer; identity input/output normalisation\n");
             line(out, dense.size(), n, network.outputSize(), max);
-            int[] s = sizes;
-            StringBuilder sb = new StringBuilder();
-            for (int v : s) {
-                sb.append(v).append(',');
-            }
-            out.write(sb.append('\n').toString());
+            line(out, sizes);
             out.write("0,\n");
             InputDomain d = network.inputDomain();
             line(out, d.lower());
             line(out, d.upper());
             line(out, new double[n + 1]);
             double[] ones = new double[n + 1];
-            java.util.Arrays.fill(ones, 1.0);
+            Arrays.fill(ones, 1.0);
             line(out, ones);
             for (Dense layer : dense) {
                 double[] w = layer.weights();
                 int in = layer.inputSize();
                 for (int r = 0; r < layer.outputSize(); r++) {
-                    line(out, java.util.Arrays.copyOfRange(w, r * in, (r + 1) * in));
+                    line(out, Arrays.copyOfRange(w, r * in, (r + 1) * in));
                 }
                 for (double b : layer.bias()) {
                     line(out, b);
