@@ -16,6 +16,7 @@ final class Subcommands {
     }
 
     static List<Object> create() {
-        return List.of(new InfoCommand(), new EvaluateCommand());
+        return List.of(new InfoCommand(), new EvaluateCommand(),
+                new VnnlibCommand(), new VnncompCommand());
     }
 }
