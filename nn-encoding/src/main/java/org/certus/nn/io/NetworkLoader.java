@@ -2,8 +2,6 @@ package org.certus.nn.io;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -20,6 +18,8 @@ import java.util.regex.Pattern;
 import org.certus.nn.InputDomain;
 import org.certus.nn.Network;
 import org.certus.nn.NetworkException;
+import org.certus.nn.io.mat.MipVerifyImporter;
+import org.certus.nn.io.nnet.NnetImporter;
 
 /**
  * One entry point that turns what a user types ({@code --network X}) into a {@link Network}: a
@@ -45,12 +45,6 @@ public final class NetworkLoader {
 
     /** Shown in the "unknown network" message; the full list would be 47 names. */
     private static final String BUNDLED_SUMMARY = MNIST_WK17A + ", " + MNIST_RSL18A + ", acasxu-1-1 .. acasxu-5-9";
-
-    // The NNet and MIPVerify importers are developed on another branch; they are looked up by name
-    // so that this class compiles and serves ONNX before they are merged. Replace with direct calls
-    // once org.certus.nn.io.nnet / .mat are on every branch.
-    private static final String NNET_IMPORTER = "org.certus.nn.io.nnet.NnetImporter";
-    private static final String MAT_IMPORTER = "org.certus.nn.io.mat.MipVerifyImporter";
 
     /**
      * Bundled networks are parsed at most once per class loader (wk17a takes a noticeable part of a
@@ -103,7 +97,7 @@ public final class NetworkLoader {
             return OnnxImporter.read(file);
         }
         if (lower.endsWith(".nnet")) {
-            return callImporter(NNET_IMPORTER, "NNet", file, new Class<?>[] {Path.class}, file);
+            return NnetImporter.read(file);
         }
         if (lower.endsWith(".mat")) {
             String base = file.getFileName().toString();
@@ -126,7 +120,7 @@ public final class NetworkLoader {
                 throw new NetworkException(p + ": no such file");
             }
         }
-        return callImporter(MAT_IMPORTER, "MIPVerify .mat", matFile, new Class<?>[] {Path.class, Path.class}, matFile, jsonFile);
+        return MipVerifyImporter.read(matFile, jsonFile);
     }
 
     private static Network loadBundled(String key) {
@@ -167,28 +161,5 @@ public final class NetworkLoader {
         String lower = s.toLowerCase(Locale.ROOT);
         return s.contains("/") || s.contains("\\")
                 || lower.endsWith(".onnx") || lower.endsWith(".gz") || lower.endsWith(".nnet") || lower.endsWith(".mat");
-    }
-
-    private static Network callImporter(String className, String format, Path file, Class<?>[] types, Object... args) {
-        Method read;
-        try {
-            read = Class.forName(className).getMethod("read", types);
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
-            throw new NetworkException(file + ": " + format + " import is not available in this build (" + className + ".read missing)", e);
-        }
-        try {
-            return (Network) read.invoke(null, args);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new NetworkException(file + ": " + cause, cause);
-        } catch (IllegalAccessException e) {
-            throw new NetworkException(file + ": " + format + " importer is not accessible: " + e.getMessage(), e);
-        }
     }
 }
