@@ -44,6 +44,13 @@ final class VnnlibSolver {
     static final Duration WATCHDOG_GRACE = Duration.ofSeconds(10);
     /** After a cancel, how long to wait for the search to return before giving up on it. */
     static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
+    /**
+     * Tolerances of the re-check of a counterexample before it is reported as {@code sat}: none. The input
+     * must lie in the property's box exactly and the double-precision outputs must satisfy the unsafe
+     * condition exactly (VNN-COMP's checkers allow 1e-4 on the input; we never need to lean on that).
+     */
+    static final double RECHECK_INPUT_TOLERANCE = 0.0;
+    static final double RECHECK_OUTPUT_TOLERANCE = 0.0;
 
     private VnnlibSolver() {
     }
@@ -104,7 +111,7 @@ final class VnnlibSolver {
         };
     }
 
-    private static VnnlibResult recheck(Network net, VnnlibProperty property, Optional<Counterexample> ce, double seconds,
+    static VnnlibResult recheck(Network net, VnnlibProperty property, Optional<Counterexample> ce, double seconds,
                                         long nodes, PrintWriter warnings) {
         if (ce.isEmpty()) {
             warnings.println("certus: warning: the search reported a violation without a counterexample; reporting unknown");
@@ -112,14 +119,14 @@ final class VnnlibSolver {
         }
         double[] x = ce.get().input();
         double[] y = net.evaluate(x);
-        if (!property.isCounterexample(x, y, 0.0, 0.0)) {
+        if (!property.isCounterexample(x, y, RECHECK_INPUT_TOLERANCE, RECHECK_OUTPUT_TOLERANCE)) {
             warnings.println("certus: warning: the counterexample failed the exact re-check (input "
                     + Arrays.toString(x) + ", outputs " + Arrays.toString(y) + "); reporting unknown");
             return new VnnlibResult(VnnlibResult.UNKNOWN, null, null, seconds, nodes);
         }
         VnnlibFloat32.of(net).ifPresent(f -> {
             double[] y32 = f.evaluate(x);
-            if (!property.isCounterexample(x, y32, 0.0, 0.0)) {
+            if (!property.isCounterexample(x, y32, RECHECK_INPUT_TOLERANCE, RECHECK_OUTPUT_TOLERANCE)) {
                 warnings.println(String.format(Locale.ROOT,
                         "certus: warning: the counterexample holds in float64 but not in a float32 forward pass "
                                 + "(outputs %s vs %s); a float32 checker may reject it", Arrays.toString(y), Arrays.toString(y32)));
