@@ -17,6 +17,6 @@ final class Subcommands {
 
     static List<Object> create() {
         return List.of(new InfoCommand(), new EvaluateCommand(), new RobustnessCommand(), new BoundsCommand(),
-                new ExportMpsCommand());
+                new ExportMpsCommand(), new VnnlibCommand(), new VnncompCommand());
     }
 }

@@ -1,0 +1,166 @@
+package org.certus.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.certus.nn.Network;
+import org.certus.spec.VnnlibProperty;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "vnncomp", mixinStandardHelpOptions = true,
+        description = {"Run a VNN-COMP benchmark: every row onnx,vnnlib,timeout of an instances CSV (or a bundled suite).",
+                "Appends onnx,vnnlib,result,time_s,nodes to RESULTS.csv per instance; a rerun resumes, skipping the rows present.",
+                "Exit code 3 if any answer contradicts --expected (the bundled suites bring their own)."})
+final class VnncompCommand implements Callable<Integer> {
+    static final int EXIT_WRONG_ANSWER = 3;
+
+    @ParentCommand
+    Certus root;
+
+    @Spec
+    CommandSpec spec;
+
+    static final class Source {
+        @Option(names = "--instances", required = true, paramLabel = "INSTANCES.csv", description = "The instances (onnx,vnnlib,timeout; header optional).")
+        Path instances;
+
+        @Option(names = "--suite", required = true, paramLabel = "NAME", description = "A bundled suite: acasxu.")
+        String suite;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "Folder the CSV's paths are relative to (default: the CSV's folder).")
+    Path rootDir;
+
+    @Option(names = "--results", required = true, paramLabel = "RESULTS.csv", description = "Results file (appended to; resumed from).")
+    Path results;
+
+    @Option(names = "--timeout-scale", paramLabel = "F", defaultValue = "1", description = "Multiply every instance's timeout by F (default: ${DEFAULT-VALUE}).")
+    double timeoutScale;
+
+    @Option(names = "--only", paramLabel = "N", description = "Only the first N instances of the CSV.")
+    Integer only;
+
+    @Option(names = "--expected", paramLabel = "EXPECTED.csv", description = "Known answers (VNN-COMP expected.csv, or onnx,vnnlib,expected) to count correct and wrong answers.")
+    Path expectedFile;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        if (!(timeoutScale > 0) || Double.isInfinite(timeoutScale)) {
+            throw new ParameterException(spec.commandLine(), "--timeout-scale must be positive, got " + timeoutScale);
+        }
+        if (only != null && only < 1) {
+            throw new ParameterException(spec.commandLine(), "--only must be at least 1, got " + only);
+        }
+        Path suiteDir = null;
+        try {
+            Path csv;
+            if (source.suite != null) {
+                suiteDir = VnncompSuites.extract(source.suite);
+                csv = suiteDir.resolve("instances.csv");
+            } else {
+                csv = source.instances;
+            }
+            Path base = rootDir != null ? rootDir : csv.toAbsolutePath().getParent();
+            VnncompExpected expected = expectedFile != null ? VnncompExpected.read(expectedFile)
+                    : suiteDir != null ? VnncompExpected.read(suiteDir.resolve("expected.csv")) : null;
+            return run(csv, base, expected);
+        } finally {
+            if (suiteDir != null) {
+                VnncompSuites.delete(suiteDir);
+            }
+        }
+    }
+
+    private int run(Path csv, Path base, VnncompExpected expected) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<VnncompInstances.Instance> instances = VnncompInstances.read(csv);
+        if (only != null && only < instances.size()) {
+            instances = instances.subList(0, only);
+        }
+        List<VnncompResults.Row> rows = new ArrayList<>();
+        List<VnncompInstances.Instance> todo = new ArrayList<>();
+        try (VnncompResults file = VnncompResults.openForAppend(results, err)) {
+            Map<String, VnncompResults.Row> done = VnncompResults.read(results);
+            for (VnncompInstances.Instance i : instances) {
+                VnncompResults.Row r = done.get(i.key());
+                if (r != null) {
+                    rows.add(r);
+                } else {
+                    todo.add(i);
+                }
+            }
+            out.printf(Locale.ROOT, "instances: %d (%d already in %s, %d to run)%n", instances.size(), rows.size(), results, todo.size());
+            out.flush();
+            boolean bar = !quiet && root.progressAllowed();
+            try (ProgressBar pb = bar ? new ProgressBarBuilder().setTaskName("vnncomp").setInitialMax(todo.size()).build() : null) {
+                int n = 0;
+                for (VnncompInstances.Instance i : todo) {
+                    n++;
+                    VnncompResults.Row row = runOne(i, base, err);
+                    file.append(row);
+                    rows.add(row);
+                    boolean wrong = expected != null && expected.isWrong(row.onnx(), row.vnnlib(), row.result());
+                    if (wrong) {
+                        err.println("certus: " + VnncompSummary.wrongLine(row, expected));
+                        err.flush();
+                    }
+                    if (pb != null) {
+                        pb.step();
+                        pb.setExtraMessage(row.result());
+                    } else {
+                        out.printf(Locale.ROOT, "[%d/%d] %s %s: %s (%.2f s, %d nodes)%s%n", n, todo.size(), row.onnx(), row.vnnlib(),
+                                row.result(), row.seconds(), row.nodes(), wrong ? "  <-- WRONG" : "");
+                        out.flush();
+                    }
+                }
+            }
+        }
+        VnncompSummary summary = VnncompSummary.of(rows, expected);
+        summary.print(out, expected != null, expected);
+        return summary.wrong().isEmpty() ? 0 : EXIT_WRONG_ANSWER;
+    }
+
+    /** One instance; any failure becomes an error row and a line on stderr, and the suite goes on. */
+    private VnncompResults.Row runOne(VnncompInstances.Instance i, Path base, PrintWriter err) {
+        long start = System.nanoTime();
+        String result;
+        long nodes = 0;
+        try {
+            Network net = VnnlibSolver.loadNetwork(base.resolve(i.onnx()));
+            VnnlibProperty property = VnnlibSolver.loadProperty(base.resolve(i.vnnlib()), net);
+            Duration limit = Duration.ofMillis(Math.max(1, Math.round(i.timeoutSeconds() * timeoutScale * 1000)));
+            VnnlibResult r = VnnlibSolver.solve(net, property, limit, err);
+            result = r.word();
+            nodes = r.nodes();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            String what = ErrorReporter.isBadInput(e) ? "error" : "internal error";
+            err.println("certus: " + what + ": instance " + i.onnx() + " " + i.vnnlib() + ": "
+                    + (e.getMessage() == null ? e.getClass().getName() : ErrorReporter.oneLine(e.getMessage())));
+            err.flush();
+            result = VnnlibResult.ERROR;
+        }
+        return new VnncompResults.Row(i.onnx(), i.vnnlib(), result, (System.nanoTime() - start) / 1e9, nodes);
+    }
+}

@@ -1,0 +1,92 @@
+package org.certus.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.certus.nn.Network;
+import org.certus.spec.VnnlibProperty;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "vnnlib", mixinStandardHelpOptions = true,
+        description = {"Verify one VNN-COMP instance: an ONNX network and a VNN-LIB property (the unsafe set).",
+                "The last line of output is the answer: sat, unsat, timeout, unknown or error.",
+                "--out writes the competition's result file (for sat, the counterexample as ((X_0 v) ... (Y_0 v) ...))."})
+final class VnnlibCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--onnx", required = true, paramLabel = "NET.onnx", description = "The network (.onnx or .onnx.gz).")
+    Path onnx;
+
+    @Option(names = "--vnnlib", required = true, paramLabel = "PROP.vnnlib", description = "The property (.vnnlib or .vnnlib.gz).")
+    Path vnnlib;
+
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = "300", description = "Time limit in seconds (default: ${DEFAULT-VALUE}).")
+    double timeoutSeconds;
+
+    @Option(names = "--out", paramLabel = "RESULT.txt", description = "Write the result file here.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        if (!(timeoutSeconds > 0) || timeoutSeconds > 1e7) {
+            throw new ParameterException(spec.commandLine(), "--timeout must be a positive number of seconds, got " + timeoutSeconds);
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        VnnlibResult result;
+        try {
+            long start = System.nanoTime();
+            Network net = VnnlibSolver.loadNetwork(onnx);
+            VnnlibProperty property = VnnlibSolver.loadProperty(vnnlib, net);
+            result = VnnlibSolver.solve(net, property, Duration.ofMillis(Math.round(timeoutSeconds * 1000)), stderr);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            stdout.printf(Locale.ROOT, "time: %.3f s, nodes: %d%n", seconds, result.nodes());
+        } catch (RuntimeException e) {
+            // Bad input (or a bug): the result file still says "error", so that a harness never reads a stale answer.
+            writeQuietly(VnnlibResult.error(0).resultFileText());
+            stdout.println(VnnlibResult.ERROR);
+            stdout.flush();
+            throw e;
+        }
+        write(result.resultFileText());
+        stdout.println(result.word());
+        stdout.flush();
+        return 0;
+    }
+
+    private void write(String text) {
+        if (out == null) {
+            return;
+        }
+        try {
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(out, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(new IOException(out + ": cannot write the result file: " + e.getMessage(), e));
+        }
+    }
+
+    private void writeQuietly(String text) {
+        try {
+            write(text);
+        } catch (UncheckedIOException e) {
+            // The original failure is the one to report.
+        }
+    }
+}

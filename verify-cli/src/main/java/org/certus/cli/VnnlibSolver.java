@@ -1,0 +1,177 @@
+package org.certus.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.certus.api.Verifier;
+import org.certus.bnb.CancelToken;
+import org.certus.bnb.Counterexample;
+import org.certus.bnb.SearchOptions;
+import org.certus.bnb.Verdict;
+import org.certus.nn.Network;
+import org.certus.nn.NetworkException;
+import org.certus.nn.io.OnnxImporter;
+import org.certus.spec.SpecException;
+import org.certus.spec.VnnlibParser;
+import org.certus.spec.VnnlibProperty;
+
+/**
+ * Answers one VNN-COMP instance (an ONNX network and a VNN-LIB property) in the competition's words.
+ * A counterexample becomes {@code sat} only after it is re-checked here, independently of the search:
+ * the exact double forward pass at the input must satisfy the property with zero tolerance on the
+ * input box and on the output condition. A failed re-check gives {@code unknown} and a warning, never
+ * {@code sat}. A float32 forward pass is compared too and only warns.
+ */
+final class VnnlibSolver {
+    /**
+     * Extra wall-clock time beyond the instance's limit before the watchdog cancels the search; the
+     * search honours its limit itself, the watchdog is there in case some phase does not poll it.
+     */
+    static final Duration WATCHDOG_GRACE = Duration.ofSeconds(10);
+    /** After a cancel, how long to wait for the search to return before giving up on it. */
+    static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
+    /**
+     * Tolerances of the re-check of a counterexample before it is reported as {@code sat}: none. The input
+     * must lie in the property's box exactly and the double-precision outputs must satisfy the unsafe
+     * condition exactly (VNN-COMP's checkers allow 1e-4 on the input; we never need to lean on that).
+     */
+    static final double RECHECK_INPUT_TOLERANCE = 0.0;
+    static final double RECHECK_OUTPUT_TOLERANCE = 0.0;
+
+    private VnnlibSolver() {
+    }
+
+    /** Loads the network; a missing file or a bad ONNX model raises {@link NetworkException}. */
+    static Network loadNetwork(Path onnx) {
+        return OnnxImporter.read(withGzFallback(onnx));
+    }
+
+    /** Parses the property for the network's sizes; malformed text raises {@link SpecException} with line:column. */
+    static VnnlibProperty loadProperty(Path vnnlib, Network net) {
+        Path p = withGzFallback(vnnlib);
+        try {
+            return VnnlibParser.parse(p, net.inputSize(), net.outputSize());
+        } catch (NoSuchFileException e) {
+            throw new SpecException(p + ": file not found");
+        } catch (IOException e) {
+            throw new SpecException(p + ": cannot read the file: " + e.getMessage());
+        }
+    }
+
+    /**
+     * VNN-COMP folders ship {@code .onnx.gz}/{@code .vnnlib.gz} or decompressed copies while the
+     * instance lists name either; use whichever exists.
+     */
+    static Path withGzFallback(Path p) {
+        if (Files.exists(p)) {
+            return p;
+        }
+        String s = p.toString();
+        Path alt = s.endsWith(".gz") ? Path.of(s.substring(0, s.length() - 3)) : Path.of(s + ".gz");
+        return Files.exists(alt) ? alt : p;
+    }
+
+    /**
+     * Verifies and maps the verdict to the competition's word. {@code seconds} in the result is filled in
+     * by the caller's clock; here it is the search's.
+     */
+    static VnnlibResult solve(Network net, VnnlibProperty property, Duration timeout, PrintWriter warnings) {
+        if (property.inputCount() != net.inputSize() || property.outputCount() != net.outputSize()) {
+            throw new SpecException("property is over " + property.inputCount() + " inputs and " + property.outputCount()
+                    + " outputs, network '" + net.name() + "' has " + net.inputSize() + " and " + net.outputSize());
+        }
+        long start = System.nanoTime();
+        Verdict v = verifyWithWatchdog(net, property, timeout);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long nodes = v == null ? 0 : v.statistics().nodes();
+        if (v == null) {
+            warnings.println("certus: warning: the search did not stop within " + WATCHDOG_GRACE.plus(CANCEL_WAIT).toSeconds()
+                    + " s of its time limit; reporting timeout");
+            return new VnnlibResult(VnnlibResult.TIMEOUT, null, null, seconds, 0);
+        }
+        return switch (v.status()) {
+            case VERIFIED -> new VnnlibResult(VnnlibResult.UNSAT, null, null, seconds, nodes);
+            case TIMEOUT -> new VnnlibResult(VnnlibResult.TIMEOUT, null, null, seconds, nodes);
+            case UNKNOWN -> new VnnlibResult(VnnlibResult.UNKNOWN, null, null, seconds, nodes);
+            case FALSIFIED -> recheck(net, property, v.counterexample(), seconds, nodes, warnings);
+        };
+    }
+
+    static VnnlibResult recheck(Network net, VnnlibProperty property, Optional<Counterexample> ce, double seconds,
+                                        long nodes, PrintWriter warnings) {
+        if (ce.isEmpty()) {
+            warnings.println("certus: warning: the search reported a violation without a counterexample; reporting unknown");
+            return new VnnlibResult(VnnlibResult.UNKNOWN, null, null, seconds, nodes);
+        }
+        double[] x = ce.get().input();
+        double[] y = net.evaluate(x);
+        if (!property.isCounterexample(x, y, RECHECK_INPUT_TOLERANCE, RECHECK_OUTPUT_TOLERANCE)) {
+            warnings.println("certus: warning: the counterexample failed the exact re-check (input "
+                    + Arrays.toString(x) + ", outputs " + Arrays.toString(y) + "); reporting unknown");
+            return new VnnlibResult(VnnlibResult.UNKNOWN, null, null, seconds, nodes);
+        }
+        VnnlibFloat32.of(net).ifPresent(f -> {
+            double[] y32 = f.evaluate(x);
+            if (!property.isCounterexample(x, y32, RECHECK_INPUT_TOLERANCE, RECHECK_OUTPUT_TOLERANCE)) {
+                warnings.println(String.format(Locale.ROOT,
+                        "certus: warning: the counterexample holds in float64 but not in a float32 forward pass "
+                                + "(outputs %s vs %s); a float32 checker may reject it", Arrays.toString(y), Arrays.toString(y32)));
+            }
+        });
+        return new VnnlibResult(VnnlibResult.SAT, x, y, seconds, nodes);
+    }
+
+    /** The verdict, or {@code null} if the search ignored both its limit and the cancel. */
+    private static Verdict verifyWithWatchdog(Network net, VnnlibProperty property, Duration timeout) {
+        CancelToken cancel = new CancelToken();
+        SearchOptions options = SearchOptions.defaults().withTimeLimit(timeout).withCancel(cancel);
+        Verifier verifier = Verifier.create(net);
+        ExecutorService exec = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "certus-vnnlib-search");
+            t.setDaemon(true); // an abandoned search must not keep the JVM alive
+            return t;
+        });
+        try {
+            Future<Verdict> f = exec.submit(() -> verifier.verify(property, options));
+            try {
+                return f.get(timeout.plus(WATCHDOG_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                cancel.cancel();
+                try {
+                    return f.get(CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e2) {
+                    return null;
+                }
+            }
+        } catch (InterruptedException e) {
+            cancel.cancel();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while verifying", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new UncheckedIOException(new IOException(c));
+        } finally {
+            exec.shutdownNow();
+        }
+    }
+}
