@@ -170,7 +170,7 @@ class VnnlibCommandTest {
         // Outside the box: X_0 of prop_2 is at least 0.6.
         double[] outside = {0.0, 0.0, 0.0, 0.5, -0.5};
         VnnlibResult r = VnnlibSolver.recheck(n, p2, java.util.Optional.of(
-                new org.certus.bnb.Counterexample(outside, n.evaluate(outside), -1)), 1.0, 1, w);
+                new org.certus.bnb.Counterexample(outside, n.evaluate(outside), -1, -1)), 1.0, 1, w);
         assertEquals("unknown", r.word());
         assertTrue(warnings.toString().contains("failed the exact re-check"), warnings::toString);
         // Inside the box but not violating (the box's centre is safe for net 1-2 only if the engine says so;
@@ -178,7 +178,7 @@ class VnnlibCommandTest {
         double[] centre = {0.6, 0.0, 0.0, 0.475, -0.475};
         if (!p2.isCounterexample(centre, n.evaluate(centre), 0, 0)) {
             VnnlibResult c = VnnlibSolver.recheck(n, p2, java.util.Optional.of(
-                    new org.certus.bnb.Counterexample(centre, n.evaluate(centre), -1)), 1.0, 1, w);
+                    new org.certus.bnb.Counterexample(centre, n.evaluate(centre), -1, -1)), 1.0, 1, w);
             assertEquals("unknown", c.word());
         }
         assertEquals("unknown", VnnlibSolver.recheck(n, p2, java.util.Optional.empty(), 1.0, 1, w).word());
