@@ -76,7 +76,13 @@ public final class EndToEnd {
             }
         }
         double wall = (System.nanoTime() - w0) / 1e9;
-        return table(name, rs, wall, slowest);
+        String t = table(name, rs, wall, slowest);
+        if (!quiet) {
+            // Also right away, so that a long second suite cannot hold back (or, killed, lose) this one.
+            System.out.println();
+            System.out.println(t);
+        }
+        return t;
     }
 
     static String table(String name, List<CertusRun.Result> rs, double wall, int slowest) {
