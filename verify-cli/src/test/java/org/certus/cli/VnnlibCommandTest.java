@@ -195,7 +195,7 @@ class VnnlibCommandTest {
         long seed = 7_000L + rep.getCurrentRepetition();
         Random rnd = new Random(seed);
         Network n = OnnxImporter.read(net(1 + rnd.nextInt(5), 1 + rnd.nextInt(9)));
-        VnnlibFloat32 f = VnnlibFloat32.of(n).orElseThrow();
+        org.certus.nn.Float32Evaluation f = new org.certus.nn.Float32Evaluation(n);
         for (int k = 0; k < 200; k++) {
             double[] x = new double[n.inputSize()];
             for (int i = 0; i < x.length; i++) {
