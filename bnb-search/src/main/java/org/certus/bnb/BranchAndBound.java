@@ -65,7 +65,8 @@ public final class BranchAndBound {
         this.query = query;
         this.options = options;
         this.chain = ReluChain.of(query.network());
-        this.propagator = new SymbolicPropagator(true, query.l1Ball(), options.arithmetic());
+        // Row-parallel bounds only when the caller allows several threads (Spark tasks ask for one).
+        this.propagator = new SymbolicPropagator(options.threads() > 1, query.l1Ball(), options.arithmetic());
         this.float32 = new org.certus.nn.Float32Evaluation(query.network());
         this.optimizer = new org.certus.bounds.AlphaBetaOptimizer(options.arithmetic());
         List<AffineMap> ds = query.disjuncts();
