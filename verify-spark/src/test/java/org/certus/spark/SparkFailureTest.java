@@ -101,11 +101,13 @@ class SparkFailureTest {
             long t0 = System.nanoTime();
             spark.stop();
             System.err.printf("stop after %d parts took %.1f s%n", partsAtStop.get(), (System.nanoTime() - t0) / 1e9);
+            long t1 = System.nanoTime();
             try {
                 run.get(120, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException expected) {
                 // the job was cancelled by the stop
             }
+            System.err.printf("the stopped job returned after %.1f s%n", (System.nanoTime() - t1) / 1e9);
         } finally {
             pool.shutdownNow();
             spark.stop();
