@@ -1,0 +1,118 @@
+package org.certus.spark;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * One row of {@code summary.csv}, in exactly the columns and number formats of
+ * {@code certus robustness} ({@code org.certus.cli.RobustnessRow}, which is package-private).
+ * NaN means an empty field.
+ */
+public record SampleRow(int sample, int label, int predicted, String status, double distortionLower, double distortionUpper,
+        double timeSeconds, long nodes, String network, String dataset, String eps, String norm, String perturbation, String target,
+        String margin, String timeLimit) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final List<String> HEADER = List.of("sample", "label", "predicted", "status", "distortion_lower", "distortion_upper",
+            "time_s", "nodes", "network", "dataset", "eps", "norm", "perturbation", "target", "margin", "time_limit");
+
+    /** The statuses, as in certus robustness. */
+    public static final String MISCLASSIFIED = "misclassified";
+    public static final String ROBUST = "robust";
+    public static final String VULNERABLE = "vulnerable";
+    public static final String TIMEOUT = "timeout";
+    public static final String UNKNOWN = "unknown";
+    public static final String ERROR = "error";
+    static final List<String> STATUSES = List.of(MISCLASSIFIED, ROBUST, VULNERABLE, TIMEOUT, UNKNOWN, ERROR);
+
+    static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").build();
+
+    public SampleRow {
+        if (!STATUSES.contains(status)) {
+            throw new IllegalArgumentException("unknown status '" + status + "'");
+        }
+    }
+
+    public List<String> fields() {
+        return List.of(Integer.toString(sample), Integer.toString(label), Integer.toString(predicted), status, number(distortionLower),
+                number(distortionUpper), String.format(Locale.ROOT, "%.3f", timeSeconds), Long.toString(nodes), network, dataset, eps, norm,
+                perturbation, target, margin, timeLimit);
+    }
+
+    public List<String> question() {
+        return List.of(network, dataset, eps, norm, perturbation, target, margin);
+    }
+
+    /** The row as one CSV line with its final newline. */
+    public String csvLine() {
+        return csvLine(fields());
+    }
+
+    static String csvLine(List<String> fields) {
+        StringWriter w = new StringWriter();
+        try (CSVPrinter p = new CSVPrinter(w, FORMAT)) {
+            p.printRecord(fields);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    /**
+     * Parses a part file or summary: the header, then rows.
+     *
+     * @throws IllegalArgumentException saying what is wrong (the caller adds where)
+     */
+    static List<SampleRow> parseTable(String text) {
+        try (CSVParser parser = CSVParser.parse(new StringReader(text), FORMAT)) {
+            List<CSVRecord> records = parser.getRecords();
+            if (records.isEmpty() || !records.get(0).toList().equals(HEADER)) {
+                throw new IllegalArgumentException("the header is not " + String.join(",", HEADER));
+            }
+            return records.subList(1, records.size()).stream().map(SampleRow::of).toList();
+        } catch (IOException | UncheckedIOException e) {
+            throw new IllegalArgumentException("not valid CSV (" + e.getMessage() + ")");
+        }
+    }
+
+    private static SampleRow of(CSVRecord r) {
+        if (r.size() != HEADER.size()) {
+            throw new IllegalArgumentException("line " + r.getRecordNumber() + ": expected " + HEADER.size() + " fields, found " + r.size());
+        }
+        try {
+            return new SampleRow(Integer.parseInt(r.get(0)), Integer.parseInt(r.get(1)), Integer.parseInt(r.get(2)), r.get(3),
+                    parseNumber(r.get(4)), parseNumber(r.get(5)), Double.parseDouble(r.get(6)), Long.parseLong(r.get(7)), r.get(8), r.get(9),
+                    r.get(10), r.get(11), r.get(12), r.get(13), r.get(14), r.get(15));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("line " + r.getRecordNumber() + ": bad number (" + e.getMessage() + ")");
+        }
+    }
+
+    /** As certus robustness: empty for NaN, inf/-inf, else the shortest round-tripping decimal. */
+    static String number(double v) {
+        if (Double.isNaN(v)) {
+            return "";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        return Double.toString(v);
+    }
+
+    static double parseNumber(String s) {
+        String t = s.strip();
+        return t.isEmpty() ? Double.NaN : t.equals("inf") ? Double.POSITIVE_INFINITY : t.equals("-inf") ? Double.NEGATIVE_INFINITY
+                : Double.parseDouble(t);
+    }
+}
