@@ -24,17 +24,8 @@ final class BoundsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--network", required = true, paramLabel = "NETWORK", description = "A bundled name (mnist-wk17a, mnist-rsl18a, acasxu-N-M) or a network file.")
-    String network;
-
-    @Option(names = "--dataset", required = true, paramLabel = "DATASET", description = "mnist or cifar10.")
-    String dataset;
-
-    @Option(names = "--sample", required = true, paramLabel = "I", description = "Sample index, 0-based.")
-    int sample;
-
-    @Option(names = "--eps", required = true, paramLabel = "E", description = "L-inf radius, in input units.")
-    double eps;
+    @picocli.CommandLine.Mixin
+    SampleQueryOptions query;
 
     @Option(names = "--tightening", defaultValue = "symbolic", paramLabel = "KIND",
             description = "interval, symbolic or lp (default: ${DEFAULT-VALUE}).")
@@ -49,12 +40,12 @@ final class BoundsCommand implements Callable<Integer> {
         if (!(layerBudget >= 0) || Double.isInfinite(layerBudget)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--layer-budget must be a finite number >= 0, got " + layerBudget);
         }
-        BoundsQuery q = BoundsQuery.load(spec, network, dataset, sample, eps);
+        BoundsQuery q = BoundsQuery.load(spec, query.network, query.dataset, query.sample, query.eps);
         double[] lo = q.box().lower();
         double[] hi = q.box().upper();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "network: %s, sample %d (label %d), eps %s, tightening %s%n", q.network().name(), sample,
-                q.label(), eps, tightening);
+        out.printf(Locale.ROOT, "network: %s, sample %d (label %d), eps %s, tightening %s%n", q.network().name(), query.sample,
+                q.label(), query.eps, tightening);
         long t0 = System.nanoTime();
         NetworkBounds b = switch (tightening) {
             case interval -> new IntervalPropagator().propagate(q.chain(), lo, hi);

@@ -31,17 +31,8 @@ final class ExportMpsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--network", required = true, paramLabel = "NETWORK", description = "A bundled name (mnist-wk17a, mnist-rsl18a, acasxu-N-M) or a network file.")
-    String network;
-
-    @Option(names = "--dataset", required = true, paramLabel = "DATASET", description = "mnist or cifar10.")
-    String dataset;
-
-    @Option(names = "--sample", required = true, paramLabel = "I", description = "Sample index, 0-based.")
-    int sample;
-
-    @Option(names = "--eps", required = true, paramLabel = "E", description = "L-inf radius, in input units.")
-    double eps;
+    @picocli.CommandLine.Mixin
+    SampleQueryOptions query;
 
     @Option(names = "--objective", defaultValue = "FEASIBILITY", paramLabel = "KIND",
             description = "feasibility, closest or worst (default: feasibility).", converter = ObjectiveConverter.class)
@@ -63,21 +54,21 @@ final class ExportMpsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BoundsQuery q = BoundsQuery.load(spec, network, dataset, sample, eps);
+        BoundsQuery q = BoundsQuery.load(spec, query.network, query.dataset, query.sample, query.eps);
         int classes = q.chain().outputSize();
         OutputCondition unsafe = RobustnessProperty.targetCondition(RobustnessProperty.untargeted(q.label(), classes), classes, 0.0);
         NetworkBounds b = new SymbolicPropagator().propagate(q.chain(), q.box().lower(), q.box().upper());
         MilpEncoding enc = MilpEncoder.encode(q.chain(), q.box().lower(), q.box().upper(), b, unsafe, objective, q.image());
         Model m = enc.model();
-        String name = q.network().name().replaceAll("[^A-Za-z0-9_.-]", "_") + "_s" + sample;
+        String name = q.network().name().replaceAll("[^A-Za-z0-9_.-]", "_") + "_s" + query.sample;
         try (Writer w = Files.newBufferedWriter(outFile, StandardCharsets.US_ASCII)) {
             MpsWriter.write(m, name, w);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "network: %s, sample %d (label %d), eps %s, objective %s%n", q.network().name(), sample,
-                q.label(), eps, objective.name().toLowerCase(Locale.ROOT));
+        out.printf(Locale.ROOT, "network: %s, sample %d (label %d), eps %s, objective %s%n", q.network().name(), query.sample,
+                q.label(), query.eps, objective.name().toLowerCase(Locale.ROOT));
         out.printf("variables: %d (%d binary), constraints: %d, nonzeros: %d%n", m.numVariables(), m.numBinaries(),
                 m.numConstraints(), m.numNonzeros());
         out.printf("targets kept: %d of %d%s%n", enc.keptDisjuncts().length, classes - 1,
