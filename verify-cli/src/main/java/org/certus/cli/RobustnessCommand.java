@@ -232,8 +232,12 @@ public final class RobustnessCommand implements Callable<Integer> {
                     pb.step();
                     pb.setExtraMessage(countsText(counts));
                 } else if (!quiet) {
-                    err.printf(Locale.ROOT, "sample %d: %s (label %d, predicted %d, %.2f s, %d nodes) [%d/%d; %s]%n", i, row.status().label(),
-                            row.label(), row.predicted(), row.timeSeconds(), row.nodes(), done, todo.size(), countsText(counts));
+                    String bounds = s.closest() && !Double.isNaN(row.distortionLower())
+                            ? ", distortion [" + RobustnessRow.number(row.distortionLower()) + ", "
+                                    + (Double.isNaN(row.distortionUpper()) ? "inf" : RobustnessRow.number(row.distortionUpper())) + "]"
+                            : "";
+                    err.printf(Locale.ROOT, "sample %d: %s%s (label %d, predicted %d, %.2f s, %d nodes) [%d/%d; %s]%n", i, row.status().label(),
+                            bounds, row.label(), row.predicted(), row.timeSeconds(), row.nodes(), done, todo.size(), countsText(counts));
                     err.flush();
                 }
             }
