@@ -13,21 +13,32 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.certus.api.Verifier;
 import org.certus.bnb.Counterexample;
+import org.certus.bnb.DistortionBounds;
+import org.certus.bnb.Norm;
 import org.certus.bnb.SearchOptions;
 import org.certus.bnb.Verdict;
+import org.certus.bnb.VerificationQuery;
 import org.certus.data.Dataset;
 import org.certus.data.Datasets;
+import org.certus.nn.AffineMap;
+import org.certus.nn.Float32Evaluation;
 import org.certus.nn.Network;
 import org.certus.nn.io.NetworkLoader;
+import org.certus.spec.BlurPerturbation;
 import org.certus.spec.InputBox;
+import org.certus.spec.OutputCondition;
 import org.certus.spec.RobustnessProperty;
+import org.certus.spec.SpecException;
+import org.certus.spec.VnnlibProperty;
 
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -58,6 +69,16 @@ public final class RobustnessCommand implements Callable<Integer> {
      */
     static final double BALL_TOLERANCE = 1e-9;
 
+    /**
+     * How far a blur kernel entry recovered from the engine's free entries may stray outside
+     * [0, 1], and a blurred pixel outside the input domain (then clamped back and re-checked): the
+     * eliminated entry is {@code C − Σκ}, computed in another order than the engine's row check.
+     */
+    static final double KERNEL_TOLERANCE = 1e-9;
+
+    /** Default --tolerance of --objective closest: bisection stops when upper − lower is at most this. */
+    static final double DEFAULT_TOLERANCE = 1e-4;
+
     @ParentCommand
     Certus root;
 
@@ -74,14 +95,16 @@ public final class RobustnessCommand implements Callable<Integer> {
             description = "Samples A..B, 0-based and inclusive (default: all).")
     SampleRange samples;
 
-    @Option(names = "--eps", paramLabel = "EPS", description = "Radius of the L∞ ball (required unless --perturbation unrestricted).")
+    @Option(names = "--eps", paramLabel = "EPS",
+            description = "Radius of the L∞ ball: required for feasible with linf; optional with closest (restricts the search to the ball).")
     Double eps;
 
-    @Option(names = "--norm", defaultValue = "inf", paramLabel = "NORM", description = "Norm of the perturbation: inf (only; 1 and 2 are not supported yet).")
+    @Option(names = "--norm", defaultValue = "inf", paramLabel = "NORM",
+            description = "Norm in which --objective closest measures distortion: inf (default) or 1 (2: not supported yet).")
     String norm;
 
     @Option(names = "--perturbation", defaultValue = "linf", paramLabel = "KIND",
-            description = "linf (ball of radius --eps, default) or unrestricted (the whole input domain). Blur: not supported yet.")
+            description = "linf (ball of radius --eps, default), unrestricted (the whole input domain) or blur:KxK (K odd; MIPVerify's blurring).")
     String perturbation;
 
     @Option(names = "--target", defaultValue = "untargeted", paramLabel = "untargeted|LABELS",
@@ -92,8 +115,18 @@ public final class RobustnessCommand implements Callable<Integer> {
     boolean invertTarget;
 
     @Option(names = "--objective", defaultValue = "feasible", paramLabel = "OBJ",
-            description = "feasible (is there an adversarial example within eps?). closest and worst: not supported yet.")
+            description = "feasible (is there an adversarial example?, default) or closest (bounds on the minimum distortion). worst: not supported yet.")
     String objective;
+
+    @Option(names = "--tolerance", paramLabel = "T",
+            description = "closest: stop bisecting when upper − lower <= T (default: " + DEFAULT_TOLERANCE + ").")
+    Double tolerance;
+
+    @Option(names = "--sound", description = "Bounds cover float32 and double evaluation, LPs certified (default).")
+    boolean sound;
+
+    @Option(names = "--fast", description = "Trust real arithmetic and the LP solver: quicker, not proof against rounding errors.")
+    boolean fast;
 
     @Option(names = "--margin", defaultValue = "0", paramLabel = "M",
             description = "A target must beat every other label by at least M (default: ${DEFAULT-VALUE}).")
@@ -125,8 +158,16 @@ public final class RobustnessCommand implements Callable<Integer> {
     enum Rerun { never, always, timeouts }
 
     /** Everything the per-sample loop needs, fixed after validation. */
-    private record Setup(Network net, Verifier verifier, Dataset data, SampleRange range, int[] targetLabels, boolean untargeted,
-            SearchOptions options, String epsText, String targetText, String marginText, String timeLimitText) {
+    private record Setup(Network net, Verifier verifier, Float32Evaluation float32, Dataset data, SampleRange range, int[] targetLabels,
+            boolean untargeted, SearchOptions options, String epsText, String targetText, String marginText, String timeLimitText,
+            BlurPerturbation blur, Norm distanceNorm, double tolerance) {
+        boolean closest() {
+            return distanceNorm != null;
+        }
+
+        String mode() {
+            return options.sound() ? "sound" : "fast";
+        }
     }
 
     @Override
@@ -191,8 +232,12 @@ public final class RobustnessCommand implements Callable<Integer> {
                     pb.step();
                     pb.setExtraMessage(countsText(counts));
                 } else if (!quiet) {
-                    err.printf(Locale.ROOT, "sample %d: %s (label %d, predicted %d, %.2f s, %d nodes) [%d/%d; %s]%n", i, row.status().label(),
-                            row.label(), row.predicted(), row.timeSeconds(), row.nodes(), done, todo.size(), countsText(counts));
+                    String bounds = s.closest() && !Double.isNaN(row.distortionLower())
+                            ? ", distortion [" + RobustnessRow.number(row.distortionLower()) + ", "
+                                    + (Double.isNaN(row.distortionUpper()) ? "inf" : RobustnessRow.number(row.distortionUpper())) + "]"
+                            : "";
+                    err.printf(Locale.ROOT, "sample %d: %s%s (label %d, predicted %d, %.2f s, %d nodes) [%d/%d; %s]%n", i, row.status().label(),
+                            bounds, row.label(), row.predicted(), row.timeSeconds(), row.nodes(), done, todo.size(), countsText(counts));
                     err.flush();
                 }
             }
@@ -225,31 +270,31 @@ public final class RobustnessCommand implements Callable<Integer> {
             if (targets.length == 0) {
                 // Only the sample's own label was a target: reaching it is not an attack, so there is
                 // nothing to find and the sample is robust by definition.
-                return row(s, i, label, predicted, RobustnessStatus.ROBUST, lowerDistortion(), Double.NaN, t0, 0);
+                return row(s, i, label, predicted, RobustnessStatus.ROBUST, robustLower(s, Double.POSITIVE_INFINITY), Double.NaN, t0, 0);
+            }
+            Sample q = new Sample(i, label, predicted, x, clean, targets, t0);
+            if (s.blur() != null) {
+                return solveBlur(s, q, err);
             }
             double[] lo = s.net().inputDomain().lower();
             double[] hi = s.net().inputDomain().upper();
-            InputBox region = unrestricted() ? new InputBox(lo, hi) : RobustnessProperty.linfBall(x, eps, lo, hi);
+            InputBox region = wholeDomain() ? new InputBox(lo, hi) : RobustnessProperty.linfBall(x, eps, lo, hi);
+            if (s.closest()) {
+                return solveClosest(s, q, region, err);
+            }
             int classes = s.net().outputSize();
             Verdict v = s.verifier().verify(RobustnessProperty.of(region, targets, classes, margin), s.options());
             long nodes = v.statistics().nodes();
             return switch (v.status()) {
-                case VERIFIED -> row(s, i, label, predicted, RobustnessStatus.ROBUST, lowerDistortion(), Double.NaN, t0, nodes);
+                case VERIFIED -> row(s, i, label, predicted, RobustnessStatus.ROBUST, robustLower(s, Double.NaN), Double.NaN, t0, nodes);
                 case TIMEOUT -> row(s, i, label, predicted, RobustnessStatus.TIMEOUT, Double.NaN, Double.NaN, t0, nodes);
                 case UNKNOWN -> row(s, i, label, predicted, RobustnessStatus.UNKNOWN, Double.NaN, Double.NaN, t0, nodes);
                 case FALSIFIED -> {
                     Counterexample ce = v.counterexample().orElseThrow(() -> new IllegalStateException("FALSIFIED verdict without a counterexample"));
-                    double[] y = s.net().evaluate(ce.input());
-                    double dist = linfDistance(x, ce.input());
-                    String problem = recheck(ce.input(), y, x, region, targets, classes, dist);
-                    if (problem != null) {
-                        logError(s, i, "the verifier's counterexample fails the re-check: " + problem + " (a bug; please report it)", err);
-                        yield row(s, i, label, predicted, RobustnessStatus.ERROR, Double.NaN, Double.NaN, t0, nodes);
-                    }
-                    new RobustnessExamples(out()).write(new RobustnessExamples.Example(i, label, predicted, argmax(y), dist, ce.margin(),
-                            s.data().channels(), s.data().height(), s.data().width(), x, ce.input(), clean, y, s.net().name(),
-                            s.data().name(), unrestricted() ? Double.POSITIVE_INFINITY : eps));
-                    yield row(s, i, label, predicted, RobustnessStatus.VULNERABLE, Double.NaN, dist, t0, nodes);
+                    double limit = wholeDomain() ? Double.POSITIVE_INFINITY : eps + BALL_TOLERANCE;
+                    double dist = checkAndWrite(s, q, ce.input(), ce, region, Norm.LINF, limit, new LinkedHashMap<>(), err);
+                    yield Double.isNaN(dist) ? row(s, i, label, predicted, RobustnessStatus.ERROR, Double.NaN, Double.NaN, t0, nodes)
+                            : row(s, i, label, predicted, RobustnessStatus.VULNERABLE, Double.NaN, dist, t0, nodes);
                 }
             };
         } catch (RuntimeException | StackOverflowError e) {
@@ -258,18 +303,162 @@ public final class RobustnessCommand implements Callable<Integer> {
         }
     }
 
+    /** What the per-objective solvers need to know about the sample at hand. */
+    private record Sample(int index, int label, int predicted, double[] x, double[] clean, int[] targets, long t0) {
+    }
+
     /**
-     * The command's own check of a counterexample, independent of the engine: an exact forward
-     * pass, membership of the region and the ball, and the target condition with no tolerance.
-     * Returns null when it holds, else what is wrong.
+     * MIPVerify's closest objective: proven bounds on the minimum distortion within the region.
+     * Incomplete (the time limit came first) is a timeout that still records the bounds and the
+     * best example so far.
      */
-    String recheck(double[] adv, double[] y, double[] x, InputBox region, int[] targets, int classes, double dist) {
+    private RobustnessRow solveClosest(Setup s, Sample q, InputBox region, PrintWriter err) throws IOException {
+        OutputCondition unsafe = RobustnessProperty.targetCondition(q.targets(), s.net().outputSize(), margin);
+        DistortionBounds b = s.verifier().closest(q.x(), region, unsafe, s.distanceNorm(), s.tolerance(), s.options());
+        long nodes = b.statistics().nodes();
+        double upper = b.upper();
+        if (b.example() != null) {
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("objective", "closest");
+            extra.put("norm", norm);
+            extra.put("distortion_lower", b.lower());
+            extra.put("distortion_upper", b.upper());
+            extra.put("complete", b.complete());
+            double dist = checkAndWrite(s, q, b.example().input(), b.example(), region, s.distanceNorm(), upper + BALL_TOLERANCE, extra, err);
+            if (Double.isNaN(dist)) {
+                return row(s, q.index(), q.label(), q.predicted(), RobustnessStatus.ERROR, Double.NaN, Double.NaN, q.t0(), nodes);
+            }
+            if (Math.abs(dist - upper) > BALL_TOLERANCE) {
+                logError(s, q.index(), "the closest example's distance " + dist + " is not the reported upper bound " + upper
+                        + " (a bug; please report it)", err);
+                return row(s, q.index(), q.label(), q.predicted(), RobustnessStatus.ERROR, Double.NaN, Double.NaN, q.t0(), nodes);
+            }
+        } else if (Double.isFinite(upper)) {
+            throw new IllegalStateException("closest search reported a finite upper bound " + upper + " without an example");
+        }
+        if (!b.complete()) {
+            return row(s, q.index(), q.label(), q.predicted(), RobustnessStatus.TIMEOUT, b.lower(), upper, q.t0(), nodes);
+        }
+        if (b.example() == null) {
+            // No adversarial example anywhere in the region: over the whole domain the minimum distortion is +∞.
+            return row(s, q.index(), q.label(), q.predicted(), RobustnessStatus.ROBUST, robustLower(s, b.lower()), Double.NaN, q.t0(), nodes);
+        }
+        return row(s, q.index(), q.label(), q.predicted(), RobustnessStatus.VULNERABLE, b.lower(), upper, q.t0(), nodes);
+    }
+
+    /**
+     * MIPVerify's blurring family: a search over the kernel of a parametrised network. The example
+     * reported is the blurred image, recomputed from the kernel by a direct blur and re-checked on
+     * the original network.
+     */
+    private RobustnessRow solveBlur(Setup s, Sample q, PrintWriter err) throws IOException {
+        BlurPerturbation.Parametrised p = s.blur().parametrise(s.net(), q.x());
+        double[] lo = s.net().inputDomain().lower();
+        double[] hi = s.net().inputDomain().upper();
+        InputBox domain = new InputBox(lo, hi);
+        OutputCondition unsafe = RobustnessProperty.targetCondition(q.targets(), s.net().outputSize(), margin);
+        List<AffineMap> disjuncts = s.verifier().toQuery(new VnnlibProperty.Case(domain, unsafe)).disjuncts();
+        VerificationQuery query = new VerificationQuery(p.network(), p.lower(), p.upper(), disjuncts, null, p.constraints());
+        Verdict v = s.verifier().verify(query, s.options());
+        long nodes = v.statistics().nodes();
+        int i = q.index();
+        return switch (v.status()) {
+            case VERIFIED -> row(s, i, q.label(), q.predicted(), RobustnessStatus.ROBUST, Double.NaN, Double.NaN, q.t0(), nodes);
+            case TIMEOUT -> row(s, i, q.label(), q.predicted(), RobustnessStatus.TIMEOUT, Double.NaN, Double.NaN, q.t0(), nodes);
+            case UNKNOWN -> row(s, i, q.label(), q.predicted(), RobustnessStatus.UNKNOWN, Double.NaN, Double.NaN, q.t0(), nodes);
+            case FALSIFIED -> {
+                Counterexample ce = v.counterexample().orElseThrow(() -> new IllegalStateException("FALSIFIED verdict without a counterexample"));
+                double[] kernel = p.kernel(ce.input());
+                String problem = null;
+                for (int j = 0; j < kernel.length && problem == null; j++) {
+                    if (!(kernel[j] >= -KERNEL_TOLERANCE && kernel[j] <= 1 + KERNEL_TOLERANCE)) {
+                        problem = "blur kernel entry " + j + " = " + kernel[j] + " lies outside [0, 1]";
+                    }
+                }
+                double[] adv = p.blurredImage(ce.input());
+                for (int j = 0; j < adv.length && problem == null; j++) {
+                    if (!(adv[j] >= lo[j] - KERNEL_TOLERANCE && adv[j] <= hi[j] + KERNEL_TOLERANCE)) {
+                        problem = "blurred pixel " + j + " = " + adv[j] + " lies outside the input domain";
+                    }
+                    adv[j] = Math.max(lo[j], Math.min(hi[j], adv[j]));
+                }
+                if (problem != null) {
+                    logError(s, i, "the verifier's blur kernel fails the re-check: " + problem + " (a bug; please report it)", err);
+                    yield row(s, i, q.label(), q.predicted(), RobustnessStatus.ERROR, Double.NaN, Double.NaN, q.t0(), nodes);
+                }
+                Map<String, Object> extra = new LinkedHashMap<>();
+                extra.put("blur_kernel_shape", new int[] {p.channels(), s.blur().kernelSize(), s.blur().kernelSize()});
+                extra.put("blur_kernel", kernel);
+                double dist = checkAndWrite(s, q, adv, ce, domain, Norm.LINF, Double.POSITIVE_INFINITY, extra, err);
+                yield Double.isNaN(dist) ? row(s, i, q.label(), q.predicted(), RobustnessStatus.ERROR, Double.NaN, Double.NaN, q.t0(), nodes)
+                        : row(s, i, q.label(), q.predicted(), RobustnessStatus.VULNERABLE, Double.NaN, dist, q.t0(), nodes);
+            }
+        };
+    }
+
+    /**
+     * Re-checks an adversarial input independently of the engine and writes its example files.
+     * Returns its distance from the image in {@code distanceNorm}, or NaN after logging the failed
+     * re-check (a bug). A precision disagreement is accepted in sound mode when float32 violates,
+     * and is announced on stderr and in the JSON either way.
+     */
+    private double checkAndWrite(Setup s, Sample q, double[] adv, Counterexample ce, InputBox region, Norm distanceNorm, double limit,
+            Map<String, Object> extra, PrintWriter err) throws IOException {
+        double[] y = s.net().evaluate(adv);
+        double[] yf = s.float32().evaluate(adv);
+        double dist = distanceNorm.distance(adv, q.x());
+        int classes = s.net().outputSize();
+        boolean inDouble = targetHolds(y, q.targets(), classes, margin);
+        boolean inFloat32 = targetHolds(yf, q.targets(), classes, margin);
+        String problem = recheck(adv, region, dist, limit, inDouble, inFloat32, s.options().sound());
+        if (problem != null) {
+            logError(s, q.index(), "the verifier's counterexample fails the re-check: " + problem + " (a bug; please report it)", err);
+            return Double.NaN;
+        }
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("mode", s.mode());
+        all.put("valid_in_double", inDouble);
+        all.put("valid_in_float32", inFloat32);
+        all.put("engine_margin", ce.margin());
+        all.put("engine_float32_margin", ce.float32Margin());
+        all.put("float32_logits", yf);
+        if (inDouble != inFloat32) {
+            String warning = "the example is adversarial only in " + (inDouble ? "double" : "float32")
+                    + " precision; the other evaluation keeps the label";
+            all.put("warning", warning);
+            err.println("certus: warning: sample " + q.index() + ": " + warning);
+            err.flush();
+        }
+        all.putAll(extra);
+        // The prediction shown is that of the precision in which the example is adversarial.
+        int advPrediction = argmax(inDouble ? y : yf);
+        new RobustnessExamples(out()).write(new RobustnessExamples.Example(q.index(), q.label(), q.predicted(), advPrediction,
+                linfDistance(q.x(), adv), ce.margin(), s.data().channels(), s.data().height(), s.data().width(), q.x(), adv, q.clean(),
+                inDouble ? y : yf, s.net().name(), s.data().name(), wholeDomain() || s.blur() != null ? null : eps, all));
+        return dist;
+    }
+
+    /**
+     * The command's own check of a counterexample, independent of the engine: membership of the
+     * region, the distance limit, and the target condition with no tolerance on exact forward
+     * passes — in double, or in float32 when the verdict covers float32 (sound mode). Returns null
+     * when it holds, else what is wrong.
+     */
+    static String recheck(double[] adv, InputBox region, double dist, double limit, boolean inDouble, boolean inFloat32, boolean sound) {
         if (!region.contains(adv, 0.0)) {
-            return "it lies outside the region (ball ∩ input domain)";
+            return "it lies outside the region";
         }
-        if (!unrestricted() && !(dist <= eps + BALL_TOLERANCE)) {
-            return "its L∞ distance " + dist + " exceeds eps " + eps;
+        if (!(dist <= limit)) {
+            return "its distance " + dist + " exceeds " + limit;
         }
+        if (inDouble || (sound && inFloat32)) {
+            return null;
+        }
+        return "no target label beats the others by the margin on the exact forward pass" + (inFloat32 ? " in double (only in float32, and this is --fast)" : "");
+    }
+
+    /** Whether some target beats every non-target label by the margin in {@code y}. */
+    static boolean targetHolds(double[] y, int[] targets, int classes, double margin) {
         boolean[] isTarget = new boolean[classes];
         for (int t : targets) {
             isTarget[t] = true;
@@ -280,10 +469,10 @@ public final class RobustnessCommand implements Callable<Integer> {
                 wins = isTarget[j] || y[t] >= y[j] + margin;
             }
             if (wins) {
-                return null;
+                return true;
             }
         }
-        return "no target label beats the others by " + margin + " on the exact forward pass";
+        return false;
     }
 
     private void logError(Setup s, int i, String message, PrintWriter err) throws IOException {
@@ -295,12 +484,22 @@ public final class RobustnessCommand implements Callable<Integer> {
 
     private RobustnessRow row(Setup s, int i, int label, int predicted, RobustnessStatus st, double lower, double upper, long t0, long nodes) {
         return new RobustnessRow(i, label, predicted, st, lower, upper, (System.nanoTime() - t0) / 1e9, nodes, s.net().name(),
-                s.data().name(), s.epsText(), norm, perturbation, s.targetText(), s.marginText(), s.timeLimitText());
+                s.data().name(), s.epsText(), norm, perturbation, s.targetText(), s.marginText(), s.timeLimitText(), objective, s.mode());
     }
 
-    /** What a robust verdict proves about the minimal distortion: at least eps (∞ for the whole domain). */
-    private double lowerDistortion() {
-        return unrestricted() ? Double.POSITIVE_INFINITY : eps;
+    /**
+     * What a robust verdict proves about the minimal distortion: ∞ over the whole domain (there is
+     * no example at all), eps for a feasibility ball, the proved radius for closest within a ball;
+     * nothing for blurring (a kernel has no distortion radius).
+     */
+    private double robustLower(Setup s, double closestLower) {
+        if (s.blur() != null) {
+            return Double.NaN;
+        }
+        if (wholeDomain()) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return s.closest() ? closestLower : eps;
     }
 
     private int[] targetsFor(Setup s, int label) {
@@ -335,6 +534,11 @@ public final class RobustnessCommand implements Callable<Integer> {
         return "unrestricted".equals(perturbation);
     }
 
+    /** The region is the whole input domain: unrestricted, or closest without --eps. */
+    private boolean wholeDomain() {
+        return unrestricted() || ("closest".equals(objective) && "linf".equals(perturbation) && eps == null);
+    }
+
     private Path resolvedOut;
 
     private Path out() {
@@ -343,23 +547,49 @@ public final class RobustnessCommand implements Callable<Integer> {
 
     /** Checks every option, cheapest first, and loads the dataset and the network. */
     private Setup validate() {
-        if (!"inf".equals(norm)) {
-            if (Set.of("1", "2", "l1", "l2").contains(norm.toLowerCase(Locale.ROOT))) {
-                throw bad("--norm " + norm + " is not supported yet; only --norm inf");
+        if (!Set.of("feasible", "closest").contains(objective)) {
+            if ("worst".equals(objective)) {
+                throw bad("--objective worst is not supported yet; use feasible or closest");
             }
-            throw bad("--norm " + norm + " is unknown; use inf");
+            throw bad("--objective " + objective + " is unknown; use feasible or closest");
         }
-        if (!Set.of("linf", "unrestricted").contains(perturbation)) {
-            if (perturbation.toLowerCase(Locale.ROOT).contains("blur")) {
-                throw bad("--perturbation " + perturbation + " (blurring) is not supported yet; use linf or unrestricted");
+        boolean closest = "closest".equals(objective);
+        Norm distanceNorm;
+        switch (norm) {
+            case "inf" -> distanceNorm = Norm.LINF;
+            case "1" -> distanceNorm = Norm.L1;
+            default -> {
+                if (Set.of("2", "l2").contains(norm.toLowerCase(Locale.ROOT))) {
+                    throw bad("--norm " + norm + " is not supported yet; use --norm inf or --norm 1");
+                }
+                throw bad("--norm " + norm + " is unknown; use inf or 1");
             }
-            throw bad("--perturbation " + perturbation + " is unknown; use linf or unrestricted");
         }
-        if (!"feasible".equals(objective)) {
-            if (Set.of("closest", "worst").contains(objective)) {
-                throw bad("--objective " + objective + " is not supported yet; only --objective feasible");
+        if (!closest && distanceNorm != Norm.LINF) {
+            throw bad("--norm " + norm + " needs --objective closest (a feasibility question is over the L∞ ball of --eps)");
+        }
+        BlurPerturbation blur = null;
+        if (perturbation.startsWith("blur:")) {
+            try {
+                blur = BlurPerturbation.parse(perturbation);
+            } catch (SpecException e) {
+                throw bad("--perturbation " + perturbation + ": " + e.getMessage());
             }
-            throw bad("--objective " + objective + " is unknown; use feasible");
+        } else if (!Set.of("linf", "unrestricted").contains(perturbation)) {
+            throw bad("--perturbation " + perturbation + " is unknown; use linf, unrestricted or blur:KxK (e.g. blur:3x3)");
+        }
+        if (blur != null && closest) {
+            throw bad("--objective closest with --perturbation " + perturbation + " is not supported yet; blurring is a feasibility question");
+        }
+        if (!closest && tolerance != null) {
+            throw bad("--tolerance applies to --objective closest only");
+        }
+        double tol = tolerance == null ? DEFAULT_TOLERANCE : tolerance;
+        if (!(tol > 0) || Double.isInfinite(tol)) {
+            throw bad("--tolerance must be a finite number > 0, got " + tol);
+        }
+        if (sound && fast) {
+            throw bad("--sound and --fast exclude each other");
         }
         if (!"symbolic".equals(tightening)) {
             if (Set.of("interval", "lp", "mip").contains(tightening)) {
@@ -367,12 +597,15 @@ public final class RobustnessCommand implements Callable<Integer> {
             }
             throw bad("--tightening " + tightening + " is unknown; use symbolic");
         }
-        if (unrestricted()) {
+        if (unrestricted() || blur != null) {
             if (eps != null) {
-                throw bad("--eps does not apply to --perturbation unrestricted (the region is the whole input domain)");
+                throw bad("--eps does not apply to --perturbation " + perturbation
+                        + (blur != null ? " (the region is every blur kernel)" : " (the region is the whole input domain)"));
             }
         } else if (eps == null) {
-            throw bad("missing --eps (the radius of the L∞ ball, e.g. --eps 0.1)");
+            if (!closest) {
+                throw bad("missing --eps (the radius of the L∞ ball, e.g. --eps 0.1)");
+            }
         } else if (!(eps >= 0) || Double.isInfinite(eps)) {
             throw bad("--eps must be a finite number >= 0, got " + eps);
         }
@@ -405,16 +638,22 @@ public final class RobustnessCommand implements Callable<Integer> {
         Network net = NetworkLoader.load(network);
         EvaluateCommand.checkCompatible(net, data);
         Verifier verifier = Verifier.create(net);
+        if (blur != null && !net.inputShape().isImage()) {
+            throw bad("--perturbation " + perturbation + " needs an image network; '" + net.name() + "' takes " + net.inputShape());
+        }
 
-        String epsText = unrestricted() ? "inf" : RobustnessRow.number(eps);
-        resolvedOut = out != null ? out : Path.of("runs", shortName(network) + "-" + data.name() + "-eps" + epsText + "-"
+        String epsText = blur != null ? "none" : wholeDomain() ? "inf" : RobustnessRow.number(eps);
+        String question = (blur != null ? blur.toString().replace(":", "") : "eps" + epsText)
+                + (closest ? "-closest-" + (distanceNorm == Norm.LINF ? "linf" : "l1") : "") + (fast ? "-fast" : "");
+        resolvedOut = out != null ? out : Path.of("runs", shortName(network) + "-" + data.name() + "-" + question + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         SearchOptions options = SearchOptions.defaults()
                 .withTimeLimit(Duration.ofNanos(Math.round(timeLimit * 1e9)))
-                .withThreads(threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+                .withThreads(threads == null ? Runtime.getRuntime().availableProcessors() : threads)
+                .withSound(!fast);
         String targetText = (invertTarget ? "all-but:" : "") + (untargeted ? "untargeted" : joinLabels(labels));
-        return new Setup(net, verifier, data, range, labels, untargeted, options, epsText, targetText,
-                RobustnessRow.number(margin), RobustnessRow.number(timeLimit));
+        return new Setup(net, verifier, new Float32Evaluation(net), data, range, labels, untargeted, options, epsText, targetText,
+                RobustnessRow.number(margin), RobustnessRow.number(timeLimit), blur, closest ? distanceNorm : null, tol);
     }
 
     private int[] parseLabels(String text) {
@@ -449,14 +688,14 @@ public final class RobustnessCommand implements Callable<Integer> {
     }
 
     private List<String> question(Setup s) {
-        return List.of(s.net().name(), s.data().name(), s.epsText(), norm, perturbation, s.targetText(), s.marginText());
+        return List.of(s.net().name(), s.data().name(), s.epsText(), norm, perturbation, s.targetText(), s.marginText(), objective, s.mode());
     }
 
     private String describeOptions(Setup s) {
         return String.format(Locale.ROOT, "network %s, dataset %s, samples %s, eps %s, norm %s, perturbation %s, target %s, margin %s, "
-                        + "objective %s, tightening %s, time limit %s s, threads %d, rerun %s%s, out %s",
+                        + "objective %s%s, mode %s, tightening %s, time limit %s s, threads %d, rerun %s%s, out %s",
                 s.net().name(), s.data().name(), s.range(), s.epsText(), norm, perturbation, s.targetText(), s.marginText(), objective,
-                tightening, s.timeLimitText(), s.options().threads(), rerun, solveMisclassified ? ", solve misclassified" : "", out());
+                s.closest() ? " (tolerance " + RobustnessRow.number(s.tolerance()) + ")" : "", s.mode(), tightening, s.timeLimitText(), s.options().threads(), rerun, solveMisclassified ? ", solve misclassified" : "", out());
     }
 
     private void writeReport(List<String> table) throws IOException {

@@ -38,10 +38,15 @@ final class RobustnessExamples {
         this.folder = out.resolve(FOLDER);
     }
 
-    /** What is known about one adversarial example; {@code original} and {@code adversarial} are CHW in [0, 1]-ish. */
+    /**
+     * What is known about one adversarial example; {@code original} and {@code adversarial} are CHW
+     * in [0, 1]-ish. {@code eps} is null when the question has none (blurring, closest over the
+     * whole domain); {@code extra} entries (precision checks, warnings, the blur kernel) are
+     * appended to the JSON in order.
+     */
     record Example(int sample, int label, int cleanPrediction, int adversarialPrediction, double linfDistance, double margin,
             int channels, int height, int width, double[] original, double[] adversarial, double[] cleanLogits,
-            double[] adversarialLogits, String network, String dataset, double eps) {
+            double[] adversarialLogits, String network, String dataset, Double eps, Map<String, Object> extra) {
     }
 
     Path jsonFile(int sample) {
@@ -67,12 +72,18 @@ final class RobustnessExamples {
         m.put("clean_prediction", e.cleanPrediction());
         m.put("adversarial_prediction", e.adversarialPrediction());
         m.put("linf_distance", e.linfDistance());
+        double l1 = 0;
+        for (double d : perturbation) {
+            l1 += Math.abs(d);
+        }
+        m.put("l1_distance", l1);
         m.put("margin", e.margin());
         m.put("shape", new int[] {e.channels(), e.height(), e.width()});
         m.put("input", e.adversarial());
         m.put("perturbation", perturbation);
         m.put("clean_logits", e.cleanLogits());
         m.put("adversarial_logits", e.adversarialLogits());
+        m.putAll(e.extra());
         writeAtomically(jsonFile(e.sample()), JSON.writeValueAsBytes(m));
 
         ByteArrayOutputStream png = new ByteArrayOutputStream();

@@ -17,7 +17,8 @@ import java.util.Map;
  * proved robust (timeouts, unknowns and errors might all be vulnerable).
  */
 record RobustnessReport(int samples, Map<RobustnessStatus, Integer> counts, double meanSolvedSeconds,
-        double medianSolvedSeconds, double totalSeconds, int solved) {
+        double medianSolvedSeconds, double totalSeconds, int solved, boolean closest, int withExample, double meanDistortionLower,
+        double meanDistortionUpper) {
 
     static RobustnessReport of(Collection<RobustnessRow> rows) {
         Map<RobustnessStatus, Integer> counts = new EnumMap<>(RobustnessStatus.class);
@@ -26,7 +27,20 @@ record RobustnessReport(int samples, Map<RobustnessStatus, Integer> counts, doub
         }
         List<Double> solvedTimes = new ArrayList<>();
         double total = 0;
+        boolean closest = false;
+        int withExample = 0;
+        double sumLower = 0, sumUpper = 0;
         for (RobustnessRow r : rows) {
+            if ("closest".equals(r.objective())) {
+                closest = true;
+                // Samples with an example (vulnerable, or a timeout that found one) have finite bounds
+                // on their minimum distortion, so the means of the bounds bound the mean.
+                if (Double.isFinite(r.distortionUpper()) && r.status() != RobustnessStatus.ERROR) {
+                    withExample++;
+                    sumLower += r.distortionLower();
+                    sumUpper += r.distortionUpper();
+                }
+            }
             counts.merge(r.status(), 1, Integer::sum);
             total += r.timeSeconds();
             // "Solved" means handed to the verifier: misclassified samples cost only a forward pass
@@ -39,7 +53,8 @@ record RobustnessReport(int samples, Map<RobustnessStatus, Integer> counts, doub
         double mean = t.length == 0 ? Double.NaN : Arrays.stream(t).sum() / t.length;
         double median = t.length == 0 ? Double.NaN
                 : t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
-        return new RobustnessReport(rows.size(), counts, mean, median, total, t.length);
+        return new RobustnessReport(rows.size(), counts, mean, median, total, t.length, closest, withExample,
+                withExample == 0 ? Double.NaN : sumLower / withExample, withExample == 0 ? Double.NaN : sumUpper / withExample);
     }
 
     int count(RobustnessStatus s) {
@@ -68,6 +83,11 @@ record RobustnessReport(int samples, Map<RobustnessStatus, Integer> counts, doub
         l.add("| errors | " + count(RobustnessStatus.ERROR) + " |");
         l.add("| adversarial error, lower bound | " + percent(lowerErrors()) + " (" + lowerErrors() + "/" + samples + ") |");
         l.add("| adversarial error, upper bound | " + percent(upperErrors()) + " (" + upperErrors() + "/" + samples + ") |");
+        if (closest) {
+            l.add("| mean minimum distortion, lower bound | " + distortion(meanDistortionLower) + " (" + withExample
+                    + " samples with an example) |");
+            l.add("| mean minimum distortion, upper bound | " + distortion(meanDistortionUpper) + " |");
+        }
         l.add("| mean time per solved sample | " + seconds(meanSolvedSeconds) + " (" + solved + " solved) |");
         l.add("| median time per solved sample | " + seconds(medianSolvedSeconds) + " |");
         l.add("| total time (sum over samples) | " + seconds(totalSeconds) + " |");
@@ -82,6 +102,10 @@ record RobustnessReport(int samples, Map<RobustnessStatus, Integer> counts, doub
 
     private String percent(int n) {
         return samples == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100.0 * n / samples);
+    }
+
+    private static String distortion(double d) {
+        return Double.isNaN(d) ? "n/a" : String.format(Locale.ROOT, "%.6f", d);
     }
 
     private static String seconds(double s) {

@@ -6,24 +6,27 @@ import java.util.Locale;
 /**
  * One line of {@code summary.csv}: the outcome for one sample. Distortions and times are kept as
  * text-ready doubles; {@link Double#NaN} means "empty" (e.g. no upper bound for a robust sample).
+ * {@code objective} is feasible or closest, {@code mode} sound or fast (which arithmetic the
+ * verdict covers); both are part of the question, so a summary never mixes them.
  */
 record RobustnessRow(int sample, int label, int predicted, RobustnessStatus status, double distortionLower,
         double distortionUpper, double timeSeconds, long nodes, String network, String dataset, String eps, String norm,
-        String perturbation, String target, String margin, String timeLimit) {
+        String perturbation, String target, String margin, String timeLimit, String objective, String mode) {
 
     static final List<String> HEADER = List.of("sample", "label", "predicted", "status", "distortion_lower", "distortion_upper",
-            "time_s", "nodes", "network", "dataset", "eps", "norm", "perturbation", "target", "margin", "time_limit");
+            "time_s", "nodes", "network", "dataset", "eps", "norm", "perturbation", "target", "margin", "time_limit",
+            "objective", "mode");
 
     /** The fields in {@link #HEADER} order, as written to the file. */
     List<String> fields() {
         return List.of(Integer.toString(sample), Integer.toString(label), Integer.toString(predicted), status.label(),
                 number(distortionLower), number(distortionUpper), String.format(Locale.ROOT, "%.3f", timeSeconds),
-                Long.toString(nodes), network, dataset, eps, norm, perturbation, target, margin, timeLimit);
+                Long.toString(nodes), network, dataset, eps, norm, perturbation, target, margin, timeLimit, objective, mode);
     }
 
     /** The columns that define the question asked; rows of one summary must agree on them. */
     List<String> question() {
-        return List.of(network, dataset, eps, norm, perturbation, target, margin);
+        return List.of(network, dataset, eps, norm, perturbation, target, margin, objective, mode);
     }
 
     static String number(double v) {

@@ -142,7 +142,8 @@ final class RobustnessSummary implements AutoCloseable {
             }
             return new RobustnessRow(sample, Integer.parseInt(r.get(1)), Integer.parseInt(r.get(2)), RobustnessStatus.parse(r.get(3)),
                     RobustnessRow.parseNumber(r.get(4)), RobustnessRow.parseNumber(r.get(5)), Double.parseDouble(r.get(6)),
-                    Long.parseLong(r.get(7)), r.get(8), r.get(9), r.get(10), r.get(11), r.get(12), r.get(13), r.get(14), r.get(15));
+                    Long.parseLong(r.get(7)), r.get(8), r.get(9), r.get(10), r.get(11), r.get(12), r.get(13), r.get(14), r.get(15),
+                    r.get(16), r.get(17));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad number (" + e.getMessage() + ")");
         }

@@ -216,10 +216,10 @@ class RobustnessCommandTest {
         Path out = Files.createDirectories(tmp.resolve("run"));
         Path summary = out.resolve("summary.csv");
         String header = String.join(",", RobustnessRow.HEADER) + "\n";
-        String good = "0,7,7,robust,0.1,,0.883,1,mnist-wk17a,mnist,0.1,inf,linf,untargeted,0.0,60.0\n";
+        String good = "0,7,7,robust,0.1,,0.883,1,mnist-wk17a,mnist,0.1,inf,linf,untargeted,0.0,60.0,feasible,sound\n";
         for (String content : List.of(header + good + "1,2,2,robust,0.1\n" + good,
-                header + "x,2,2,robust,0.1,,0.883,1,mnist-wk17a,mnist,0.1,inf,linf,untargeted,0.0,60.0\n",
-                header + "1,2,2,splendid,0.1,,0.883,1,mnist-wk17a,mnist,0.1,inf,linf,untargeted,0.0,60.0\n",
+                header + "x,2,2,robust,0.1,,0.883,1,mnist-wk17a,mnist,0.1,inf,linf,untargeted,0.0,60.0,feasible,sound\n",
+                header + "1,2,2,splendid,0.1,,0.883,1,mnist-wk17a,mnist,0.1,inf,linf,untargeted,0.0,60.0,feasible,sound\n",
                 "sample,label\n" + good)) {
             Files.writeString(summary, content);
             Result r = run(robustness(out, "0:2"));
@@ -297,8 +297,11 @@ class RobustnessCommandTest {
         return Stream.of(List.of("--eps", "-0.1"), List.of("--eps", "NaN"), List.of("--network", "no-such-network"),
                 List.of("--samples", "9990:10000"), List.of("--target", "10"), List.of("--target", "three"),
                 List.of("--dataset", "cifar10"), List.of("--dataset", "imagenet"), List.of("--time-limit", "0"),
-                List.of("--time-limit", "-5"), List.of("--threads", "0"), List.of("--norm", "2"), List.of("--objective", "closest"),
-                List.of("--objective", "worst"), List.of("--perturbation", "blur"), List.of("--tightening", "lp"),
+                List.of("--time-limit", "-5"), List.of("--threads", "0"), List.of("--norm", "2"), List.of("--norm", "1"),
+                List.of("--objective", "worst"), List.of("--objective", "closest", "--perturbation", "blur:3x3"),
+                List.of("--perturbation", "blur"), List.of("--perturbation", "blur:0x0"), List.of("--perturbation", "blur:4x3"),
+                List.of("--perturbation", "blur:4x4"), List.of("--perturbation", "blur:3x3"), List.of("--tolerance", "0.01"),
+                List.of("--objective", "closest", "--tolerance", "0"), List.of("--sound", "--fast"), List.of("--tightening", "lp"),
                 List.of("--rerun", "sometimes"), List.of("--out", "FILE"));
     }
 
@@ -310,6 +313,10 @@ class RobustnessCommandTest {
         List<String> args = new ArrayList<>(List.of("robustness", "--network", "mnist-wk17a", "--samples", "0:1", "--eps", "0.1",
                 "--out", out.toString()));
         for (int i = 0; i < option.size(); i += 2) {
+            if (option.get(i).equals("--sound")) { // flags without values
+                args.addAll(option);
+                break;
+            }
             String value = option.get(i + 1).equals("FILE") ? file.toString() : option.get(i + 1);
             int at = args.indexOf(option.get(i));
             if (at >= 0) {
@@ -329,8 +336,8 @@ class RobustnessCommandTest {
 
     @Test
     void notSupportedYetSaysSo() {
-        for (String[] o : List.of(new String[] {"--norm", "2"}, new String[] {"--objective", "closest"},
-                new String[] {"--perturbation", "blur-2"}, new String[] {"--tightening", "lp"})) {
+        for (String[] o : List.of(new String[] {"--norm", "2", "--objective", "closest"}, new String[] {"--objective", "worst"},
+                new String[] {"--objective", "closest", "--perturbation", "blur:3x3"}, new String[] {"--tightening", "lp"})) {
             Result r = run(robustness(tmp.resolve("x"), "0:0", o));
             assertTrue(r.err().contains("not supported yet"), r.err());
         }
@@ -343,7 +350,7 @@ class RobustnessCommandTest {
     void rowsRoundTripThroughTheFile() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("rt"));
         RobustnessRow row = new RobustnessRow(3, 0, 0, RobustnessStatus.VULNERABLE, Double.NaN, 0.1 + 1e-17 * 3, 1.25, 7,
-                "net, with comma", "mnist", "0.1", "inf", "linf", "3;5", "0.0", "120.0");
+                "net, with comma", "mnist", "0.1", "inf", "linf", "3;5", "0.0", "120.0", "closest", "fast");
         try (RobustnessSummary s = RobustnessSummary.open(dir, m -> { })) {
             s.append(row);
         }

@@ -1,0 +1,194 @@
+package org.certus.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.certus.bnb.Norm;
+import org.certus.nn.Float32Evaluation;
+import org.certus.nn.Network;
+import org.certus.nn.io.NetworkLoader;
+import org.certus.spec.BlurPerturbation;
+import org.certus.spec.InputBox;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * {@code certus robustness} beyond feasibility over the L∞ ball: the closest objective (L∞, L1),
+ * blurring, and sound versus fast mode, end to end on mnist-wk17a with short time limits.
+ */
+class RobustnessObjectivesTest {
+    /** Short: the assertions hold for complete and incomplete (timeout) runs alike. */
+    static final String SHORT_LIMIT = "8";
+
+    @TempDir
+    Path tmp;
+
+    static final Network NET = NetworkLoader.load("mnist-wk17a");
+
+    static RobustnessCommandTest.Result run(Path out, String samples, String... extra) {
+        List<String> a = new java.util.ArrayList<>(List.of("robustness", "--network", "mnist-wk17a", "--samples", samples,
+                "--out", out.toString()));
+        a.addAll(List.of(extra));
+        return RobustnessCommandTest.run(a.toArray(String[]::new));
+    }
+
+    static JsonNode example(Path out, int sample) throws IOException {
+        return new ObjectMapper().readTree(out.resolve("examples/sample-" + sample + ".json").toFile());
+    }
+
+    /** The re-check a reader of the example file can do: the input misclassifies in the precision the file claims. */
+    static void assertAdversarial(JsonNode j, int label) {
+        double[] input = RobustnessCommandTest.toArray(j.get("input"));
+        boolean inDouble = j.get("valid_in_double").asBoolean();
+        boolean inFloat32 = j.get("valid_in_float32").asBoolean();
+        assertTrue(inDouble || inFloat32);
+        assertEquals(inDouble, RobustnessCommand.argmax(NET.evaluate(input)) != label);
+        assertEquals(inFloat32, RobustnessCommand.argmax(new Float32Evaluation(NET).evaluate(input)) != label);
+        assertEquals(inDouble == inFloat32, !j.has("warning"));
+        for (double v : input) {
+            assertTrue(v >= 0 && v <= 1, "in the input domain");
+        }
+    }
+
+    @ParameterizedTest(name = "norm {0}")
+    @ValueSource(strings = {"inf", "1"})
+    void closestBoundsAreOrderedAndAttainedByTheExample(String norm) throws IOException {
+        Path out = tmp.resolve("closest-" + norm);
+        RobustnessCommandTest.Result r = run(out, "0:1", "--objective", "closest", "--norm", norm, "--tolerance", "0.01",
+                "--time-limit", SHORT_LIMIT);
+        assertEquals(0, r.code(), r.err());
+        List<RobustnessRow> rows = RobustnessSummary.readAll(out.resolve("summary.csv"));
+        assertEquals(2, rows.size());
+        Norm n = norm.equals("inf") ? Norm.LINF : Norm.L1;
+        for (RobustnessRow row : rows) {
+            assertEquals("closest", row.objective());
+            assertEquals("sound", row.mode());
+            assertEquals(norm, row.norm());
+            assertEquals("inf", row.eps(), "no --eps: the whole input domain");
+            assertTrue(row.status() == RobustnessStatus.VULNERABLE || row.status() == RobustnessStatus.TIMEOUT
+                    || row.status() == RobustnessStatus.ROBUST, row.toString());
+            assertTrue(row.distortionLower() >= 0, row.toString());
+            assertTrue(row.distortionLower() <= row.distortionUpper() || Double.isNaN(row.distortionUpper()), row.toString());
+            if (row.status() == RobustnessStatus.VULNERABLE) {
+                assertTrue(row.distortionUpper() - row.distortionLower() <= 0.01, "complete: within the tolerance " + row);
+            }
+            if (Double.isFinite(row.distortionUpper())) {
+                JsonNode j = example(out, row.sample());
+                double[] input = RobustnessCommandTest.toArray(j.get("input"));
+                double[] x = RobustnessCommandTest.toArray(j.get("perturbation"));
+                for (int k = 0; k < x.length; k++) {
+                    x[k] = input[k] - x[k];
+                }
+                assertEquals(row.distortionUpper(), n.distance(input, x), 1e-9, "the example attains the upper bound");
+                assertEquals(row.distortionUpper(), j.get("distortion_upper").asDouble(), 0.0);
+                assertEquals(row.distortionLower(), j.get("distortion_lower").asDouble(), 0.0);
+                assertAdversarial(j, row.label());
+            } else {
+                assertFalse(Files.exists(out.resolve("examples/sample-" + row.sample() + ".json")));
+            }
+        }
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("| mean minimum distortion, lower bound |"), report);
+        assertTrue(report.contains("| mean minimum distortion, upper bound |"), report);
+    }
+
+    @Test
+    void closestWithinABallIsCappedByEps() throws IOException {
+        Path out = tmp.resolve("ball");
+        // sample 8 has an example at L∞ 0.1; within a ball of 0.1 the minimum is at most 0.1
+        RobustnessCommandTest.Result r = run(out, "8:8", "--objective", "closest", "--eps", "0.1", "--tolerance", "0.01",
+                "--time-limit", "15");
+        assertEquals(0, r.code(), r.err());
+        RobustnessRow row = RobustnessSummary.readAll(out.resolve("summary.csv")).get(0);
+        assertEquals("0.1", row.eps());
+        assertTrue(Double.isFinite(row.distortionUpper()) && row.distortionUpper() <= 0.1 + RobustnessCommand.BALL_TOLERANCE, row.toString());
+        assertTrue(row.distortionLower() <= row.distortionUpper(), row.toString());
+    }
+
+    @Test
+    void blurOnTheFirstSamplesNeverBlamesTheIdentityKernel() throws IOException {
+        Path out = tmp.resolve("blur");
+        RobustnessCommandTest.Result r = run(out, "0:2", "--perturbation", "blur:3x3", "--time-limit", SHORT_LIMIT);
+        assertEquals(0, r.code(), r.err());
+        List<RobustnessRow> rows = RobustnessSummary.readAll(out.resolve("summary.csv"));
+        assertEquals(3, rows.size());
+        for (RobustnessRow row : rows) {
+            assertEquals("blur:3x3", row.perturbation());
+            assertEquals("none", row.eps());
+            assertEquals(row.label(), row.predicted(), "samples 0..2 are classified correctly");
+            assertTrue(Double.isNaN(row.distortionLower()), row.toString());
+            assertNotEquals(RobustnessStatus.ERROR, row.status(), r.err());
+            if (row.status() == RobustnessStatus.VULNERABLE) {
+                JsonNode j = example(out, row.sample());
+                double[] kernel = RobustnessCommandTest.toArray(j.get("blur_kernel"));
+                assertEquals(9, kernel.length);
+                double sum = 0;
+                for (double v : kernel) {
+                    assertTrue(v >= -1e-9 && v <= 1 + 1e-9);
+                    sum += v;
+                }
+                assertEquals(1, sum, 1e-9);
+                double[] input = RobustnessCommandTest.toArray(j.get("input"));
+                double[] pert = RobustnessCommandTest.toArray(j.get("perturbation"));
+                double[] x = new double[input.length];
+                for (int k = 0; k < x.length; k++) {
+                    x[k] = input[k] - pert[k];
+                }
+                assertArrayEquals(BlurPerturbation.blur(x, 1, 28, 28, kernel, 3), input, 1e-9, "the example is the blurred image");
+                assertAdversarial(j, row.label());
+            }
+        }
+    }
+
+    @Test
+    void fastAndSoundAgreeOnTheFirstTenSamples() throws IOException {
+        Path sound = tmp.resolve("sound");
+        Path fast = tmp.resolve("fast");
+        assertEquals(0, run(sound, "0:9", "--eps", "0.1", "--sound", "--time-limit", "60").code());
+        assertEquals(0, run(fast, "0:9", "--eps", "0.1", "--fast", "--time-limit", "60").code());
+        Map<Integer, RobustnessStatus> s = RobustnessSummary.readAll(sound.resolve("summary.csv")).stream()
+                .collect(Collectors.toMap(RobustnessRow::sample, RobustnessRow::status));
+        List<RobustnessRow> fastRows = RobustnessSummary.readAll(fast.resolve("summary.csv"));
+        for (RobustnessRow row : fastRows) {
+            assertEquals("fast", row.mode());
+            assertEquals(s.get(row.sample()), row.status(), "sample " + row.sample());
+        }
+        assertEquals(10, fastRows.size());
+        // a folder holds one mode: resuming a sound run with --fast is another question
+        RobustnessCommandTest.Result mixed = run(sound, "0:9", "--eps", "0.1", "--fast");
+        assertEquals(2, mixed.code());
+        assertTrue(mixed.err().contains("another question"), mixed.err());
+    }
+
+    @Test
+    void theRecheckAcceptsFloat32OnlyExamplesOnlyInSoundMode() {
+        InputBox box = new InputBox(new double[] {0, 0}, new double[] {1, 1});
+        double[] x = {0.5, 0.5};
+        assertNull(RobustnessCommand.recheck(x, box, 0.1, 0.2, true, false, true));
+        assertNull(RobustnessCommand.recheck(x, box, 0.1, 0.2, false, true, true));
+        assertNotNull(RobustnessCommand.recheck(x, box, 0.1, 0.2, false, true, false));
+        assertNotNull(RobustnessCommand.recheck(x, box, 0.1, 0.2, false, false, true));
+        assertNotNull(RobustnessCommand.recheck(x, box, 0.3, 0.2, true, true, true), "too far");
+        assertNotNull(RobustnessCommand.recheck(new double[] {1.5, 0}, box, 0.1, 0.2, true, true, true), "outside");
+        assertTrue(RobustnessCommand.targetHolds(new double[] {1, 2, 0}, new int[] {1}, 3, 0.5));
+        assertFalse(RobustnessCommand.targetHolds(new double[] {1, 2, 0}, new int[] {1}, 3, 1.5));
+        assertTrue(RobustnessCommand.targetHolds(new double[] {1, 2, 0}, new int[] {0, 1}, 3, 1.5), "targets do not compete");
+    }
+}
