@@ -64,7 +64,7 @@ public record RobustnessJob(String network, String dataset, int first, int last,
 
     /** The columns that identify the question (as in certus robustness): parts of another question are refused. */
     public List<String> question(String networkName, String datasetName) {
-        return List.of(networkName, datasetName, epsText(), "inf", "linf", targetText(), marginText());
+        return List.of(networkName, datasetName, epsText(), "inf", "linf", targetText(), marginText(), SampleRow.OBJECTIVE, SampleRow.MODE);
     }
 
     @Override

@@ -25,7 +25,12 @@ public record SampleRow(int sample, int label, int predicted, String status, dou
     private static final long serialVersionUID = 1L;
 
     public static final List<String> HEADER = List.of("sample", "label", "predicted", "status", "distortion_lower", "distortion_upper",
-            "time_s", "nodes", "network", "dataset", "eps", "norm", "perturbation", "target", "margin", "time_limit");
+            "time_s", "nodes", "network", "dataset", "eps", "norm", "perturbation", "target", "margin", "time_limit",
+            "objective", "mode");
+
+    /** The Spark job answers feasibility questions in sound mode (certus robustness' defaults). */
+    static final String OBJECTIVE = "feasible";
+    static final String MODE = "sound";
 
     /** The statuses, as in certus robustness. */
     public static final String MISCLASSIFIED = "misclassified";
@@ -47,11 +52,11 @@ public record SampleRow(int sample, int label, int predicted, String status, dou
     public List<String> fields() {
         return List.of(Integer.toString(sample), Integer.toString(label), Integer.toString(predicted), status, number(distortionLower),
                 number(distortionUpper), String.format(Locale.ROOT, "%.3f", timeSeconds), Long.toString(nodes), network, dataset, eps, norm,
-                perturbation, target, margin, timeLimit);
+                perturbation, target, margin, timeLimit, OBJECTIVE, MODE);
     }
 
     public List<String> question() {
-        return List.of(network, dataset, eps, norm, perturbation, target, margin);
+        return List.of(network, dataset, eps, norm, perturbation, target, margin, OBJECTIVE, MODE);
     }
 
     /** The row as one CSV line with its final newline. */
@@ -89,6 +94,10 @@ public record SampleRow(int sample, int label, int predicted, String status, dou
     private static SampleRow of(CSVRecord r) {
         if (r.size() != HEADER.size()) {
             throw new IllegalArgumentException("line " + r.getRecordNumber() + ": expected " + HEADER.size() + " fields, found " + r.size());
+        }
+        if (!OBJECTIVE.equals(r.get(16)) || !MODE.equals(r.get(17))) {
+            throw new IllegalArgumentException("line " + r.getRecordNumber() + ": objective/mode " + r.get(16) + "/" + r.get(17)
+                    + " is not what this job answers (" + OBJECTIVE + "/" + MODE + ")");
         }
         try {
             return new SampleRow(Integer.parseInt(r.get(0)), Integer.parseInt(r.get(1)), Integer.parseInt(r.get(2)), r.get(3),
