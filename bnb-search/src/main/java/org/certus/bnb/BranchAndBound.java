@@ -402,7 +402,7 @@ public final class BranchAndBound {
             }
             lps.incrementAndGet();
             NodeLp.Result r = NodeLp.solve(chain, node.lo, node.hi, query.l1Ball(), query.inputConstraints(), node.bounds, node.splits,
-                    query.disjuncts().get(d), options.certifyLp());
+                    query.disjuncts().get(d), options.certifyLp(), deadline);
             if (r.candidate() != null) {
                 offerCandidate(r.candidate());
             }

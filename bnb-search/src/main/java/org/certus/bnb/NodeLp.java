@@ -40,9 +40,15 @@ final class NodeLp {
      *              widened by the bounds' evaluation-error model whenever it is present.
      */
     static Result solve(ReluChain chain, double[] lo, double[] hi, L1Ball l1, AffineMap inputConstraints, NetworkBounds bounds,
-                        ReluSplits splits, AffineMap disjunct, boolean sound) {
+                        ReluSplits splits, AffineMap disjunct, boolean sound, long deadlineNanos) {
+        long leftMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
+        if (leftMs <= 0) {
+            return new Result(Double.NEGATIVE_INFINITY, null);
+        }
         Built main = build(chain, lo, hi, l1, inputConstraints, bounds, splits, disjunct, false);
-        LpResult r = new OjAlgoLpSolver(main.model).solve();
+        OjAlgoLpSolver solver = new OjAlgoLpSolver(main.model);
+        solver.setTimeLimit(leftMs);
+        LpResult r = solver.solve();
         if (!sound) {
             if (r.status() == LpStatus.INFEASIBLE) {
                 return new Result(Double.POSITIVE_INFINITY, null);
@@ -61,7 +67,9 @@ final class NodeLp {
         }
         if (r.status() == LpStatus.INFEASIBLE) {
             Built aux = build(chain, lo, hi, l1, inputConstraints, bounds, splits, disjunct, true);
-            LpResult ra = new OjAlgoLpSolver(aux.model).solve();
+            OjAlgoLpSolver auxSolver = new OjAlgoLpSolver(aux.model);
+            auxSolver.setTimeLimit(Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000));
+            LpResult ra = auxSolver.solve();
             if (ra.status() == LpStatus.OPTIMAL && ra.hasDuals()) {
                 double certified = SafeLpBound.lowerBound(aux.model, aux.objective, ra.rowDuals());
                 if (certified > 0) {

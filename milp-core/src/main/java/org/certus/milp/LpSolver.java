@@ -39,6 +39,13 @@ public interface LpSolver {
     /** Restores all variable bounds of the model (relaxed), keeping the current objective. */
     void resetBounds();
 
+    /**
+     * Limits the wall time of each subsequent {@link #solve()} (0 = none); a solve that runs out
+     * returns {@link LpStatus#LIMIT} or {@link LpStatus#ERROR}, never a wrong optimum. Lets a caller
+     * with a deadline (the branch-and-bound) honour it even inside one long LP.
+     */
+    void setTimeLimit(long millis);
+
     /** An independent solver with the same current bounds and objective; starts cold. */
     LpSolver copy();
 }

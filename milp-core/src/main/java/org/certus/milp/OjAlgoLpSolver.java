@@ -186,6 +186,19 @@ public final class OjAlgoLpSolver implements LpSolver {
         needsBuild = true;
     }
 
+    private long timeLimitMillis;
+
+    @Override
+    public void setTimeLimit(long millis) {
+        if (millis < 0) {
+            throw new MilpException("time limit must be >= 0 ms, got " + millis);
+        }
+        if (millis != timeLimitMillis) {
+            timeLimitMillis = millis;
+            needsBuild = true;
+        }
+    }
+
     @Override
     public LpResult solve() {
         if (model.numConstraints() == 0 || numIneq + countEqualities() == 0) {
@@ -312,6 +325,10 @@ public final class OjAlgoLpSolver implements LpSolver {
         }
         Optimisation.Options options = new Optimisation.Options();
         options.sparse = sparse;
+        if (timeLimitMillis > 0) {
+            // ojAlgo checks this between simplex iterations; options are fixed when the solver is built.
+            options.time_abort = timeLimitMillis;
+        }
         solver = builder.build(options);
         needsBuild = false;
     }
