@@ -142,7 +142,8 @@ public final class RobustnessCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--rerun", defaultValue = "never", paramLabel = "WHEN",
-            description = "Samples already in OUT/summary.csv: never (skip, default), always (solve again), timeouts (solve timeout/unknown again).")
+            description = "Samples already in OUT/summary.csv: never (skip, default), always (solve again), timeouts (solve timeout/unknown again), "
+                    + "unproven (also refine closest samples whose distortion bounds are further apart than --tolerance).")
     Rerun rerun;
 
     @Option(names = "--solve-misclassified", description = "Also verify samples whose clean image is misclassified.")
@@ -155,7 +156,7 @@ public final class RobustnessCommand implements Callable<Integer> {
             description = "Output folder; an existing one is resumed (default: runs/<network>-<dataset>-eps<eps>-<yyyyMMdd-HHmmss>).")
     Path out;
 
-    enum Rerun { never, always, timeouts }
+    enum Rerun { never, always, timeouts, unproven }
 
     /** Everything the per-sample loop needs, fixed after validation. */
     private record Setup(Network net, Verifier verifier, Float32Evaluation float32, Dataset data, SampleRange range, int[] targetLabels,
@@ -190,7 +191,7 @@ public final class RobustnessCommand implements Callable<Integer> {
             List<Integer> todo = new ArrayList<>();
             for (int i = s.range().first(); i <= s.range().last(); i++) {
                 RobustnessRow done = summary.latest().get(i);
-                if (done == null || rerun == Rerun.always || (rerun == Rerun.timeouts && done.status().undecided())) {
+                if (done == null || needsRerun(done, s)) {
                     todo.add(i);
                 }
             }
@@ -216,6 +217,37 @@ public final class RobustnessCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    /**
+     * MIPVerify's {@code solve_rerun_option}: which finished samples to solve again. {@code unproven}
+     * re-solves what {@code timeouts} does, plus closest samples whose distortion is not pinned down
+     * to the tolerance (no upper bound, or a gap wider than {@code --tolerance}).
+     */
+    private boolean needsRerun(RobustnessRow done, Setup s) {
+        return switch (rerun) {
+            case never -> false;
+            case always -> true;
+            case timeouts -> done.status().undecided();
+            case unproven -> done.status().undecided() || (s.closest() && unprovenDistortion(done, s.tolerance()));
+        };
+    }
+
+    static boolean unprovenDistortion(RobustnessRow row, double tolerance) {
+        if (row.status() == RobustnessStatus.MISCLASSIFIED || row.status() == RobustnessStatus.ERROR) {
+            return false;
+        }
+        double lo = row.distortionLower();
+        double hi = row.distortionUpper();
+        if (Double.isNaN(lo)) {
+            return true;
+        }
+        if (Double.isNaN(hi)) {
+            // No example at all: unproven unless the lower bound already covers the whole search
+            // (robust within --eps); a robust row means the radius was proved, so nothing to refine.
+            return row.status() != RobustnessStatus.ROBUST;
+        }
+        return hi - lo > tolerance;
     }
 
     private void solveAll(Setup s, List<Integer> todo, RobustnessSummary summary, PrintWriter err) throws IOException {

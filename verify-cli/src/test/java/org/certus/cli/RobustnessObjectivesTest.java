@@ -126,6 +126,50 @@ class RobustnessObjectivesTest {
     }
 
     @Test
+    void rerunUnprovenRefinesOnlyClosestRowsWiderThanTheTolerance() throws IOException {
+        Path out = tmp.resolve("refine");
+        RobustnessCommandTest.Result first = run(out, "8:8", "--objective", "closest", "--eps", "0.1", "--tolerance", "0.05",
+                "--time-limit", SHORT_LIMIT);
+        assertEquals(0, first.code(), first.err());
+        RobustnessRow coarse = RobustnessSummary.readAll(out.resolve("summary.csv")).get(0);
+        assertEquals(RobustnessStatus.VULNERABLE, coarse.status(), coarse.toString());
+        // Same tolerance: the row is proven to it, nothing to refine.
+        RobustnessCommandTest.Result same = run(out, "8:8", "--objective", "closest", "--eps", "0.1", "--tolerance", "0.05",
+                "--time-limit", SHORT_LIMIT, "--rerun", "unproven");
+        assertTrue(same.out().contains("(0 to solve, 1 already in"), same.out());
+        double gap = coarse.distortionUpper() - coarse.distortionLower();
+        if (gap <= 1e-3) {
+            return; // already finer than the refinement below would ask for
+        }
+        RobustnessCommandTest.Result finer = run(out, "8:8", "--objective", "closest", "--eps", "0.1", "--tolerance", "1e-3",
+                "--time-limit", SHORT_LIMIT, "--rerun", "unproven");
+        assertEquals(0, finer.code(), finer.err());
+        assertTrue(finer.out().contains("(1 to solve, 0 already in"), finer.out());
+        List<RobustnessRow> rows = RobustnessSummary.readAll(out.resolve("summary.csv"));
+        RobustnessRow refined = rows.get(rows.size() - 1);
+        assertTrue(refined.distortionUpper() - refined.distortionLower() <= 1e-3 || refined.status() == RobustnessStatus.TIMEOUT,
+                refined.toString());
+        assertTrue(refined.distortionLower() <= coarse.distortionUpper() && coarse.distortionLower() <= refined.distortionUpper(),
+                "both runs bound the same minimum: " + coarse + " / " + refined);
+    }
+
+    @Test
+    void unprovenDistortionMeansNoBoundOrAGapWiderThanTheTolerance() {
+        assertTrue(RobustnessCommand.unprovenDistortion(closestRow(RobustnessStatus.VULNERABLE, 0.02, 0.05), 0.01));
+        assertFalse(RobustnessCommand.unprovenDistortion(closestRow(RobustnessStatus.VULNERABLE, 0.045, 0.05), 0.01));
+        assertFalse(RobustnessCommand.unprovenDistortion(closestRow(RobustnessStatus.ROBUST, 0.1, Double.NaN), 0.01),
+                "robust within the ball: the radius is proved");
+        assertTrue(RobustnessCommand.unprovenDistortion(closestRow(RobustnessStatus.TIMEOUT, 0.02, Double.NaN), 0.01));
+        assertTrue(RobustnessCommand.unprovenDistortion(closestRow(RobustnessStatus.TIMEOUT, Double.NaN, Double.NaN), 0.01));
+        assertFalse(RobustnessCommand.unprovenDistortion(closestRow(RobustnessStatus.MISCLASSIFIED, Double.NaN, Double.NaN), 0.01));
+    }
+
+    private static RobustnessRow closestRow(RobustnessStatus status, double lower, double upper) {
+        return new RobustnessRow(8, 4, 4, status, lower, upper, 1.0, 3, "mnist-wk17a", "mnist", "0.1", "inf", "linf", "untargeted",
+                "0.0", "60.0", "closest", "sound");
+    }
+
+    @Test
     void blurOnTheFirstSamplesNeverBlamesTheIdentityKernel() throws IOException {
         Path out = tmp.resolve("blur");
         RobustnessCommandTest.Result r = run(out, "0:2", "--perturbation", "blur:3x3", "--time-limit", SHORT_LIMIT);
