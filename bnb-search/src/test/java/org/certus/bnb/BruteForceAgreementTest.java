@@ -92,10 +92,14 @@ class BruteForceAgreementTest {
         VerdictStatus expected = oracle <= 0 ? VerdictStatus.FALSIFIED : VerdictStatus.VERIFIED;
         for (SplitMode mode : new SplitMode[] {SplitMode.RELU, SplitMode.INPUT}) {
             for (int threads : new int[] {1, 2, 4}) {
+              // Every brancher must be complete and sound; the choice of split only changes the tree.
+              BrancherKind[] branchers = mode == SplitMode.RELU && threads == 1 ? BrancherKind.values()
+                      : new BrancherKind[] {SearchOptions.defaults().brancher()};
+              for (BrancherKind brancher : branchers) {
                 SearchOptions o = SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(30)).withThreads(threads)
-                        .withSplitMode(mode).withAttack(mode == SplitMode.RELU && threads == 1 ? 0 : 2, 20);
+                        .withSplitMode(mode).withAttack(mode == SplitMode.RELU && threads == 1 ? 0 : 2, 20).withBrancher(brancher);
                 Verdict v = new BranchAndBound(q, o).run();
-                assertEquals(expected, v.status(), "seed " + seed + " mode " + mode + " threads " + threads
+                assertEquals(expected, v.status(), "seed " + seed + " mode " + mode + " threads " + threads + " brancher " + brancher
                         + ": oracle margin " + oracle + ", verdict " + v);
                 if (v.status() == VerdictStatus.FALSIFIED) {
                     Counterexample ce = v.counterexample().orElseThrow();
@@ -104,6 +108,7 @@ class BruteForceAgreementTest {
                     assertTrue(v.provenMarginLowerBound() > 0 && v.provenMarginLowerBound() <= oracle + 1e-6,
                             "seed " + seed + ": proven bound " + v.provenMarginLowerBound() + " vs oracle " + oracle);
                 }
+              }
             }
         }
     }
