@@ -66,7 +66,9 @@ public final class BranchAndBound {
         this.options = options;
         this.chain = ReluChain.of(query.network());
         // Row-parallel bounds only when the caller allows several threads (Spark tasks ask for one).
-        this.propagator = new SymbolicPropagator(options.threads() > 1, query.l1Ball(), options.arithmetic());
+        // Linear input constraints (e.g. a blur kernel's sum) tighten every concretisation to the input.
+        this.propagator = new SymbolicPropagator(options.threads() > 1, query.l1Ball(), options.arithmetic(),
+                org.certus.bounds.InputConstraints.of(query.inputConstraints()));
         this.float32 = new org.certus.nn.Float32Evaluation(query.network());
         this.optimizer = new org.certus.bounds.AlphaBetaOptimizer(options.arithmetic());
         List<AffineMap> ds = query.disjuncts();
