@@ -350,12 +350,14 @@ class RobustnessCommandTest {
     void rowsRoundTripThroughTheFile() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("rt"));
         RobustnessRow row = new RobustnessRow(3, 0, 0, RobustnessStatus.VULNERABLE, Double.NaN, 0.1 + 1e-17 * 3, 1.25, 7,
-                "net, with comma", "mnist", "0.1", "inf", "linf", "3;5", "0.0", "120.0", "closest", "fast");
+                "net, with comma", "mnist", "0.1", "inf", "linf", "3;5", "0.0", "120.0", "closest", "fast", -0.25 + 1e-17, 1.0 / 3);
         try (RobustnessSummary s = RobustnessSummary.open(dir, m -> { })) {
             s.append(row);
         }
         RobustnessRow back = RobustnessSummary.readAll(dir.resolve("summary.csv")).get(0);
         assertEquals(row.distortionUpper(), back.distortionUpper(), 0.0);
+        assertEquals(row.marginLower(), back.marginLower(), 0.0);
+        assertEquals(row.marginUpper(), back.marginUpper(), 0.0);
         assertArrayEquals(row.fields().toArray(), back.fields().toArray());
     }
 }
