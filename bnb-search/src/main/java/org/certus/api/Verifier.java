@@ -11,6 +11,7 @@ import org.certus.bnb.SearchStatistics;
 import org.certus.bnb.Verdict;
 import org.certus.bnb.VerdictStatus;
 import org.certus.bnb.VerificationQuery;
+import org.certus.bnb.WorstCaseMargin;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
 import org.certus.nn.NetworkException;
@@ -133,6 +134,30 @@ public final class Verifier {
         VnnlibProperty.Case c = new VnnlibProperty.Case(domain, unsafe);
         List<AffineMap> ds = toQuery(c).disjuncts();
         return new ClosestSearch(network, center, domain.lower(), domain.upper(), ds, norm).run(tolerance, options);
+    }
+
+    /**
+     * MIPVerify's {@code worst} objective: proven bounds on the largest adversarial margin over
+     * {@code region} — how far some input's outputs go into {@code unsafe}; for
+     * {@code RobustnessProperty.targetCondition(targets, classes, 0)}, the largest
+     * {@code max_{t ∈ targets} y_t − max_{j ∉ targets} y_j} — refined until
+     * {@code upper − lower <= tolerance} or the time limit ends. The lower bound is the margin of
+     * the returned example, checked by an exact forward pass. See {@link WorstCaseMargin}.
+     */
+    public WorstCaseMargin worst(InputBox region, OutputCondition unsafe, double tolerance, SearchOptions options) {
+        if (region.dimension() != network.inputSize()) {
+            throw new NetworkException("region has " + region.dimension() + " values, network '" + network.name() + "' has "
+                    + network.inputSize() + " inputs");
+        }
+        return worst(toQuery(new VnnlibProperty.Case(region, unsafe)), tolerance, options);
+    }
+
+    /** The {@code worst} objective on a query (e.g. one with linear input constraints, such as a blur family's). */
+    public WorstCaseMargin worst(VerificationQuery query, double tolerance, SearchOptions options) {
+        if (!(tolerance > 0) || Double.isInfinite(tolerance)) {
+            throw new IllegalArgumentException("tolerance must be a finite number > 0, got " + tolerance);
+        }
+        return BranchAndBound.worstMargin(query, options, tolerance);
     }
 
     /** One query, as the branch-and-bound sees it. */

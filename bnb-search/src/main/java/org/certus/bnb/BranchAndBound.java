@@ -31,6 +31,13 @@ import org.certus.nn.ReluChain;
  * then {@link VerdictStatus#UNKNOWN}, never {@code VERIFIED}.
  */
 public final class BranchAndBound {
+    /**
+     * How far (relative to {@code 1 + |margin|}) a double forward pass may undercut a proven bound
+     * before the bracket counts as broken: in fast mode bounds cover real arithmetic only, and a
+     * double evaluation differs from it by rounding (far below this).
+     */
+    static final double EVALUATION_SLACK = 1e-9;
+
     /** Input boxes narrower than this (relative to the root box) are not split further. */
     static final double MIN_INPUT_SPLIT_FRACTION = 1e-9;
 
@@ -61,12 +68,29 @@ public final class BranchAndBound {
     private volatile boolean limitHit;
     private long deadline;
 
+    /**
+     * Worst-margin mode ({@link #worstMargin}): NaN for the feasibility search. Otherwise the
+     * search minimises the violation margin instead of stopping at the first violation, and prunes a
+     * disjunct on a node once its proven bound exceeds {@link #pruneThreshold()}.
+     */
+    private final double optimalityTolerance;
+    /** Worst-margin mode: the smallest double-precision margin of any checked region point so far. */
+    private volatile double incumbent = Double.POSITIVE_INFINITY;
+    private double[] incumbentInput;
+
     public BranchAndBound(VerificationQuery query, SearchOptions options) {
+        this(query, options, Double.NaN);
+    }
+
+    private BranchAndBound(VerificationQuery query, SearchOptions options, double optimalityTolerance) {
+        this.optimalityTolerance = optimalityTolerance;
         this.query = query;
         this.options = options;
         this.chain = ReluChain.of(query.network());
         // Row-parallel bounds only when the caller allows several threads (Spark tasks ask for one).
-        this.propagator = new SymbolicPropagator(options.threads() > 1, query.l1Ball(), options.arithmetic());
+        // Linear input constraints (e.g. a blur kernel's sum) tighten every concretisation to the input.
+        this.propagator = new SymbolicPropagator(options.threads() > 1, query.l1Ball(), options.arithmetic(),
+                org.certus.bounds.InputConstraints.of(query.inputConstraints()));
         this.float32 = new org.certus.nn.Float32Evaluation(query.network());
         this.optimizer = new org.certus.bounds.AlphaBetaOptimizer(options.arithmetic());
         List<AffineMap> ds = query.disjuncts();
@@ -141,8 +165,93 @@ public final class BranchAndBound {
         }
     }
 
+    /**
+     * MIPVerify's {@code worst} objective on the query: the largest adversarial margin
+     * {@code max_x −query.margin(y(x))} over the region (see {@link WorstCaseMargin}). One
+     * best-first search minimises the violation margin: a region point's exactly checked margin is
+     * the incumbent, and a node's disjunct is closed once its proven bound is within
+     * {@code tolerance} of it, so the search ends when the proven bound and the incumbent are
+     * within the tolerance, or at a limit. The sign is decided whenever the search completes: nodes
+     * whose bound is still {@code <= 0} are not closed before a violating point is known.
+     */
+    public static WorstCaseMargin worstMargin(VerificationQuery query, SearchOptions options, double tolerance) {
+        if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+            throw new IllegalArgumentException("tolerance must be finite and >= 0, got " + tolerance);
+        }
+        return new BranchAndBound(query, options, tolerance).runMinimize();
+    }
+
+    private boolean optimising() {
+        return !Double.isNaN(optimalityTolerance);
+    }
+
+    /**
+     * A disjunct whose proven bound on a node exceeds this is closed there: 0 when deciding
+     * feasibility; when minimising, the incumbent minus the tolerance (no point of the node can
+     * improve on it by more), but while no violating point is known at least 0, so that a bound
+     * {@code <= 0} stays open and a completed search decides the sign.
+     */
+    private double pruneThreshold() {
+        if (!optimising()) {
+            return 0.0;
+        }
+        double inc = incumbent;
+        double t = inc - optimalityTolerance;
+        return inc > 0 ? Math.max(t, 0.0) : t;
+    }
+
+    private WorstCaseMargin runMinimize() {
+        long t0 = System.nanoTime();
+        SearchStatistics stats = search(t0);
+        double lower = globalBound();
+        boolean limitReached = limitHit || options.cancel().isCancelled();
+        Counterexample best = null;
+        double[] x;
+        synchronized (lock) {
+            x = incumbentInput;
+        }
+        if (x != null) {
+            double[] y = query.network().evaluate(x);
+            double[] xf = org.certus.nn.Float32Evaluation.roundInto(x, query.inputLower(), query.inputUpper());
+            double marginF = query.inBox(xf) ? query.margin(float32.evaluate(xf)) : Double.POSITIVE_INFINITY;
+            best = new Counterexample(x, y, query.margin(y), marginF);
+        }
+        double upper = best == null ? Double.POSITIVE_INFINITY : best.margin();
+        // Soundness of the bracket: the incumbent lies in the region, so no sound bound can exceed it
+        // (beyond the rounding of a double evaluation against real-arithmetic bounds in fast mode).
+        if (lower > upper) {
+            if (lower - upper > EVALUATION_SLACK * (1 + Math.abs(upper))) {
+                throw new SearchFailedException("the proven margin bound " + lower + " exceeds the margin " + upper
+                        + " of a region point: the bounds are unsound (please report it)", null);
+            }
+            lower = upper;
+        }
+        // Negation is exact: bounds on the violation margin become bounds on the adversarial margin.
+        return new WorstCaseMargin(-upper, -lower, best, upper - lower <= optimalityTolerance, limitReached, stats);
+    }
+
     public Verdict run() {
         long t0 = System.nanoTime();
+        SearchStatistics stats = search(t0);
+        double finalBound = stats.finalBound();
+        Counterexample ce = found.get();
+        if (ce != null) {
+            return Verdict.falsified(ce, stats);
+        }
+        if (limitHit) {
+            return Verdict.timeout(finalBound, stats);
+        }
+        if (options.cancel().isCancelled()) {
+            return Verdict.unknown(finalBound, stats);
+        }
+        if (undecidedBound < Double.POSITIVE_INFINITY) {
+            return Verdict.unknown(finalBound, stats);
+        }
+        return Verdict.verified(finalBound, stats);
+    }
+
+    /** The search itself, shared by both modes; fails loudly when a worker failed. */
+    private SearchStatistics search(long t0) {
         deadline = t0 + options.timeLimit().toNanos();
         Network net = query.network();
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
@@ -171,22 +280,8 @@ public final class BranchAndBound {
         }
         long total = (System.nanoTime() - t0) / 1_000_000;
         double finalBound = globalBound();
-        SearchStatistics stats = new SearchStatistics(nodes.get(), lps.get(), maxDepth, rootBound, finalBound, attackMs,
+        return new SearchStatistics(nodes.get(), lps.get(), maxDepth, rootBound, finalBound, attackMs,
                 boundNanos.get() / 1_000_000, total, unstable);
-        Counterexample ce = found.get();
-        if (ce != null) {
-            return Verdict.falsified(ce, stats);
-        }
-        if (limitHit) {
-            return Verdict.timeout(finalBound, stats);
-        }
-        if (options.cancel().isCancelled()) {
-            return Verdict.unknown(finalBound, stats);
-        }
-        if (undecidedBound < Double.POSITIVE_INFINITY) {
-            return Verdict.unknown(finalBound, stats);
-        }
-        return Verdict.verified(finalBound, stats);
     }
 
     private double globalBound() {
@@ -204,8 +299,9 @@ public final class BranchAndBound {
         PgdAttack pgd = new PgdAttack(chain, query.disjuncts());
         LinearBounds lb = propagator.minimize(chain, root.bounds, root.lo, root.hi, objective);
         double[][] starts = lb.argmin();
+        // Minimising, PGD keeps descending past the first violation.
         double[] x = pgd.run(root.lo, root.hi, options.attackRestarts(), options.attackSteps(), new Random(options.seed()),
-                starts, options.cancel(), deadline);
+                starts, options.cancel(), deadline, optimising() ? Double.NEGATIVE_INFINITY : 0.0);
         if (x != null) {
             offerCandidate(x);
         }
@@ -227,6 +323,17 @@ public final class BranchAndBound {
         }
         double[] y = query.network().evaluate(x);
         double margin = query.margin(y);
+        if (optimising()) {
+            // Minimising: the incumbent is the double-precision margin of a region point (float32 is
+            // evaluated for the final example only). Never stops the search.
+            synchronized (lock) {
+                if (margin < incumbent) {
+                    incumbent = margin;
+                    incumbentInput = x.clone();
+                }
+            }
+            return margin <= 0;
+        }
         double[] xf = org.certus.nn.Float32Evaluation.roundInto(x, query.inputLower(), query.inputUpper());
         double marginF = query.inBox(xf) ? query.margin(float32.evaluate(xf)) : Double.POSITIVE_INFINITY;
         Counterexample ce = null;
@@ -349,6 +456,12 @@ public final class BranchAndBound {
     /** Splits a node and returns its children that survive bounding. */
     private List<Node> branch(Node node) {
         List<Node> children = new ArrayList<>(2);
+        if (optimising() && node.bound > pruneThreshold()) {
+            // The incumbent improved since this node was queued: nothing in it can beat it by more
+            // than the tolerance. Its bound joins the proven one.
+            recordPruned(node.bound);
+            return children;
+        }
         if (inputSplit) {
             int dim = chooseInputDimension(node);
             double width = node.hi[dim] - node.lo[dim];
@@ -406,7 +519,27 @@ public final class BranchAndBound {
             if (r.candidate() != null) {
                 offerCandidate(r.candidate());
             }
-            proven = Math.min(proven, r.certifiedLowerBound());
+            double bound = r.certifiedLowerBound();
+            if (optimising()) {
+                // The node's own symbolic bound holds too (and is all there is when the LP gave up).
+                double symbolic = Double.NEGATIVE_INFINITY;
+                for (int row = disjunctStart[d]; row < disjunctStart[d + 1]; row++) {
+                    symbolic = Math.max(symbolic, node.rowLower[row]);
+                }
+                bound = Math.max(bound, symbolic);
+            }
+            proven = Math.min(proven, bound);
+        }
+        if (optimising()) {
+            // Whatever the LP proved is a valid bound of this leaf; the gap it leaves shows in the result.
+            if (!stop) {
+                recordPruned(proven);
+            } else {
+                synchronized (lock) {
+                    undecidedBound = Math.min(undecidedBound, node.bound);
+                }
+            }
+            return;
         }
         synchronized (lock) {
             if (proven > 0) {
@@ -464,6 +597,8 @@ public final class BranchAndBound {
                 }
             }
             boolean[] openD = parentOpen.clone();
+            // Read once: it only falls, so a disjunct closed against this value stays rightly closed.
+            double threshold = pruneThreshold();
             double nodeBound = Double.POSITIVE_INFINITY;
             double proven = Double.POSITIVE_INFINITY;
             double[] inputScores = new double[lo.length];
@@ -477,9 +612,9 @@ public final class BranchAndBound {
                 }
                 // α,β pays off where splits constrain the region (measured: on ACAS Xu's input splits
                 // it left node counts unchanged at 3x the time per node), so only in ReLU mode.
-                if (best <= 0 && options.boundIterations() > 0 && !inputSplit) {
+                if (best <= threshold && options.boundIterations() > 0 && !inputSplit) {
                     // Still open under plain CROWN: optimise α and β for this disjunct's rows.
-                    for (int r = disjunctStart[d]; r < disjunctStart[d + 1] && best <= 0; r++) {
+                    for (int r = disjunctStart[d]; r < disjunctStart[d + 1] && best <= threshold; r++) {
                         org.certus.bounds.AlphaBetaOptimizer.Result opt = optimizer.lowerBound(chain, b, splits, lo, hi, objective, r,
                                 options.boundIterations());
                         rowLb[r] = Math.max(rowLb[r], opt.lower());
@@ -488,7 +623,7 @@ public final class BranchAndBound {
                     }
                 }
                 proven = Math.min(proven, best);
-                if (best > 0) {
+                if (best > threshold) {
                     // Closed here: its bound on this node's region joins the global proven bound.
                     recordPruned(best);
                     openD[d] = false;

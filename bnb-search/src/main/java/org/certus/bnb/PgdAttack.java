@@ -23,6 +23,15 @@ public final class PgdAttack {
     /** The input with the smallest margin found; {@code starts} may be null (random starts only). */
     public double[] run(double[] lo, double[] hi, int restarts, int steps, Random rnd, double[][] starts, CancelToken cancel,
                         long deadlineNanos) {
+        return run(lo, hi, restarts, steps, rnd, starts, cancel, deadlineNanos, 0.0);
+    }
+
+    /**
+     * As above, stopping early once the margin is at most {@code stopAt} (0 for a feasibility
+     * search; −∞ to keep descending, for the worst-margin objective).
+     */
+    public double[] run(double[] lo, double[] hi, int restarts, int steps, Random rnd, double[][] starts, CancelToken cancel,
+                        long deadlineNanos, double stopAt) {
         double[] best = null;
         double bestMargin = Double.POSITIVE_INFINITY;
         int total = restarts + (starts == null ? 0 : starts.length);
@@ -38,20 +47,20 @@ public final class PgdAttack {
                     x[i] = r == 0 && starts == null ? 0.5 * (lo[i] + hi[i]) : lo[i] + rnd.nextDouble() * (hi[i] - lo[i]);
                 }
             }
-            double[] candidate = descend(x, lo, hi, steps);
+            double[] candidate = descend(x, lo, hi, steps, stopAt);
             double m = margin(candidate);
             if (m < bestMargin) {
                 bestMargin = m;
                 best = candidate;
             }
-            if (bestMargin <= 0) {
+            if (bestMargin <= stopAt) {
                 break;
             }
         }
         return best;
     }
 
-    private double[] descend(double[] x, double[] lo, double[] hi, int steps) {
+    private double[] descend(double[] x, double[] lo, double[] hi, int steps, double stopAt) {
         double[] bestX = x.clone();
         double bestM = margin(x);
         double[] grad = new double[x.length];
@@ -68,7 +77,7 @@ public final class PgdAttack {
             if (m < bestM) {
                 bestM = m;
                 bestX = x.clone();
-                if (m <= 0) {
+                if (m <= stopAt) {
                     break;
                 }
             }

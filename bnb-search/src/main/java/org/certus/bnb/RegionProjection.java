@@ -1,6 +1,7 @@
 package org.certus.bnb;
 
 import org.certus.bounds.L1Ball;
+import org.certus.nn.AffineMap;
 
 /**
  * Moves a candidate that lies just outside a query's region (an LP solution off by the solver's
@@ -20,6 +21,37 @@ final class RegionProjection {
                 return null;
             }
             p[i] = Math.min(hi[i], Math.max(lo[i], p[i]));
+        }
+        AffineMap cons = q.inputConstraints();
+        if (cons != null) {
+            // An LP solution may miss a linear constraint by the solver's tolerance: step back along
+            // each violated row's normal (a little past it), clip to the box, a few rounds.
+            double[] v = new double[cons.rows()];
+            for (int attempt = 0; attempt < 8; attempt++) {
+                cons.apply(p, v);
+                boolean ok = true;
+                for (int r = 0; r < v.length; r++) {
+                    if (!(v[r] > 0)) {
+                        continue;
+                    }
+                    ok = false;
+                    double norm2 = 0;
+                    for (int k = cons.rowStart()[r]; k < cons.rowStart()[r + 1]; k++) {
+                        norm2 += cons.values()[k] * cons.values()[k];
+                    }
+                    if (norm2 == 0) {
+                        return null;
+                    }
+                    double step = (v[r] * (1 + 1e-6) + 1e-15 * (1L << (2 * attempt))) / norm2;
+                    for (int k = cons.rowStart()[r]; k < cons.rowStart()[r + 1]; k++) {
+                        int i = cons.colIndex()[k];
+                        p[i] = Math.min(hi[i], Math.max(lo[i], p[i] - step * cons.values()[k]));
+                    }
+                }
+                if (ok) {
+                    break;
+                }
+            }
         }
         L1Ball ball = q.l1Ball();
         if (ball != null) {

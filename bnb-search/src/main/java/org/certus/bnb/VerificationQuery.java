@@ -27,9 +27,11 @@ public record VerificationQuery(Network network, double[] inputLower, double[] i
 
     /**
      * Optional linear constraints on the input: every row of {@code inputConstraints} (an affine map
-     * over the inputs) must be {@code <= 0}. Bounds treat the box as a superset (sound); node LPs
-     * and the exact check of every counterexample enforce them. Used e.g. for a blurring kernel whose
-     * entries must sum to a fixed total.
+     * over the inputs) must be {@code <= 0}. Symbolic bounds concretise over box ∩ constraints
+     * ({@code org.certus.bounds.InputConstraints}, a sound Lagrangian relaxation; α,β stays on the
+     * box, a superset, and the better bound is kept); node LPs and the exact check of every
+     * counterexample enforce them. Used e.g. for a blurring kernel whose entries must sum to a fixed
+     * total.
      */
 
     public VerificationQuery {

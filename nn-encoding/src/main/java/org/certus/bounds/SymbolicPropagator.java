@@ -38,6 +38,8 @@ public final class SymbolicPropagator implements BoundPropagator {
     private final boolean parallel;
     private final L1Ball l1Ball;
     private final ArithmeticModel arithmetic;
+    /** Linear constraints on the input (null for none): concretisation is over box ∩ constraints. */
+    private final InputConstraints constraints;
 
     public SymbolicPropagator() {
         this(true);
@@ -60,9 +62,25 @@ public final class SymbolicPropagator implements BoundPropagator {
      * @param arithmetic which evaluations the bounds must contain (see {@link ArithmeticModel})
      */
     public SymbolicPropagator(boolean parallel, L1Ball l1Ball, ArithmeticModel arithmetic) {
+        this(parallel, l1Ball, arithmetic, null);
+    }
+
+    /**
+     * @param constraints when not null (and there is no L1 ball), the input region is the box
+     *                    intersected with these linear constraints: layer 0's bounds and every
+     *                    concretisation to the input use them ({@link InputConstraints}); with an
+     *                    L1 ball they are ignored, which is sound (the region only grows)
+     */
+    public SymbolicPropagator(boolean parallel, L1Ball l1Ball, ArithmeticModel arithmetic, InputConstraints constraints) {
         this.parallel = parallel;
         this.l1Ball = l1Ball;
         this.arithmetic = arithmetic;
+        this.constraints = l1Ball == null ? constraints : null;
+    }
+
+    /** The same propagator over the box alone (no input constraints). */
+    private SymbolicPropagator boxOnly() {
+        return new SymbolicPropagator(parallel, l1Ball, arithmetic, null);
     }
 
     @Override
@@ -78,6 +96,16 @@ public final class SymbolicPropagator implements BoundPropagator {
     public NetworkBounds propagate(ReluChain chain, double[] inputLower, double[] inputUpper, ReluSplits splits,
                                    NetworkBounds reuse, int firstLayer) {
         InputBoxes.check(chain, inputLower, inputUpper);
+        if (constraints != null && constraints.dimension() != inputLower.length) {
+            throw new BoundsException("input constraints are over " + constraints.dimension() + " values, the box has " + inputLower.length);
+        }
+        if (constraints != null && reuse == null) {
+            // CROWN is not monotone in its intermediate bounds (the adaptive lower slope can flip), so
+            // tighter layer-0 bounds alone do not promise tighter later layers: intersect with the
+            // box-only bounds, once (children reuse their parent's bounds, which already include them).
+            reuse = boxOnly().propagate(chain, inputLower, inputUpper, splits);
+            firstLayer = 0;
+        }
         int k = chain.reluLayerCount();
         double[][] lo = new double[k + 1][];
         double[][] hi = new double[k + 1][];
@@ -101,6 +129,8 @@ public final class SymbolicPropagator implements BoundPropagator {
                 IntervalPropagator.affineInterval(a, inputLower, inputUpper, l, u);
                 if (l1Ball != null) {
                     l1Rows(a, inputLower, inputUpper, l, u);
+                } else if (constraints != null) {
+                    constrainedRows(a, inputLower, inputUpper, l, u);
                 }
                 if (err != null) {
                     double[] m = new double[inputLower.length];
@@ -180,6 +210,26 @@ public final class SymbolicPropagator implements BoundPropagator {
             l[r] = Math.max(l[r], OutwardRounding.down(mn, mag[0] + Math.abs(b), terms));
             double mx = l1Ball.optimize(lam, lam.length, lo, hi, true, null, mag) + b;
             u[r] = Math.min(u[r], OutwardRounding.up(mx, mag[0] + Math.abs(b), terms));
+            for (int q = a.rowStart()[r]; q < a.rowStart()[r + 1]; q++) {
+                lam[a.colIndex()[q]] = 0.0;
+            }
+        }
+    }
+
+    /** Tightens the bounds of the rows of {@code a} to box ∩ input constraints (Lagrangian, see {@link InputConstraints}). */
+    private void constrainedRows(AffineMap a, double[] lo, double[] hi, double[] l, double[] u) {
+        double[] lam = new double[lo.length];
+        double[] mag = new double[1];
+        for (int r = 0; r < a.rows(); r++) {
+            for (int q = a.rowStart()[r]; q < a.rowStart()[r + 1]; q++) {
+                lam[a.colIndex()[q]] += a.values()[q];
+            }
+            int terms = lo.length + 2 + constraints.extraTerms();
+            double b = a.bias()[r];
+            double mn = constraints.optimize(lam, lam.length, lo, hi, false, null, mag);
+            l[r] = Math.max(l[r], mn == Double.POSITIVE_INFINITY ? mn : OutwardRounding.down(mn + b, mag[0] + Math.abs(b), terms));
+            double mx = constraints.optimize(lam, lam.length, lo, hi, true, null, mag);
+            u[r] = Math.min(u[r], mx == Double.NEGATIVE_INFINITY ? mx : OutwardRounding.up(mx + b, mag[0] + Math.abs(b), terms));
             for (int q = a.rowStart()[r]; q < a.rowStart()[r + 1]; q++) {
                 lam[a.colIndex()[q]] = 0.0;
             }
@@ -411,6 +461,26 @@ public final class SymbolicPropagator implements BoundPropagator {
             double sl = ROUNDING_SLACK * magAll;
             return upper ? OutwardRounding.up(v + sl, magAll, nn) : OutwardRounding.down(v - sl, magAll, nn);
         }
+        double constrained = Double.NaN;
+        if (constraints != null) {
+            // Box ∩ constraints; the box bound below is computed too and the better one kept, so the
+            // Lagrangian's extra rounding can never make a bound looser than the box's.
+            double[] m1 = new double[1];
+            double[] cv = vertex == null ? null : new double[inputs];
+            double v = constraints.optimize(lambda, inputs, inLo, inHi, upper, cv, m1);
+            if (Double.isInfinite(v)) {
+                constrained = v; // the region is proved empty
+            } else {
+                double magAll = mag + m1[0];
+                int nn = (int) Math.min(Integer.MAX_VALUE / 2, terms + inputs + 1 + constraints.extraTerms());
+                double sl = ROUNDING_SLACK * magAll;
+                constrained = upper ? OutwardRounding.up(v + cst + sl, magAll, nn) : OutwardRounding.down(v + cst - sl, magAll, nn);
+            }
+            if (cv != null) {
+                // Overwritten below by the box vertex; restored if the constrained bound wins.
+                System.arraycopy(cv, 0, ws.buffer(2, inputs), 0, inputs);
+            }
+        }
         // Concretise over the input box.
         double sum = cst;
         for (int c = 0; c < inputs; c++) {
@@ -436,13 +506,24 @@ public final class SymbolicPropagator implements BoundPropagator {
         }
         int n = (int) Math.min(Integer.MAX_VALUE / 2, terms + inputs + 1);
         double slack = ROUNDING_SLACK * mag;
-        return upper ? OutwardRounding.up(sum + slack, mag, n) : OutwardRounding.down(sum - slack, mag, n);
+        double box = upper ? OutwardRounding.up(sum + slack, mag, n) : OutwardRounding.down(sum - slack, mag, n);
+        if (constraints != null && (upper ? constrained < box : constrained > box)) {
+            if (vertex != null) {
+                double[] cv = ws.buffer(2, inputs);
+                System.arraycopy(cv, 0, vertex, 0, inputs);
+            }
+            box = constrained;
+        }
+        if (constraints != null && vertex != null) {
+            Arrays.fill(ws.buffer(2, inputs), 0, inputs, 0.0);
+        }
+        return box;
     }
 
     /** Per-thread scratch vectors, zero between uses (every user clears what it touched). */
     private static final class Workspace {
         private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
-        private final double[][] buffers = new double[2][];
+        private final double[][] buffers = new double[3][];
 
         static Workspace get(ReluChain chain) {
             return LOCAL.get();

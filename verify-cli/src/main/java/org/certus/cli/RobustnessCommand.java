@@ -27,6 +27,7 @@ import org.certus.bnb.Norm;
 import org.certus.bnb.SearchOptions;
 import org.certus.bnb.Verdict;
 import org.certus.bnb.VerificationQuery;
+import org.certus.bnb.WorstCaseMargin;
 import org.certus.data.Dataset;
 import org.certus.data.Datasets;
 import org.certus.nn.AffineMap;
@@ -76,8 +77,24 @@ public final class RobustnessCommand implements Callable<Integer> {
      */
     static final double KERNEL_TOLERANCE = 1e-9;
 
+    /**
+     * How far the worst example's margin, on this command's own forward pass, may exceed the
+     * engine's proven upper bound before it counts as a bug: for blurring the command evaluates the
+     * directly blurred image, the engine the kernel network, which differ by rounding. The upper
+     * bound written is then raised to the example's margin.
+     */
+    static final double MARGIN_TOLERANCE = 1e-9;
+
     /** Default --tolerance of --objective closest: bisection stops when upper − lower is at most this. */
     static final double DEFAULT_TOLERANCE = 1e-4;
+
+    /**
+     * Default --tolerance of --objective worst, in logit units: the search stops when the bounds on
+     * the largest margin are this close. Coarser than closest's: in sound mode every bound carries
+     * the float32 error allowance (about 1e-5 of the logits' magnitude on mnist-wk17a), which a
+     * finer gap could not get below.
+     */
+    static final double DEFAULT_WORST_TOLERANCE = 1e-3;
 
     @ParentCommand
     Certus root;
@@ -115,11 +132,12 @@ public final class RobustnessCommand implements Callable<Integer> {
     boolean invertTarget;
 
     @Option(names = "--objective", defaultValue = "feasible", paramLabel = "OBJ",
-            description = "feasible (is there an adversarial example?, default) or closest (bounds on the minimum distortion). worst: not supported yet.")
+            description = "feasible (is there an adversarial example?, default), closest (bounds on the minimum distortion) or worst (bounds on the largest adversarial margin).")
     String objective;
 
     @Option(names = "--tolerance", paramLabel = "T",
-            description = "closest: stop bisecting when upper − lower <= T (default: " + DEFAULT_TOLERANCE + ").")
+            description = "closest and worst: stop when upper − lower <= T (default: " + DEFAULT_TOLERANCE + " for closest, "
+                    + DEFAULT_WORST_TOLERANCE + " for worst).")
     Double tolerance;
 
     @Option(names = "--sound", description = "Bounds cover float32 and double evaluation, LPs certified (default).")
@@ -161,7 +179,7 @@ public final class RobustnessCommand implements Callable<Integer> {
     /** Everything the per-sample loop needs, fixed after validation. */
     private record Setup(Network net, Verifier verifier, Float32Evaluation float32, Dataset data, SampleRange range, int[] targetLabels,
             boolean untargeted, SearchOptions options, String epsText, String targetText, String marginText, String timeLimitText,
-            BlurPerturbation blur, Norm distanceNorm, double tolerance) {
+            BlurPerturbation blur, Norm distanceNorm, double tolerance, boolean worst) {
         boolean closest() {
             return distanceNorm != null;
         }
@@ -184,6 +202,10 @@ public final class RobustnessCommand implements Callable<Integer> {
             err.flush();
             removeStrayTempFiles(err);
             List<String> question = question(s);
+            if (s.worst() && summary.legacy()) {
+                throw new ParameterException(spec.commandLine(), summary.file() + " was written by an older certus without the "
+                        + "margin_lower,margin_upper columns that --objective worst needs; choose another --out");
+            }
             if (summary.question() != null && !summary.question().equals(question)) {
                 throw new ParameterException(spec.commandLine(), summary.file() + " holds results for another question "
                         + summary.question() + ", not " + question + "; choose another --out");
@@ -267,6 +289,8 @@ public final class RobustnessCommand implements Callable<Integer> {
                     String bounds = s.closest() && !Double.isNaN(row.distortionLower())
                             ? ", distortion [" + RobustnessRow.number(row.distortionLower()) + ", "
                                     + (Double.isNaN(row.distortionUpper()) ? "inf" : RobustnessRow.number(row.distortionUpper())) + "]"
+                            : s.worst() && !Double.isNaN(row.marginUpper())
+                            ? String.format(Locale.ROOT, ", worst margin [%.6g, %.6g]", row.marginLower(), row.marginUpper())
                             : "";
                     err.printf(Locale.ROOT, "sample %d: %s%s (label %d, predicted %d, %.2f s, %d nodes) [%d/%d; %s]%n", i, row.status().label(),
                             bounds, row.label(), row.predicted(), row.timeSeconds(), row.nodes(), done, todo.size(), countsText(counts));
@@ -305,6 +329,9 @@ public final class RobustnessCommand implements Callable<Integer> {
                 return row(s, i, label, predicted, RobustnessStatus.ROBUST, robustLower(s, Double.POSITIVE_INFINITY), Double.NaN, t0, 0);
             }
             Sample q = new Sample(i, label, predicted, x, clean, targets, t0);
+            if (s.worst()) {
+                return solveWorst(s, q, err);
+            }
             if (s.blur() != null) {
                 return solveBlur(s, q, err);
             }
@@ -385,12 +412,8 @@ public final class RobustnessCommand implements Callable<Integer> {
      */
     private RobustnessRow solveBlur(Setup s, Sample q, PrintWriter err) throws IOException {
         BlurPerturbation.Parametrised p = s.blur().parametrise(s.net(), q.x());
-        double[] lo = s.net().inputDomain().lower();
-        double[] hi = s.net().inputDomain().upper();
-        InputBox domain = new InputBox(lo, hi);
-        OutputCondition unsafe = RobustnessProperty.targetCondition(q.targets(), s.net().outputSize(), margin);
-        List<AffineMap> disjuncts = s.verifier().toQuery(new VnnlibProperty.Case(domain, unsafe)).disjuncts();
-        VerificationQuery query = new VerificationQuery(p.network(), p.lower(), p.upper(), disjuncts, null, p.constraints());
+        InputBox domain = new InputBox(s.net().inputDomain().lower(), s.net().inputDomain().upper());
+        VerificationQuery query = blurQuery(s, q, p);
         Verdict v = s.verifier().verify(query, s.options());
         long nodes = v.statistics().nodes();
         int i = q.index();
@@ -400,32 +423,142 @@ public final class RobustnessCommand implements Callable<Integer> {
             case UNKNOWN -> row(s, i, q.label(), q.predicted(), RobustnessStatus.UNKNOWN, Double.NaN, Double.NaN, q.t0(), nodes);
             case FALSIFIED -> {
                 Counterexample ce = v.counterexample().orElseThrow(() -> new IllegalStateException("FALSIFIED verdict without a counterexample"));
-                double[] kernel = p.kernel(ce.input());
-                String problem = null;
-                for (int j = 0; j < kernel.length && problem == null; j++) {
-                    if (!(kernel[j] >= -KERNEL_TOLERANCE && kernel[j] <= 1 + KERNEL_TOLERANCE)) {
-                        problem = "blur kernel entry " + j + " = " + kernel[j] + " lies outside [0, 1]";
-                    }
-                }
-                double[] adv = p.blurredImage(ce.input());
-                for (int j = 0; j < adv.length && problem == null; j++) {
-                    if (!(adv[j] >= lo[j] - KERNEL_TOLERANCE && adv[j] <= hi[j] + KERNEL_TOLERANCE)) {
-                        problem = "blurred pixel " + j + " = " + adv[j] + " lies outside the input domain";
-                    }
-                    adv[j] = Math.max(lo[j], Math.min(hi[j], adv[j]));
-                }
-                if (problem != null) {
-                    logError(s, i, "the verifier's blur kernel fails the re-check: " + problem + " (a bug; please report it)", err);
+                double[] adv = blurredExample(s, q, p, ce.input(), err);
+                if (adv == null) {
                     yield row(s, i, q.label(), q.predicted(), RobustnessStatus.ERROR, Double.NaN, Double.NaN, q.t0(), nodes);
                 }
-                Map<String, Object> extra = new LinkedHashMap<>();
-                extra.put("blur_kernel_shape", new int[] {p.channels(), s.blur().kernelSize(), s.blur().kernelSize()});
-                extra.put("blur_kernel", kernel);
+                Map<String, Object> extra = blurExtra(s, p, ce.input());
                 double dist = checkAndWrite(s, q, adv, ce, domain, Norm.LINF, Double.POSITIVE_INFINITY, extra, err);
                 yield Double.isNaN(dist) ? row(s, i, q.label(), q.predicted(), RobustnessStatus.ERROR, Double.NaN, Double.NaN, q.t0(), nodes)
                         : row(s, i, q.label(), q.predicted(), RobustnessStatus.VULNERABLE, Double.NaN, dist, q.t0(), nodes);
             }
         };
+    }
+
+    /** The blurring family's query: the kernel network over the free entries, their box and the kernel-sum rows. */
+    private VerificationQuery blurQuery(Setup s, Sample q, BlurPerturbation.Parametrised p) {
+        InputBox domain = new InputBox(s.net().inputDomain().lower(), s.net().inputDomain().upper());
+        OutputCondition unsafe = RobustnessProperty.targetCondition(q.targets(), s.net().outputSize(), margin);
+        List<AffineMap> disjuncts = s.verifier().toQuery(new VnnlibProperty.Case(domain, unsafe)).disjuncts();
+        return new VerificationQuery(p.network(), p.lower(), p.upper(), disjuncts, null, p.constraints());
+    }
+
+    /**
+     * The blurred image of the engine's free kernel entries, by a direct blur, after checking the
+     * kernel and the pixels (clamped into the domain within {@link #KERNEL_TOLERANCE}); null after
+     * logging a failed check (a bug).
+     */
+    private double[] blurredExample(Setup s, Sample q, BlurPerturbation.Parametrised p, double[] free, PrintWriter err) throws IOException {
+        double[] lo = s.net().inputDomain().lower();
+        double[] hi = s.net().inputDomain().upper();
+        double[] kernel = p.kernel(free);
+        String problem = null;
+        for (int j = 0; j < kernel.length && problem == null; j++) {
+            if (!(kernel[j] >= -KERNEL_TOLERANCE && kernel[j] <= 1 + KERNEL_TOLERANCE)) {
+                problem = "blur kernel entry " + j + " = " + kernel[j] + " lies outside [0, 1]";
+            }
+        }
+        double[] adv = p.blurredImage(free);
+        for (int j = 0; j < adv.length && problem == null; j++) {
+            if (!(adv[j] >= lo[j] - KERNEL_TOLERANCE && adv[j] <= hi[j] + KERNEL_TOLERANCE)) {
+                problem = "blurred pixel " + j + " = " + adv[j] + " lies outside the input domain";
+            }
+            adv[j] = Math.max(lo[j], Math.min(hi[j], adv[j]));
+        }
+        if (problem != null) {
+            logError(s, q.index(), "the verifier's blur kernel fails the re-check: " + problem + " (a bug; please report it)", err);
+            return null;
+        }
+        return adv;
+    }
+
+    private Map<String, Object> blurExtra(Setup s, BlurPerturbation.Parametrised p, double[] free) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("blur_kernel_shape", new int[] {p.channels(), s.blur().kernelSize(), s.blur().kernelSize()});
+        extra.put("blur_kernel", p.kernel(free));
+        return extra;
+    }
+
+    /**
+     * MIPVerify's worst objective: proven bounds on the largest adversarial margin
+     * {@code max_t y_t − max_{j ∉ targets} y_j} over the region (ball, domain or blur family). The
+     * engine bounds the margin minus --margin (its unsafe set is "some target wins by --margin"),
+     * deciding the sign against --margin whenever it completes; the lower bound written is this
+     * command's own margin of the example on an exact forward pass, the upper bound the engine's
+     * plus --margin, rounded up. The status is the decision: vulnerable when the example wins by
+     * --margin, robust when the upper bound is below it; otherwise timeout (time limit) or unknown.
+     */
+    private RobustnessRow solveWorst(Setup s, Sample q, PrintWriter err) throws IOException {
+        int classes = s.net().outputSize();
+        OutputCondition unsafe = RobustnessProperty.targetCondition(q.targets(), classes, margin);
+        BlurPerturbation.Parametrised p = null;
+        VerificationQuery query;
+        InputBox region;
+        double[] lo = s.net().inputDomain().lower();
+        double[] hi = s.net().inputDomain().upper();
+        if (s.blur() != null) {
+            p = s.blur().parametrise(s.net(), q.x());
+            query = blurQuery(s, q, p);
+            region = new InputBox(lo, hi);
+        } else {
+            region = wholeDomain() ? new InputBox(lo, hi) : RobustnessProperty.linfBall(q.x(), eps, lo, hi);
+            query = s.verifier().toQuery(new VnnlibProperty.Case(region, unsafe));
+        }
+        WorstCaseMargin w = s.verifier().worst(query, s.tolerance(), s.options());
+        long nodes = w.statistics().nodes();
+        int i = q.index();
+        double upper = margin == 0 ? w.upper() : Math.nextUp(w.upper() + margin);
+        double lower = Double.NEGATIVE_INFINITY;
+        double dist = Double.NaN;
+        boolean adversarial = false;
+        if (w.example() != null) {
+            double[] adv = s.blur() != null ? blurredExample(s, q, p, w.example().input(), err) : w.example().input();
+            if (adv == null) {
+                return row(s, i, q.label(), q.predicted(), RobustnessStatus.ERROR, Double.NaN, Double.NaN, q.t0(), nodes);
+            }
+            double[] y = s.net().evaluate(adv);
+            lower = adversarialMargin(y, q.targets(), classes);
+            if (!(lower <= upper + MARGIN_TOLERANCE * (1 + Math.abs(upper)))) {
+                logError(s, i, "the worst example's margin " + lower + " exceeds the proven upper bound " + upper + " (a bug; please report it)", err);
+                return row(s, i, q.label(), q.predicted(), RobustnessStatus.ERROR, Double.NaN, Double.NaN, q.t0(), nodes);
+            }
+            upper = Math.max(upper, lower);
+            adversarial = targetHolds(y, q.targets(), classes, margin);
+            if (adversarial) {
+                Map<String, Object> extra = s.blur() != null ? blurExtra(s, p, w.example().input()) : new LinkedHashMap<>();
+                extra.put("objective", "worst");
+                extra.put("margin_lower", lower);
+                extra.put("margin_upper", upper);
+                extra.put("complete", w.complete());
+                double limit = wholeDomain() || s.blur() != null ? Double.POSITIVE_INFINITY : eps + BALL_TOLERANCE;
+                dist = checkAndWrite(s, q, adv, w.example(), region, Norm.LINF, limit, extra, err);
+                if (Double.isNaN(dist)) {
+                    return row(s, i, q.label(), q.predicted(), RobustnessStatus.ERROR, Double.NaN, Double.NaN, q.t0(), nodes);
+                }
+            }
+        }
+        RobustnessStatus status = adversarial ? RobustnessStatus.VULNERABLE
+                : upper < margin ? RobustnessStatus.ROBUST
+                : w.limitReached() ? RobustnessStatus.TIMEOUT : RobustnessStatus.UNKNOWN;
+        double distLower = status == RobustnessStatus.ROBUST ? robustLower(s, Double.NaN) : Double.NaN;
+        return worstRow(s, i, q.label(), q.predicted(), status, distLower, dist, q.t0(), nodes, lower, upper);
+    }
+
+    /** MIPVerify's adversarial margin: the best target logit minus the best non-target logit. */
+    static double adversarialMargin(double[] y, int[] targets, int classes) {
+        boolean[] isTarget = new boolean[classes];
+        double best = Double.NEGATIVE_INFINITY;
+        for (int t : targets) {
+            isTarget[t] = true;
+            best = Math.max(best, y[t]);
+        }
+        double other = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < classes; j++) {
+            if (!isTarget[j]) {
+                other = Math.max(other, y[j]);
+            }
+        }
+        return best - other;
     }
 
     /**
@@ -515,8 +648,14 @@ public final class RobustnessCommand implements Callable<Integer> {
     }
 
     private RobustnessRow row(Setup s, int i, int label, int predicted, RobustnessStatus st, double lower, double upper, long t0, long nodes) {
+        return worstRow(s, i, label, predicted, st, lower, upper, t0, nodes, Double.NaN, Double.NaN);
+    }
+
+    private RobustnessRow worstRow(Setup s, int i, int label, int predicted, RobustnessStatus st, double lower, double upper, long t0,
+            long nodes, double marginLower, double marginUpper) {
         return new RobustnessRow(i, label, predicted, st, lower, upper, (System.nanoTime() - t0) / 1e9, nodes, s.net().name(),
-                s.data().name(), s.epsText(), norm, perturbation, s.targetText(), s.marginText(), s.timeLimitText(), objective, s.mode());
+                s.data().name(), s.epsText(), norm, perturbation, s.targetText(), s.marginText(), s.timeLimitText(), objective, s.mode(),
+                marginLower, marginUpper);
     }
 
     /**
@@ -579,13 +718,11 @@ public final class RobustnessCommand implements Callable<Integer> {
 
     /** Checks every option, cheapest first, and loads the dataset and the network. */
     private Setup validate() {
-        if (!Set.of("feasible", "closest").contains(objective)) {
-            if ("worst".equals(objective)) {
-                throw bad("--objective worst is not supported yet; use feasible or closest");
-            }
-            throw bad("--objective " + objective + " is unknown; use feasible or closest");
+        if (!Set.of("feasible", "closest", "worst").contains(objective)) {
+            throw bad("--objective " + objective + " is unknown; use feasible, closest or worst");
         }
         boolean closest = "closest".equals(objective);
+        boolean worst = "worst".equals(objective);
         Norm distanceNorm;
         switch (norm) {
             case "inf" -> distanceNorm = Norm.LINF;
@@ -598,7 +735,8 @@ public final class RobustnessCommand implements Callable<Integer> {
             }
         }
         if (!closest && distanceNorm != Norm.LINF) {
-            throw bad("--norm " + norm + " needs --objective closest (a feasibility question is over the L∞ ball of --eps)");
+            throw bad("--norm " + norm + " needs --objective closest (a " + (worst ? "worst-margin" : "feasibility")
+                    + " question is over the L∞ ball of --eps)");
         }
         BlurPerturbation blur = null;
         if (perturbation.startsWith("blur:")) {
@@ -613,10 +751,10 @@ public final class RobustnessCommand implements Callable<Integer> {
         if (blur != null && closest) {
             throw bad("--objective closest with --perturbation " + perturbation + " is not supported yet; blurring is a feasibility question");
         }
-        if (!closest && tolerance != null) {
-            throw bad("--tolerance applies to --objective closest only");
+        if (!closest && !worst && tolerance != null) {
+            throw bad("--tolerance applies to --objective closest and worst only");
         }
-        double tol = tolerance == null ? DEFAULT_TOLERANCE : tolerance;
+        double tol = tolerance != null ? tolerance : worst ? DEFAULT_WORST_TOLERANCE : DEFAULT_TOLERANCE;
         if (!(tol > 0) || Double.isInfinite(tol)) {
             throw bad("--tolerance must be a finite number > 0, got " + tol);
         }
@@ -676,7 +814,7 @@ public final class RobustnessCommand implements Callable<Integer> {
 
         String epsText = blur != null ? "none" : wholeDomain() ? "inf" : RobustnessRow.number(eps);
         String question = (blur != null ? blur.toString().replace(":", "") : "eps" + epsText)
-                + (closest ? "-closest-" + (distanceNorm == Norm.LINF ? "linf" : "l1") : "") + (fast ? "-fast" : "");
+                + (closest ? "-closest-" + (distanceNorm == Norm.LINF ? "linf" : "l1") : "") + (worst ? "-worst" : "") + (fast ? "-fast" : "");
         resolvedOut = out != null ? out : Path.of("runs", shortName(network) + "-" + data.name() + "-" + question + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         SearchOptions options = SearchOptions.defaults()
@@ -685,7 +823,7 @@ public final class RobustnessCommand implements Callable<Integer> {
                 .withSound(!fast);
         String targetText = (invertTarget ? "all-but:" : "") + (untargeted ? "untargeted" : joinLabels(labels));
         return new Setup(net, verifier, new Float32Evaluation(net), data, range, labels, untargeted, options, epsText, targetText,
-                RobustnessRow.number(margin), RobustnessRow.number(timeLimit), blur, closest ? distanceNorm : null, tol);
+                RobustnessRow.number(margin), RobustnessRow.number(timeLimit), blur, closest ? distanceNorm : null, tol, worst);
     }
 
     private int[] parseLabels(String text) {
@@ -727,7 +865,7 @@ public final class RobustnessCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "network %s, dataset %s, samples %s, eps %s, norm %s, perturbation %s, target %s, margin %s, "
                         + "objective %s%s, mode %s, tightening %s, time limit %s s, threads %d, rerun %s%s, out %s",
                 s.net().name(), s.data().name(), s.range(), s.epsText(), norm, perturbation, s.targetText(), s.marginText(), objective,
-                s.closest() ? " (tolerance " + RobustnessRow.number(s.tolerance()) + ")" : "", s.mode(), tightening, s.timeLimitText(), s.options().threads(), rerun, solveMisclassified ? ", solve misclassified" : "", out());
+                s.closest() || s.worst() ? " (tolerance " + RobustnessRow.number(s.tolerance()) + ")" : "", s.mode(), tightening, s.timeLimitText(), s.options().threads(), rerun, solveMisclassified ? ", solve misclassified" : "", out());
     }
 
     private void writeReport(List<String> table) throws IOException {

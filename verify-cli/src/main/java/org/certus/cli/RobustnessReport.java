@@ -18,7 +18,7 @@ import java.util.Map;
  */
 record RobustnessReport(int samples, Map<RobustnessStatus, Integer> counts, double meanSolvedSeconds,
         double medianSolvedSeconds, double totalSeconds, int solved, boolean closest, int withExample, double meanDistortionLower,
-        double meanDistortionUpper) {
+        double meanDistortionUpper, boolean worst, int withMargin, double meanMarginLower, double meanMarginUpper) {
 
     static RobustnessReport of(Collection<RobustnessRow> rows) {
         Map<RobustnessStatus, Integer> counts = new EnumMap<>(RobustnessStatus.class);
@@ -30,7 +30,19 @@ record RobustnessReport(int samples, Map<RobustnessStatus, Integer> counts, doub
         boolean closest = false;
         int withExample = 0;
         double sumLower = 0, sumUpper = 0;
+        boolean worst = false;
+        int withMargin = 0;
+        double sumMarginLower = 0, sumMarginUpper = 0;
         for (RobustnessRow r : rows) {
+            if ("worst".equals(r.objective())) {
+                worst = true;
+                // Every solved sample has bounds on its largest margin; the means of the bounds bound the mean.
+                if (!Double.isNaN(r.marginUpper()) && r.status() != RobustnessStatus.ERROR) {
+                    withMargin++;
+                    sumMarginLower += r.marginLower();
+                    sumMarginUpper += r.marginUpper();
+                }
+            }
             if ("closest".equals(r.objective())) {
                 closest = true;
                 // Samples with an example (vulnerable, or a timeout that found one) have finite bounds
@@ -54,7 +66,8 @@ record RobustnessReport(int samples, Map<RobustnessStatus, Integer> counts, doub
         double median = t.length == 0 ? Double.NaN
                 : t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
         return new RobustnessReport(rows.size(), counts, mean, median, total, t.length, closest, withExample,
-                withExample == 0 ? Double.NaN : sumLower / withExample, withExample == 0 ? Double.NaN : sumUpper / withExample);
+                withExample == 0 ? Double.NaN : sumLower / withExample, withExample == 0 ? Double.NaN : sumUpper / withExample, worst,
+                withMargin, withMargin == 0 ? Double.NaN : sumMarginLower / withMargin, withMargin == 0 ? Double.NaN : sumMarginUpper / withMargin);
     }
 
     int count(RobustnessStatus s) {
@@ -88,6 +101,10 @@ record RobustnessReport(int samples, Map<RobustnessStatus, Integer> counts, doub
                     + " samples with an example) |");
             l.add("| mean minimum distortion, upper bound | " + distortion(meanDistortionUpper) + " |");
         }
+        if (worst) {
+            l.add("| mean worst margin, lower bound | " + distortion(meanMarginLower) + " (" + withMargin + " samples with bounds) |");
+            l.add("| mean worst margin, upper bound | " + distortion(meanMarginUpper) + " |");
+        }
         l.add("| mean time per solved sample | " + seconds(meanSolvedSeconds) + " (" + solved + " solved) |");
         l.add("| median time per solved sample | " + seconds(medianSolvedSeconds) + " |");
         l.add("| total time (sum over samples) | " + seconds(totalSeconds) + " |");
@@ -105,7 +122,7 @@ record RobustnessReport(int samples, Map<RobustnessStatus, Integer> counts, doub
     }
 
     private static String distortion(double d) {
-        return Double.isNaN(d) ? "n/a" : String.format(Locale.ROOT, "%.6f", d);
+        return Double.isNaN(d) ? "n/a" : Double.isInfinite(d) ? (d > 0 ? "inf" : "-inf") : String.format(Locale.ROOT, "%.6f", d);
     }
 
     private static String seconds(double s) {

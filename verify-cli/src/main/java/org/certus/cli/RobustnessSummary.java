@@ -42,11 +42,14 @@ final class RobustnessSummary implements AutoCloseable {
     private final Path file;
     private final FileChannel channel;
     private final Map<Integer, RobustnessRow> latest;
+    /** The file has {@link RobustnessRow#LEGACY_HEADER} (no margin columns): rows are appended in that format. */
+    private final boolean legacy;
 
-    private RobustnessSummary(Path file, FileChannel channel, Map<Integer, RobustnessRow> latest) {
+    private RobustnessSummary(Path file, FileChannel channel, Map<Integer, RobustnessRow> latest, boolean legacy) {
         this.file = file;
         this.channel = channel;
         this.latest = latest;
+        this.legacy = legacy;
     }
 
     /**
@@ -72,6 +75,7 @@ final class RobustnessSummary implements AutoCloseable {
             String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
             // Parse before repairing: a file that is corrupt elsewhere must stay exactly as it was.
             Map<Integer, RobustnessRow> latest = parse(text, file);
+            boolean legacy = !text.isEmpty() && text.startsWith(String.join(",", RobustnessRow.LEGACY_HEADER) + "\n");
             if (end < bytes.length) {
                 notice.accept(file + ": removed a partial last line (" + (bytes.length - end)
                         + " bytes, left by an interrupted run); that sample will be solved again");
@@ -79,7 +83,7 @@ final class RobustnessSummary implements AutoCloseable {
                 ch.force(true);
             }
             ch.position(end);
-            RobustnessSummary s = new RobustnessSummary(file, ch, latest);
+            RobustnessSummary s = new RobustnessSummary(file, ch, latest, legacy);
             if (end == 0) {
                 s.writeLine(RobustnessRow.HEADER);
             }
@@ -98,20 +102,24 @@ final class RobustnessSummary implements AutoCloseable {
         String how = "; move it away (or choose another --out) to start again";
         List<String> question = null;
         int questionLine = 0;
+        int columns = RobustnessRow.HEADER.size();
         try (CSVParser parser = CSVParser.parse(new StringReader(text), FORMAT)) {
             for (CSVRecord r : parser) {
                 // One record per physical line: no field the command writes contains a line break.
                 long line = r.getRecordNumber();
                 if (line == 1) {
-                    if (!r.toList().equals(RobustnessRow.HEADER)) {
+                    // Summaries written before the worst objective's margin columns resume as they are.
+                    if (r.toList().equals(RobustnessRow.LEGACY_HEADER)) {
+                        columns = RobustnessRow.LEGACY_HEADER.size();
+                    } else if (!r.toList().equals(RobustnessRow.HEADER)) {
                         throw new RobustnessSummaryException(file + " is corrupted at line 1: the header is not "
-                                + String.join(",", RobustnessRow.HEADER) + how);
+                                + String.join(",", RobustnessRow.HEADER) + " (nor the older one without margin_lower,margin_upper)" + how);
                     }
                     continue;
                 }
                 RobustnessRow row;
                 try {
-                    row = toRow(r);
+                    row = toRow(r, columns);
                 } catch (IllegalArgumentException e) {
                     throw new RobustnessSummaryException(file + " is corrupted at line " + line + ": " + e.getMessage() + how);
                 }
@@ -131,9 +139,9 @@ final class RobustnessSummary implements AutoCloseable {
         return latest;
     }
 
-    private static RobustnessRow toRow(CSVRecord r) {
-        if (r.size() != RobustnessRow.HEADER.size()) {
-            throw new IllegalArgumentException("expected " + RobustnessRow.HEADER.size() + " fields, found " + r.size());
+    private static RobustnessRow toRow(CSVRecord r, int columns) {
+        if (r.size() != columns) {
+            throw new IllegalArgumentException("expected " + columns + " fields, found " + r.size());
         }
         try {
             int sample = Integer.parseInt(r.get(0));
@@ -143,7 +151,8 @@ final class RobustnessSummary implements AutoCloseable {
             return new RobustnessRow(sample, Integer.parseInt(r.get(1)), Integer.parseInt(r.get(2)), RobustnessStatus.parse(r.get(3)),
                     RobustnessRow.parseNumber(r.get(4)), RobustnessRow.parseNumber(r.get(5)), Double.parseDouble(r.get(6)),
                     Long.parseLong(r.get(7)), r.get(8), r.get(9), r.get(10), r.get(11), r.get(12), r.get(13), r.get(14), r.get(15),
-                    r.get(16), r.get(17));
+                    r.get(16), r.get(17), columns > 18 ? RobustnessRow.parseNumber(r.get(18)) : Double.NaN,
+                    columns > 19 ? RobustnessRow.parseNumber(r.get(19)) : Double.NaN);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad number (" + e.getMessage() + ")");
         }
@@ -163,9 +172,18 @@ final class RobustnessSummary implements AutoCloseable {
         return file;
     }
 
+    /** Whether the file has the header of summaries written before the margin columns. */
+    boolean legacy() {
+        return legacy;
+    }
+
     /** Appends a row durably: when this returns, the row survives a kill or a power cut. */
     void append(RobustnessRow row) throws IOException {
-        writeLine(row.fields());
+        if (legacy && !(Double.isNaN(row.marginLower()) && Double.isNaN(row.marginUpper()))) {
+            throw new RobustnessSummaryException(file + " was written by an older certus without the margin_lower,margin_upper columns"
+                    + " that --objective worst needs; choose another --out");
+        }
+        writeLine(legacy ? row.legacyFields() : row.fields());
         latest.put(row.sample(), row);
     }
 

@@ -298,7 +298,8 @@ class RobustnessCommandTest {
                 List.of("--samples", "9990:10000"), List.of("--target", "10"), List.of("--target", "three"),
                 List.of("--dataset", "cifar10"), List.of("--dataset", "imagenet"), List.of("--time-limit", "0"),
                 List.of("--time-limit", "-5"), List.of("--threads", "0"), List.of("--norm", "2"), List.of("--norm", "1"),
-                List.of("--objective", "worst"), List.of("--objective", "closest", "--perturbation", "blur:3x3"),
+                List.of("--objective", "best"), List.of("--objective", "worst", "--norm", "1"),
+                List.of("--objective", "worst", "--tolerance", "-1"), List.of("--objective", "closest", "--perturbation", "blur:3x3"),
                 List.of("--perturbation", "blur"), List.of("--perturbation", "blur:0x0"), List.of("--perturbation", "blur:4x3"),
                 List.of("--perturbation", "blur:4x4"), List.of("--perturbation", "blur:3x3"), List.of("--tolerance", "0.01"),
                 List.of("--objective", "closest", "--tolerance", "0"), List.of("--sound", "--fast"), List.of("--tightening", "lp"),
@@ -336,7 +337,7 @@ class RobustnessCommandTest {
 
     @Test
     void notSupportedYetSaysSo() {
-        for (String[] o : List.of(new String[] {"--norm", "2", "--objective", "closest"}, new String[] {"--objective", "worst"},
+        for (String[] o : List.of(new String[] {"--norm", "2", "--objective", "closest"},
                 new String[] {"--objective", "closest", "--perturbation", "blur:3x3"}, new String[] {"--tightening", "lp"})) {
             Result r = run(robustness(tmp.resolve("x"), "0:0", o));
             assertTrue(r.err().contains("not supported yet"), r.err());
@@ -350,12 +351,14 @@ class RobustnessCommandTest {
     void rowsRoundTripThroughTheFile() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("rt"));
         RobustnessRow row = new RobustnessRow(3, 0, 0, RobustnessStatus.VULNERABLE, Double.NaN, 0.1 + 1e-17 * 3, 1.25, 7,
-                "net, with comma", "mnist", "0.1", "inf", "linf", "3;5", "0.0", "120.0", "closest", "fast");
+                "net, with comma", "mnist", "0.1", "inf", "linf", "3;5", "0.0", "120.0", "closest", "fast", -0.25 + 1e-17, 1.0 / 3);
         try (RobustnessSummary s = RobustnessSummary.open(dir, m -> { })) {
             s.append(row);
         }
         RobustnessRow back = RobustnessSummary.readAll(dir.resolve("summary.csv")).get(0);
         assertEquals(row.distortionUpper(), back.distortionUpper(), 0.0);
+        assertEquals(row.marginLower(), back.marginLower(), 0.0);
+        assertEquals(row.marginUpper(), back.marginUpper(), 0.0);
         assertArrayEquals(row.fields().toArray(), back.fields().toArray());
     }
 }

@@ -24,9 +24,14 @@ public record SampleRow(int sample, int label, int predicted, String status, dou
 
     private static final long serialVersionUID = 1L;
 
-    public static final List<String> HEADER = List.of("sample", "label", "predicted", "status", "distortion_lower", "distortion_upper",
+    /** The columns of summaries written before certus robustness gained the worst objective's margin columns. */
+    static final List<String> LEGACY_HEADER = List.of("sample", "label", "predicted", "status", "distortion_lower", "distortion_upper",
             "time_s", "nodes", "network", "dataset", "eps", "norm", "perturbation", "target", "margin", "time_limit",
             "objective", "mode");
+
+    /** As certus robustness writes it: the feasibility job leaves margin_lower and margin_upper empty. */
+    public static final List<String> HEADER = java.util.stream.Stream.concat(LEGACY_HEADER.stream(),
+            java.util.stream.Stream.of("margin_lower", "margin_upper")).toList();
 
     /** The Spark job answers feasibility questions in sound mode (certus robustness' defaults). */
     static final String OBJECTIVE = "feasible";
@@ -52,7 +57,7 @@ public record SampleRow(int sample, int label, int predicted, String status, dou
     public List<String> fields() {
         return List.of(Integer.toString(sample), Integer.toString(label), Integer.toString(predicted), status, number(distortionLower),
                 number(distortionUpper), String.format(Locale.ROOT, "%.3f", timeSeconds), Long.toString(nodes), network, dataset, eps, norm,
-                perturbation, target, margin, timeLimit, OBJECTIVE, MODE);
+                perturbation, target, margin, timeLimit, OBJECTIVE, MODE, "", "");
     }
 
     public List<String> question() {
@@ -82,18 +87,23 @@ public record SampleRow(int sample, int label, int predicted, String status, dou
     static List<SampleRow> parseTable(String text) {
         try (CSVParser parser = CSVParser.parse(new StringReader(text), FORMAT)) {
             List<CSVRecord> records = parser.getRecords();
-            if (records.isEmpty() || !records.get(0).toList().equals(HEADER)) {
+            // Parts written before the margin columns (LEGACY_HEADER) are read as they are.
+            if (records.isEmpty() || !(records.get(0).toList().equals(HEADER) || records.get(0).toList().equals(LEGACY_HEADER))) {
                 throw new IllegalArgumentException("the header is not " + String.join(",", HEADER));
             }
-            return records.subList(1, records.size()).stream().map(SampleRow::of).toList();
+            int columns = records.get(0).size();
+            return records.subList(1, records.size()).stream().map(r -> of(r, columns)).toList();
         } catch (IOException | UncheckedIOException e) {
             throw new IllegalArgumentException("not valid CSV (" + e.getMessage() + ")");
         }
     }
 
-    private static SampleRow of(CSVRecord r) {
-        if (r.size() != HEADER.size()) {
-            throw new IllegalArgumentException("line " + r.getRecordNumber() + ": expected " + HEADER.size() + " fields, found " + r.size());
+    private static SampleRow of(CSVRecord r, int columns) {
+        if (r.size() != columns) {
+            throw new IllegalArgumentException("line " + r.getRecordNumber() + ": expected " + columns + " fields, found " + r.size());
+        }
+        if (columns > LEGACY_HEADER.size() && !(r.get(18).isEmpty() && r.get(19).isEmpty())) {
+            throw new IllegalArgumentException("line " + r.getRecordNumber() + ": has worst-margin bounds, which this job does not answer");
         }
         if (!OBJECTIVE.equals(r.get(16)) || !MODE.equals(r.get(17))) {
             throw new IllegalArgumentException("line " + r.getRecordNumber() + ": objective/mode " + r.get(16) + "/" + r.get(17)

@@ -63,6 +63,18 @@ class PartFilesTest {
     }
 
     @Test
+    void aPartWrittenBeforeTheMarginColumnsIsStillRead() throws IOException {
+        PartFiles parts = new PartFiles(tmp);
+        SampleRow r = row(5, SampleRow.ROBUST, 2);
+        List<String> legacy = r.fields().subList(0, SampleRow.LEGACY_HEADER.size());
+        Files.createDirectories(parts.file(5).getParent());
+        Files.writeString(parts.file(5), SampleRow.csvLine(SampleRow.LEGACY_HEADER) + SampleRow.csvLine(legacy));
+        assertEquals(r.fields(), parts.readAll().get(5).fields());
+        assertEquals(SampleRow.HEADER.subList(0, SampleRow.LEGACY_HEADER.size()), SampleRow.LEGACY_HEADER);
+        assertEquals(List.of("margin_lower", "margin_upper"), SampleRow.HEADER.subList(SampleRow.LEGACY_HEADER.size(), SampleRow.HEADER.size()));
+    }
+
+    @Test
     void aPartOfAnotherSampleIsRefused() throws IOException {
         PartFiles parts = new PartFiles(tmp);
         parts.write(row(4, SampleRow.ROBUST, 1));
