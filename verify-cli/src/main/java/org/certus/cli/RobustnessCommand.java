@@ -161,7 +161,7 @@ public final class RobustnessCommand implements Callable<Integer> {
 
     @Option(names = "--rerun", defaultValue = "never", paramLabel = "WHEN",
             description = "Samples already in OUT/summary.csv: never (skip, default), always (solve again), timeouts (solve timeout/unknown again), "
-                    + "unproven (also refine closest samples whose distortion bounds are further apart than --tolerance).")
+                    + "unproven (also refine closest and worst samples whose bounds are further apart than --tolerance).")
     Rerun rerun;
 
     @Option(names = "--solve-misclassified", description = "Also verify samples whose clean image is misclassified.")
@@ -251,8 +251,19 @@ public final class RobustnessCommand implements Callable<Integer> {
             case never -> false;
             case always -> true;
             case timeouts -> done.status().undecided();
-            case unproven -> done.status().undecided() || (s.closest() && unprovenDistortion(done, s.tolerance()));
+            case unproven -> done.status().undecided() || (s.closest() && unprovenDistortion(done, s.tolerance()))
+                    || (s.worst() && unprovenMargin(done, s.tolerance()));
         };
+    }
+
+    /** A worst-margin row whose bounds are missing or further apart than the tolerance. */
+    static boolean unprovenMargin(RobustnessRow row, double tolerance) {
+        if (row.status() == RobustnessStatus.MISCLASSIFIED || row.status() == RobustnessStatus.ERROR) {
+            return false;
+        }
+        double lo = row.marginLower();
+        double hi = row.marginUpper();
+        return Double.isNaN(lo) || Double.isNaN(hi) || hi - lo > tolerance;
     }
 
     static boolean unprovenDistortion(RobustnessRow row, double tolerance) {

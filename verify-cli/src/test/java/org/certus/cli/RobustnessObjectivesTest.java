@@ -164,9 +164,21 @@ class RobustnessObjectivesTest {
         assertFalse(RobustnessCommand.unprovenDistortion(closestRow(RobustnessStatus.MISCLASSIFIED, Double.NaN, Double.NaN), 0.01));
     }
 
+    @Test
+    void unprovenMarginMeansNoBoundsOrAGapWiderThanTheTolerance() {
+        assertTrue(RobustnessCommand.unprovenMargin(worstRow(-7.4, -7.2), 1e-3));
+        assertFalse(RobustnessCommand.unprovenMargin(worstRow(-7.2005, -7.2), 1e-3));
+        assertTrue(RobustnessCommand.unprovenMargin(worstRow(Double.NaN, -7.2), 1e-3));
+    }
+
+    private static RobustnessRow worstRow(double lower, double upper) {
+        return new RobustnessRow(0, 7, 7, RobustnessStatus.ROBUST, Double.NaN, Double.NaN, 1.0, 3, "mnist-wk17a", "mnist", "0.1", "inf", "linf",
+                "untargeted", "0.0", "60.0", "worst", "sound", lower, upper);
+    }
+
     private static RobustnessRow closestRow(RobustnessStatus status, double lower, double upper) {
         return new RobustnessRow(8, 4, 4, status, lower, upper, 1.0, 3, "mnist-wk17a", "mnist", "0.1", "inf", "linf", "untargeted",
-                "0.0", "60.0", "closest", "sound");
+                "0.0", "60.0", "closest", "sound", Double.NaN, Double.NaN);
     }
 
     @Test
