@@ -44,6 +44,8 @@ public final class LpTightening {
     static final double MODEL_ROUNDING_SLACK = 1e-9;
 
     private final Duration layerBudget;
+    private final Duration totalBudget;
+    private long endOfAll;
     private final boolean parallel;
     private final ArithmeticModel arithmetic;
     private final SymbolicPropagator symbolic;
@@ -58,10 +60,16 @@ public final class LpTightening {
      *                   model's rows and every bound are widened by the float32 evaluation error
      */
     public LpTightening(Duration layerBudget, boolean parallel, ArithmeticModel arithmetic) {
-        if (layerBudget.isNegative()) {
-            throw new BoundsException("LP tightening budget must not be negative: " + layerBudget);
+        this(layerBudget, null, parallel, arithmetic);
+    }
+
+    /** @param totalBudget time for all layers together (null: only the per-layer budget applies) */
+    public LpTightening(Duration layerBudget, Duration totalBudget, boolean parallel, ArithmeticModel arithmetic) {
+        if (layerBudget.isNegative() || (totalBudget != null && totalBudget.isNegative())) {
+            throw new BoundsException("LP tightening budget must not be negative: " + layerBudget + ", " + totalBudget);
         }
         this.layerBudget = layerBudget;
+        this.totalBudget = totalBudget;
         this.parallel = parallel;
         this.arithmetic = arithmetic;
         this.symbolic = new SymbolicPropagator(parallel, null, arithmetic);
@@ -100,6 +108,8 @@ public final class LpTightening {
         improved.set(0);
         uncertified.set(0);
         skipped.set(0);
+        long now = System.nanoTime();
+        endOfAll = totalBudget == null || totalBudget.toNanos() > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + totalBudget.toNanos();
         return LayerwiseTightening.run(symbolic, arithmetic, chain, inputLower, inputUpper, start, this::tightenLayer);
     }
 
@@ -109,7 +119,8 @@ public final class LpTightening {
         if (rows.length == 0) {
             return;
         }
-        long deadline = System.nanoTime() + layerBudget.toNanos();
+        long now = System.nanoTime();
+        long deadline = Math.min(endOfAll, layerBudget.toNanos() > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + layerBudget.toNanos());
         PreActivationModel pm = MilpEncoder.preActivations(chain, inLo, inHi, lo, hi, err, layer, rows);
         Model model = pm.model();
         int threads = parallel ? Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), rows.length)) : 1;

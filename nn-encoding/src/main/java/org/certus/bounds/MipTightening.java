@@ -101,7 +101,8 @@ public final class MipTightening {
         long end = deadlineAfter(budget);
         NetworkBounds sym = symbolic.propagate(chain, inputLower, inputUpper);
         long left = Math.max(0, end - System.nanoTime());
-        NetworkBounds lp = new LpTightening(Duration.ofNanos(left), parallel, arithmetic).tighten(chain, inputLower, inputUpper, sym);
+        NetworkBounds lp = new LpTightening(Duration.ofNanos(left), Duration.ofNanos(left), parallel, arithmetic)
+                .tighten(chain, inputLower, inputUpper, sym);
         return tighten(chain, inputLower, inputUpper, lp, end);
     }
 
