@@ -28,6 +28,10 @@ import org.certus.nn.ReluChain;
  * expression's constant is added with outward rounding; a solve that fails or cannot be certified
  * keeps the previous bound. The result is intersected with symbolic propagation, recomputed after
  * each tightened layer so later layers profit, hence never looser than {@link SymbolicPropagator}.
+ * In {@link ArithmeticModel#FLOAT32} arithmetic (the search's sound mode) the model's ReLU rows and
+ * every bound are widened by the float32 evaluation error (see
+ * {@link MilpEncoder#preActivations(ReluChain, double[], double[], double[][], double[][], double[][], int, int[])}),
+ * so the bounds contain every float32 and double evaluation as well.
  *
  * <p>ojAlgo 57 cannot change the cost vector of a built solver, so {@link OjAlgoLpSolver#setObjective}
  * makes the next solve cold: one model per layer is built once and reused for all its neurons, and
