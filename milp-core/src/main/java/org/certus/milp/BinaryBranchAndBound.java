@@ -54,11 +54,15 @@ public final class BinaryBranchAndBound {
     private final byte[] target;
 
     private Elastic elastic;
+    /** The running search's objective in maximisation form, to rebuild the solver with. */
+    private int[] objectiveIdx;
+    private double[] objectiveCoef;
     private long deadline;
     private long lpTimeLimitMs;
     private long nodes;
     /** Whether some node was closed on its parent's bound (LP failed, or "infeasible" without a certificate). */
     private boolean uncertified;
+    private long uncertifiedCount;
 
     /** A search on an {@link OjAlgoLpSolver} of {@code model}. */
     public BinaryBranchAndBound(Model model) {
@@ -116,6 +120,8 @@ public final class BinaryBranchAndBound {
             cMax[q] = sign * coef[q];
         }
         lp.setObjective(idx, cMax, Sense.MAXIMIZE);
+        objectiveIdx = idx.clone();
+        objectiveCoef = cMax;
         double[] dense = new double[n];
         for (int q = 0; q < idx.length; q++) {
             dense[idx[q]] += cMax[q];
@@ -129,6 +135,7 @@ public final class BinaryBranchAndBound {
         lp.setTimeLimit(lpTimeLimitMs);
         nodes = 0;
         uncertified = false;
+        uncertifiedCount = 0;
         for (int j = 0; j < n; j++) {
             rootLo[j] = nodeLo[j] = lp.variableLower(j);
             rootHi[j] = nodeHi[j] = lp.variableUpper(j);
@@ -139,7 +146,7 @@ public final class BinaryBranchAndBound {
             MilpResult r = s.run();
             if (sign < 0) {
                 double[] inc = r.incumbent();
-                return new MilpResult(r.status(), -r.provenBound(), inc, -r.incumbentValue(), r.nodes());
+                return new MilpResult(r.status(), -r.provenBound(), inc, -r.incumbentValue(), r.nodes(), r.uncertifiedNodes());
             }
             return r;
         } finally {
@@ -182,7 +189,7 @@ public final class BinaryBranchAndBound {
                     return result(MilpStatus.LIMIT);
                 }
                 Node node = open.poll();
-                if (node.bound <= incumbentValue + limits.absoluteGap()) {
+                if (closable(node.bound)) {
                     close(node.bound);
                     continue;
                 }
@@ -196,6 +203,15 @@ public final class BinaryBranchAndBound {
                     }
                 }
             }
+        }
+
+        /**
+         * Whether a node with this bound may be closed as within the gap of the incumbent. Not while it
+         * could still decide the threshold question (incumbent at or below the threshold, node above it):
+         * bound tightening needs "is the maximum <= 0?" answered, not a bound within 1e-4 of it.
+         */
+        boolean closable(double bound) {
+            return bound <= incumbentValue + limits.absoluteGap() && (bound <= threshold || incumbentValue > threshold);
         }
 
         boolean outOfBudget() {
@@ -222,7 +238,7 @@ public final class BinaryBranchAndBound {
                     incumbent = o.primal;
                 }
                 close(o.bound);
-            } else if (o.branchOn < 0 || o.bound <= incumbentValue + limits.absoluteGap()) {
+            } else if (o.branchOn < 0 || closable(o.bound)) {
                 close(o.bound);
             } else {
                 open.add(new Node(fixings, o.bound, o.branchOn));
@@ -231,7 +247,7 @@ public final class BinaryBranchAndBound {
         }
 
         MilpResult result(MilpStatus status) {
-            return new MilpResult(status, proven(), incumbent, incumbent == null ? Double.NaN : incumbentValue, nodes);
+            return new MilpResult(status, proven(), incumbent, incumbent == null ? Double.NaN : incumbentValue, nodes, uncertifiedCount);
         }
     }
 
@@ -240,6 +256,13 @@ public final class BinaryBranchAndBound {
         apply(fixings);
         nodes++;
         LpResult r = lp.solve();
+        if (!r.isOptimal() && System.nanoTime() < deadline) {
+            // Warm re-solves occasionally end "approximate" or wrongly "infeasible" (ojAlgo 57): a node
+            // closed on its parent's bound can pin the whole search's bound, so try once more from scratch
+            // (setting the objective again makes the next solve cold).
+            lp.setObjective(objectiveIdx, objectiveCoef, Sense.MAXIMIZE);
+            r = lp.solve();
+        }
         if (r.status() == LpStatus.OPTIMAL && r.hasDuals()) {
             double b = SafeLpBound.upperBound(model, c, r.rowDuals(), nodeLo, nodeHi);
             if (b == Double.NEGATIVE_INFINITY) {
@@ -247,6 +270,7 @@ public final class BinaryBranchAndBound {
             }
             if (Double.isNaN(b) || b == Double.POSITIVE_INFINITY) {
                 uncertified = true;
+                uncertifiedCount++;
                 return new Outcome(parentBound, -1, false, Double.NaN, null);
             }
             double bound = Math.min(b, parentBound);
@@ -261,6 +285,7 @@ public final class BinaryBranchAndBound {
         }
         // Failed, out of time, or "infeasible" without a certificate: the parent's bound still holds here.
         uncertified = true;
+        uncertifiedCount++;
         return new Outcome(parentBound, -1, false, Double.NaN, null);
     }
 

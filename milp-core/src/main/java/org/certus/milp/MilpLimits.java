@@ -7,7 +7,9 @@ import java.time.Duration;
  *
  * @param timeLimit     wall time of one search; each LP solve is limited to it as well (0 = none)
  * @param nodeLimit     LP solves (nodes) of one search
- * @param absoluteGap   a node whose proven bound is within this of the incumbent is closed
+ * @param absoluteGap   a node whose proven bound is within this of the incumbent is closed, except
+ *                      when the incumbent is on the good side of the threshold and the node's bound is
+ *                      not: then only the search can tell which side the optimum is on
  * @param threshold     stop as soon as the proven bound is at least this good (at most it when
  *                      maximising, at least it when minimising); {@link #NO_THRESHOLD} (NaN) for never.
  *                      Bound tightening uses 0: a pre-activation proved {@code <= 0} needs no better bound

@@ -14,8 +14,11 @@ package org.certus.milp;
  *                       the solver's word, not re-checked
  * @param incumbentValue its objective value (NaN without one)
  * @param nodes          branch-and-bound nodes whose LP was solved
+ * @param uncertifiedNodes nodes closed on their parent's bound because their LP failed, ran out of time
+ *                       or said "infeasible" without a certificate
  */
-public record MilpResult(MilpStatus status, double provenBound, double[] incumbent, double incumbentValue, long nodes) {
+public record MilpResult(MilpStatus status, double provenBound, double[] incumbent, double incumbentValue, long nodes,
+                         long uncertifiedNodes) {
 
     public boolean hasIncumbent() {
         return incumbent != null;
