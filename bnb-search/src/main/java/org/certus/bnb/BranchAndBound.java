@@ -1,5 +1,6 @@
 package org.certus.bnb;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -9,6 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.certus.bounds.BoundPropagator;
 import org.certus.bounds.LinearBounds;
+import org.certus.bounds.LpTightening;
+import org.certus.bounds.MipTightening;
 import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.ReluPhase;
 import org.certus.bounds.ReluSplits;
@@ -258,6 +261,14 @@ public final class BranchAndBound {
         boolean[] allOpen = new boolean[query.disjuncts().size()];
         java.util.Arrays.fill(allOpen, true);
         Node root = bound(query.inputLower(), query.inputUpper(), none, null, -1, allOpen, 0, null);
+        if (root != null && root.bound != Double.POSITIVE_INFINITY && found.get() == null) {
+            // Cheap bounds first: LP or MIP tightening only when symbolic bounds leave the root open.
+            NetworkBounds tightened = tightenRoot(root.bounds);
+            if (tightened != null) {
+                root = bound(query.inputLower(), query.inputUpper(), none, tightened, chain.reluLayerCount(), root.openDisjuncts,
+                        0, root.rowLower);
+            }
+        }
         long unstable = root == null ? 0 : root.bounds.unstableCount();
         double rootBound = root == null ? Double.POSITIVE_INFINITY : root.proven;
         if (root != null && root.bound == Double.POSITIVE_INFINITY) {
@@ -282,6 +293,38 @@ public final class BranchAndBound {
         double finalBound = globalBound();
         return new SearchStatistics(nodes.get(), lps.get(), maxDepth, rootBound, finalBound, attackMs,
                 boundNanos.get() / 1_000_000, total, unstable);
+    }
+
+    /**
+     * The root's hidden-layer bounds after LP or MIP tightening ({@link SearchOptions#rootTightening()}),
+     * or null for none. Starts from the engine's own symbolic bounds {@code start} (which know an L1
+     * region; the tightening itself works on the box, a superset) and only ever narrows them; in the
+     * engine's arithmetic, so sound mode's float32 error model is kept. Its time counts against the
+     * query's limit; neurons it does not reach keep their symbolic bounds.
+     */
+    private NetworkBounds tightenRoot(NetworkBounds start) {
+        RootTightening t = options.rootTightening();
+        if (!t.tightensBeyondSymbolic() || chain.reluLayerCount() < 2 || start.infeasible()) {
+            return null;
+        }
+        double[] lo = query.inputLower();
+        double[] hi = query.inputUpper();
+        boolean parallel = options.threads() > 1;
+        long left = Math.min(deadline - System.nanoTime(), t.budget().toNanos());
+        if (left <= 0) {
+            return start;
+        }
+        long end = System.nanoTime() + left;
+        Duration budget = Duration.ofNanos(left);
+        NetworkBounds lp = new LpTightening(budget, budget, parallel, options.arithmetic()).tighten(chain, lo, hi, start);
+        if (t.kind() != org.certus.bounds.Tightening.MIP) {
+            return lp;
+        }
+        long rest = end - System.nanoTime();
+        if (rest <= 0) {
+            return lp;
+        }
+        return new MipTightening(t.neuronTimeLimit(), Duration.ofNanos(rest), parallel, options.arithmetic()).tighten(chain, lo, hi, lp);
     }
 
     private double globalBound() {

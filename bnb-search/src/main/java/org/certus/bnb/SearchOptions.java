@@ -39,14 +39,17 @@ public record SearchOptions(
          * α,β optimisation steps per open objective row and node (0 = plain CROWN). Each step costs
          * about one back-substitution; 20 tightens typical MNIST nodes most of the way.
          */
-        int boundIterations) {
+        int boundIterations,
+        /** Tightening of the root bounds before branching (default: none beyond symbolic). */
+        RootTightening rootTightening) {
 
     /** Networks with at most this many inputs use input splitting under {@link SplitMode#AUTO}. */
     public static final int INPUT_SPLIT_MAX_INPUTS = 16;
 
     public static SearchOptions defaults() {
         return new SearchOptions(Duration.ofSeconds(120), Long.MAX_VALUE, Runtime.getRuntime().availableProcessors(),
-                SplitMode.AUTO, BrancherKind.FSB, 4, 40, 1L, 200_000, new CancelToken(), ArithmeticModel.FLOAT32, true, 20);
+                SplitMode.AUTO, BrancherKind.FSB, 4, 40, 1L, 200_000, new CancelToken(), ArithmeticModel.FLOAT32, true, 20,
+                RootTightening.of(org.certus.bounds.Tightening.SYMBOLIC));
     }
 
     public static SearchOptions timeLimit(Duration d) {
@@ -54,34 +57,34 @@ public record SearchOptions(
     }
 
     public SearchOptions withTimeLimit(Duration d) {
-        return new SearchOptions(d, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations);
+        return new SearchOptions(d, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening);
     }
 
     public SearchOptions withNodeLimit(long n) {
-        return new SearchOptions(timeLimit, n, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations);
+        return new SearchOptions(timeLimit, n, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening);
     }
 
     public SearchOptions withThreads(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + n);
         }
-        return new SearchOptions(timeLimit, nodeLimit, n, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations);
+        return new SearchOptions(timeLimit, nodeLimit, n, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening);
     }
 
     public SearchOptions withSplitMode(SplitMode m) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, m, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations);
+        return new SearchOptions(timeLimit, nodeLimit, threads, m, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening);
     }
 
     public SearchOptions withBrancher(BrancherKind b) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, b, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, b, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening);
     }
 
     public SearchOptions withAttack(int restarts, int steps) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, restarts, steps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, restarts, steps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening);
     }
 
     public SearchOptions withSeed(long s) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, s, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, s, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening);
     }
 
     /**
@@ -91,13 +94,13 @@ public record SearchOptions(
      */
     public SearchOptions withSound(boolean on) {
         return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
-                cancel, on ? ArithmeticModel.FLOAT32 : ArithmeticModel.REAL, on, boundIterations);
+                cancel, on ? ArithmeticModel.FLOAT32 : ArithmeticModel.REAL, on, boundIterations, rootTightening);
     }
 
     /** Real-arithmetic bounds with certified LPs: exact comparisons against real-arithmetic oracles. */
     public SearchOptions withArithmetic(ArithmeticModel a) {
         return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
-                cancel, a, certifyLp, boundIterations);
+                cancel, a, certifyLp, boundIterations, rootTightening);
     }
 
     /** α,β optimisation steps per open row and node; 0 turns the optimisation off. */
@@ -106,7 +109,7 @@ public record SearchOptions(
             throw new IllegalArgumentException("bound iterations must be >= 0, got " + n);
         }
         return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
-                cancel, arithmetic, certifyLp, n);
+                cancel, arithmetic, certifyLp, n, rootTightening);
     }
 
     public boolean sound() {
@@ -114,6 +117,15 @@ public record SearchOptions(
     }
 
     public SearchOptions withCancel(CancelToken c) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, c, arithmetic, certifyLp, boundIterations);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, c, arithmetic, certifyLp, boundIterations, rootTightening);
+    }
+
+    /** Tightening of the root bounds (see {@link RootTightening}); {@code symbolic} is the default. */
+    public SearchOptions withRootTightening(RootTightening t) {
+        if (t == null) {
+            throw new IllegalArgumentException("root tightening must not be null");
+        }
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
+                cancel, arithmetic, certifyLp, boundIterations, t);
     }
 }

@@ -28,6 +28,10 @@ import org.certus.nn.ReluChain;
  * expression's constant is added with outward rounding; a solve that fails or cannot be certified
  * keeps the previous bound. The result is intersected with symbolic propagation, recomputed after
  * each tightened layer so later layers profit, hence never looser than {@link SymbolicPropagator}.
+ * In {@link ArithmeticModel#FLOAT32} arithmetic (the search's sound mode) the model's ReLU rows and
+ * every bound are widened by the float32 evaluation error (see
+ * {@link MilpEncoder#preActivations(ReluChain, double[], double[], double[][], double[][], double[][], int, int[])}),
+ * so the bounds contain every float32 and double evaluation as well.
  *
  * <p>ojAlgo 57 cannot change the cost vector of a built solver, so {@link OjAlgoLpSolver#setObjective}
  * makes the next solve cold: one model per layer is built once and reused for all its neurons, and
@@ -44,17 +48,35 @@ public final class LpTightening {
     static final double MODEL_ROUNDING_SLACK = 1e-9;
 
     private final Duration layerBudget;
+    private final Duration totalBudget;
+    private long endOfAll;
     private final boolean parallel;
+    private final ArithmeticModel arithmetic;
     private final SymbolicPropagator symbolic;
 
     /** @param layerBudget time for the LPs of one layer; neurons not reached keep their symbolic bounds */
     public LpTightening(Duration layerBudget, boolean parallel) {
-        if (layerBudget.isNegative()) {
-            throw new BoundsException("LP tightening budget must not be negative: " + layerBudget);
+        this(layerBudget, parallel, ArithmeticModel.REAL);
+    }
+
+    /**
+     * @param arithmetic which evaluations the bounds must contain; with {@link ArithmeticModel#FLOAT32} the
+     *                   model's rows and every bound are widened by the float32 evaluation error
+     */
+    public LpTightening(Duration layerBudget, boolean parallel, ArithmeticModel arithmetic) {
+        this(layerBudget, null, parallel, arithmetic);
+    }
+
+    /** @param totalBudget time for all layers together (null: only the per-layer budget applies) */
+    public LpTightening(Duration layerBudget, Duration totalBudget, boolean parallel, ArithmeticModel arithmetic) {
+        if (layerBudget.isNegative() || (totalBudget != null && totalBudget.isNegative())) {
+            throw new BoundsException("LP tightening budget must not be negative: " + layerBudget + ", " + totalBudget);
         }
         this.layerBudget = layerBudget;
+        this.totalBudget = totalBudget;
         this.parallel = parallel;
-        this.symbolic = new SymbolicPropagator(parallel);
+        this.arithmetic = arithmetic;
+        this.symbolic = new SymbolicPropagator(parallel, null, arithmetic);
     }
 
     public LpTightening() {
@@ -80,48 +102,30 @@ public final class LpTightening {
     }
 
     /**
-     * Tightens {@code start} (sound bounds for this box without splits). Layer 0 is exact already (an
-     * affine map of a box); layers 1 … k−1 are tightened by LP; outputs by symbolic propagation over
-     * the tightened layers.
+     * Tightens {@code start} (sound bounds for this box without splits; in FLOAT32 arithmetic with their
+     * evaluation-error model, as a FLOAT32 {@link SymbolicPropagator} gives them). Layer 0 is exact
+     * already (an affine map of a box); layers 1 … k−1 are tightened by LP; outputs by symbolic
+     * propagation over the tightened layers.
      */
     public NetworkBounds tighten(ReluChain chain, double[] inputLower, double[] inputUpper, NetworkBounds start) {
-        InputBoxes.check(chain, inputLower, inputUpper);
         solved.set(0);
         improved.set(0);
         uncertified.set(0);
         skipped.set(0);
-        int k = chain.reluLayerCount();
-        double[][] lo = new double[k + 1][];
-        double[][] hi = new double[k + 1][];
-        for (int i = 0; i <= k; i++) {
-            lo[i] = start.lower(i).clone();
-            hi[i] = start.upper(i).clone();
-        }
-        ReluSplits none = ReluSplits.none(widths(chain));
-        for (int i = 1; i <= k; i++) {
-            // Re-propagate symbolically over the layers tightened so far; keep the tighter of both.
-            NetworkBounds current = new NetworkBounds(lo, hi, false);
-            NetworkBounds again = symbolic.propagate(chain, inputLower, inputUpper, none, current, i);
-            for (int j = i; j <= k; j++) {
-                for (int r = 0; r < lo[j].length; r++) {
-                    lo[j][r] = Math.max(lo[j][r], again.lower(j)[r]);
-                    hi[j][r] = Math.min(hi[j][r], again.upper(j)[r]);
-                }
-            }
-            if (i < k) {
-                tightenLayer(chain, inputLower, inputUpper, lo, hi, i);
-            }
-        }
-        return new NetworkBounds(lo, hi, false);
+        long now = System.nanoTime();
+        endOfAll = totalBudget == null || totalBudget.toNanos() > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + totalBudget.toNanos();
+        return LayerwiseTightening.run(symbolic, arithmetic, chain, inputLower, inputUpper, start, this::tightenLayer);
     }
 
-    private void tightenLayer(ReluChain chain, double[] inLo, double[] inHi, double[][] lo, double[][] hi, int layer) {
+    private void tightenLayer(ReluChain chain, double[] inLo, double[] inHi, double[][] lo, double[][] hi, double[][] err,
+                              int layer) {
         int[] rows = unstable(lo[layer], hi[layer]);
         if (rows.length == 0) {
             return;
         }
-        long deadline = System.nanoTime() + layerBudget.toNanos();
-        PreActivationModel pm = MilpEncoder.preActivations(chain, inLo, inHi, lo, hi, layer, rows);
+        long now = System.nanoTime();
+        long deadline = Math.min(endOfAll, layerBudget.toNanos() > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + layerBudget.toNanos());
+        PreActivationModel pm = MilpEncoder.preActivations(chain, inLo, inHi, lo, hi, err, layer, rows);
         Model model = pm.model();
         int threads = parallel ? Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), rows.length)) : 1;
         IntStream workers = IntStream.range(0, threads);
@@ -139,7 +143,8 @@ public final class LpTightening {
                 }
                 int r = rows[t];
                 LinearExpression z = pm.preActivations()[t];
-                double newUpper = certified(lp, model, z, Sense.MAXIMIZE);
+                double e = pm.evaluationErrors()[t];
+                double newUpper = certified(lp, model, z, e, Sense.MAXIMIZE);
                 if (newUpper < u[r]) {
                     u[r] = newUpper;
                     improved.incrementAndGet();
@@ -147,7 +152,7 @@ public final class LpTightening {
                 if (u[r] <= 0 || System.nanoTime() > deadline) {
                     continue;
                 }
-                double newLower = certified(lp, model, z, Sense.MINIMIZE);
+                double newLower = certified(lp, model, z, e, Sense.MINIMIZE);
                 if (newLower > l[r]) {
                     l[r] = newLower;
                     improved.incrementAndGet();
@@ -160,7 +165,7 @@ public final class LpTightening {
      * A rigorous bound of {@code z} in the given direction over the model, or ±∞ (no information)
      * when the LP fails or its duals certify nothing.
      */
-    private double certified(OjAlgoLpSolver lp, Model model, LinearExpression z, Sense sense) {
+    private double certified(OjAlgoLpSolver lp, Model model, LinearExpression z, double evaluationError, Sense sense) {
         boolean max = sense == Sense.MAXIMIZE;
         double none = max ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
         lp.setObjective(z.idx(), z.coef(), sense);
@@ -178,26 +183,31 @@ public final class LpTightening {
             uncertified.incrementAndGet();
             return none;
         }
+        return preActivationBound(model, z, b, evaluationError, max);
+    }
+
+    /**
+     * The bound on the pre-activation from a rigorous bound {@code b} on the linear part of {@code z}
+     * over the model: adds the constant, {@link #MODEL_ROUNDING_SLACK} and the evaluation error, outward.
+     */
+    static double preActivationBound(Model model, LinearExpression z, double b, double evaluationError, boolean max) {
+        double widening = wideningOf(model, z, evaluationError);
+        // Round-to-nearest then one ulp outward bounds the exact sum.
+        double sum = max ? b + z.constant() + widening : b + z.constant() - widening;
+        return max ? Math.nextUp(sum) : Math.nextDown(sum);
+    }
+
+    /** What {@link #preActivationBound} adds to the bound besides the constant: rounding slack plus evaluation error. */
+    static double wideningOf(Model model, LinearExpression z, double evaluationError) {
         double magnitude = Math.abs(z.constant());
         for (int q = 0; q < z.size(); q++) {
             int j = z.idx()[q];
             magnitude += Math.abs(z.coef()[q]) * Math.max(Math.abs(model.variableLower(j)), Math.abs(model.variableUpper(j)));
         }
-        double slack = MODEL_ROUNDING_SLACK * magnitude;
-        // Round-to-nearest then one ulp outward bounds the exact sum.
-        double sum = max ? b + z.constant() + slack : b + z.constant() - slack;
-        return max ? Math.nextUp(sum) : Math.nextDown(sum);
+        return Math.nextUp(MODEL_ROUNDING_SLACK * magnitude + evaluationError);
     }
 
-    private static int[] unstable(double[] l, double[] u) {
+    static int[] unstable(double[] l, double[] u) {
         return IntStream.range(0, l.length).filter(j -> l[j] < 0 && u[j] > 0).toArray();
-    }
-
-    private static int[] widths(ReluChain chain) {
-        int[] w = new int[chain.reluLayerCount()];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = chain.width(i);
-        }
-        return w;
     }
 }

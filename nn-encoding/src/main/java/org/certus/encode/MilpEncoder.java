@@ -83,6 +83,23 @@ public final class MilpEncoder {
      */
     public static PreActivationModel preActivations(ReluChain chain, double[] inputLower, double[] inputUpper,
                                                     double[][] lower, double[][] upper, int m, int[] rows) {
+        return preActivations(chain, inputLower, inputUpper, lower, upper, null, m, rows);
+    }
+
+    /**
+     * As {@link #preActivations(ReluChain, double[], double[], double[][], double[][], int, int[])}, for
+     * bounds that must also contain floating-point evaluations of the network: {@code evaluationError[i][j]}
+     * bounds how far an evaluated pre-activation of layer i can be from the exact affine map of the
+     * evaluated previous layer (as {@link NetworkBounds#evaluationError(int)} gives it; null = real
+     * arithmetic). Every ReLU row is then widened by the neuron's error, so the evaluated activations
+     * are a feasible point of the model. A stable-active neuron substituted as its expression carries its
+     * error on to the neurons that read it (its coefficient's magnitude times the error, added to theirs);
+     * {@link PreActivationModel#evaluationErrors()} gives the total for each returned pre-activation,
+     * which the caller must add to any bound on it.
+     */
+    public static PreActivationModel preActivations(ReluChain chain, double[] inputLower, double[] inputUpper,
+                                                    double[][] lower, double[][] upper, double[][] evaluationError,
+                                                    int m, int[] rows) {
         checkBox(chain, inputLower, inputUpper);
         if (m < 0 || m > chain.reluLayerCount()) {
             throw new EncodingException("layer " + m + " out of range 0.." + chain.reluLayerCount());
@@ -106,9 +123,16 @@ public final class MilpEncoder {
             needed[i - 1] = prev;
         }
         Builder b = new Builder(chain, inputLower, inputUpper, lower, upper, needed);
+        b.err = evaluationError;
         b.encodeLayers(m);
         LinearExpression[] z = b.preActivations(m, rows);
-        return new PreActivationModel(b.mb.build(), m, rows.clone(), z, List.copyOf(b.indicators));
+        double[] errors = new double[z.length];
+        if (evaluationError != null) {
+            for (int t = 0; t < z.length; t++) {
+                errors[t] = b.effectiveError(m, rows[t]);
+            }
+        }
+        return new PreActivationModel(b.mb.build(), m, rows.clone(), z, List.copyOf(b.indicators), errors);
     }
 
     private static void checkBox(ReluChain chain, double[] lo, double[] hi) {
@@ -166,6 +190,13 @@ public final class MilpEncoder {
         final int[] inputVars;
         /** Post-activation expressions of the last encoded layer (the input for none). */
         LinearExpression[] post;
+        /** Evaluation-error model (null: real arithmetic), see {@link MilpEncoder#preActivations}. */
+        double[][] err;
+        /**
+         * Per post-activation expression of the last encoded layer: how far the evaluated activation can
+         * be from the expression (non-zero only for substituted stable-active neurons).
+         */
+        double[] postErr;
 
         Builder(ReluChain chain, double[] inLo, double[] inHi, double[][] lo, double[][] hi, boolean[][] needed) {
             this.chain = chain;
@@ -186,11 +217,47 @@ public final class MilpEncoder {
             for (int i = 0; i < count; i++) {
                 LinearExpression[] z = preActivations(i, null);
                 LinearExpression[] h = new LinearExpression[z.length];
+                double[] hErr = err == null ? null : new double[z.length];
                 for (int j = 0; j < z.length; j++) {
-                    h[j] = z[j] == null ? LinearExpression.ZERO : relu(i, j, z[j]);
+                    if (z[j] == null) {
+                        h[j] = LinearExpression.ZERO;
+                        continue;
+                    }
+                    double e = err == null ? 0.0 : effectiveError(i, j);
+                    h[j] = relu(i, j, z[j], e);
+                    if (hErr != null && lo[i][j] >= 0 && h[j] == z[j]) {
+                        hErr[j] = e; // substituted: the evaluated activation is the expression ± e
+                    }
                 }
                 post = h;
+                postErr = hErr;
             }
+        }
+
+        /**
+         * Bound on |evaluated z − expression| for neuron j of layer i: its own evaluation error plus what
+         * substituted stable-active inputs carry, rounded up.
+         */
+        double effectiveError(int i, int j) {
+            double e = err[i][j];
+            if (postErr == null) {
+                return e;
+            }
+            AffineMap a = chain.affine(i);
+            double carried = 0.0;
+            int terms = 0;
+            for (int q = a.rowStart()[j]; q < a.rowStart()[j + 1]; q++) {
+                double pe = postErr[a.colIndex()[q]];
+                if (pe != 0.0) {
+                    carried += Math.abs(a.values()[q]) * pe;
+                    terms++;
+                }
+            }
+            if (carried == 0.0) {
+                return e;
+            }
+            double sum = e + carried;
+            return org.certus.bounds.OutwardRounding.up(sum, sum, terms + 1);
         }
 
         /** Pre-activations of layer i over the current post-activations; null where not needed. */
@@ -216,7 +283,8 @@ public final class MilpEncoder {
             return z;
         }
 
-        LinearExpression relu(int i, int j, LinearExpression z) {
+        /** @param e bound on |evaluated z − z| (0 in real arithmetic); the rows are widened by it */
+        LinearExpression relu(int i, int j, LinearExpression z, double e) {
             double l = lo[i][j];
             double u = hi[i][j];
             if (u <= 0) {
@@ -227,14 +295,14 @@ public final class MilpEncoder {
                     return z;
                 }
                 int v = mb.addContinuous(l, u, "h_" + i + "_" + j);
-                // v - zlin = zconst
-                addWithExpression(z, v, z.constant(), z.constant());
+                // v - zlin = zconst (± e)
+                addWithExpression(z, v, z.constant() - e, z.constant() + e);
                 return LinearExpression.variable(v);
             }
             int h = mb.addContinuous(0.0, u, "h_" + i + "_" + j);
             int a = mb.addBinary("a_" + i + "_" + j);
-            // h >= z  <=>  h - zlin >= zconst
-            addWithExpression(z, h, z.constant(), Double.POSITIVE_INFINITY);
+            // h >= z  <=>  h - zlin >= zconst (- e)
+            addWithExpression(z, h, z.constant() - e, Double.POSITIVE_INFINITY);
             // h <= u a
             mb.addConstraint(Double.NEGATIVE_INFINITY, new int[] {h, a}, new double[] {1.0, -u}, 0.0);
             // h <= z - l (1 - a)  <=>  h - zlin - l a <= zconst - l
@@ -249,7 +317,7 @@ public final class MilpEncoder {
             coef[n] = 1.0;
             idx[n + 1] = a;
             coef[n + 1] = -l;
-            mb.addConstraint(Double.NEGATIVE_INFINITY, idx, coef, z.constant() - l);
+            mb.addConstraint(Double.NEGATIVE_INFINITY, idx, coef, z.constant() + e - l);
             indicators.add(new PhaseIndicator(i, j, l, u, a));
             return LinearExpression.variable(h);
         }

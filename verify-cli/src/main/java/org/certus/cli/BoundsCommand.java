@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.certus.bounds.IntervalPropagator;
 import org.certus.bounds.LpTightening;
+import org.certus.bounds.MipTightening;
 import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.SymbolicPropagator;
 import picocli.CommandLine.Command;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
                 "the last line is 'unstable: N of M'."})
 final class BoundsCommand implements Callable<Integer> {
     /** How bounds are computed, from cheapest and loosest to most expensive and tightest. */
-    enum Tightening { interval, symbolic, lp }
+    enum Tightening { interval, symbolic, lp, mip }
 
     @Spec
     CommandSpec spec;
@@ -28,8 +29,16 @@ final class BoundsCommand implements Callable<Integer> {
     SampleQueryOptions query;
 
     @Option(names = "--tightening", defaultValue = "symbolic", paramLabel = "KIND",
-            description = "interval, symbolic or lp (default: ${DEFAULT-VALUE}).")
+            description = "interval, symbolic, lp or mip (default: ${DEFAULT-VALUE}).")
     Tightening tightening;
+
+    @Option(names = "--neuron-time-limit", defaultValue = "1", paramLabel = "SECONDS",
+            description = "MILP time per neuron and direction for --tightening mip; a search cut short keeps the bound it proved (default: ${DEFAULT-VALUE}).")
+    double neuronTimeLimit;
+
+    @Option(names = "--budget", defaultValue = "3600", paramLabel = "SECONDS",
+            description = "Total time of --tightening mip; neurons not reached keep their LP bounds (default: ${DEFAULT-VALUE}).")
+    double budget;
 
     @Option(names = "--layer-budget", defaultValue = "20", paramLabel = "SECONDS",
             description = "LP time per layer for --tightening lp; neurons not reached keep symbolic bounds (default: ${DEFAULT-VALUE}).")
@@ -40,6 +49,12 @@ final class BoundsCommand implements Callable<Integer> {
         if (!(layerBudget >= 0) || Double.isInfinite(layerBudget)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--layer-budget must be a finite number >= 0, got " + layerBudget);
         }
+        if (!(neuronTimeLimit > 0) || Double.isInfinite(neuronTimeLimit)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--neuron-time-limit must be a finite number > 0, got " + neuronTimeLimit);
+        }
+        if (!(budget >= 0) || Double.isInfinite(budget)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--budget must be a finite number >= 0, got " + budget);
+        }
         BoundsQuery q = BoundsQuery.load(spec, query.network, query.dataset, query.sample, query.eps);
         double[] lo = q.box().lower();
         double[] hi = q.box().upper();
@@ -47,11 +62,27 @@ final class BoundsCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "network: %s, sample %d (label %d), eps %s, tightening %s%n", q.network().name(), query.sample,
                 q.label(), query.eps, tightening);
         long t0 = System.nanoTime();
-        NetworkBounds b = switch (tightening) {
-            case interval -> new IntervalPropagator().propagate(q.chain(), lo, hi);
-            case symbolic -> new SymbolicPropagator().propagate(q.chain(), lo, hi);
-            case lp -> new LpTightening(Duration.ofNanos((long) (layerBudget * 1e9)), true).propagate(q.chain(), lo, hi);
-        };
+        String stats = null;
+        NetworkBounds b;
+        switch (tightening) {
+            case interval -> b = new IntervalPropagator().propagate(q.chain(), lo, hi);
+            case symbolic -> b = new SymbolicPropagator().propagate(q.chain(), lo, hi);
+            case lp -> {
+                LpTightening t = new LpTightening(seconds(layerBudget), true);
+                b = t.propagate(q.chain(), lo, hi);
+                LpTightening.Statistics s = t.lastStatistics();
+                stats = String.format(Locale.ROOT, "lp: %d LPs, %d bounds improved, %d uncertified, %d skipped for time",
+                        s.lpsSolved(), s.boundsImproved(), s.uncertified(), s.skippedForTime());
+            }
+            case mip -> {
+                MipTightening t = new MipTightening(seconds(neuronTimeLimit), seconds(budget), true);
+                b = t.propagate(q.chain(), lo, hi);
+                MipTightening.Statistics s = t.lastStatistics();
+                stats = String.format(Locale.ROOT, "mip: %d MILPs, %d nodes, %d bounds improved, %d stopped by the time limit, %d skipped for time",
+                        s.milps(), s.nodes(), s.boundsImproved(), s.hitLimit(), s.skippedForTime());
+            }
+            default -> throw new IllegalStateException(tightening.toString());
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         out.printf("%-6s %8s %8s %8s %8s%n", "layer", "width", "active", "inactive", "unstable");
         int unstable = 0;
@@ -62,9 +93,16 @@ final class BoundsCommand implements Callable<Integer> {
             unstable += b.unstableCount(i);
             total += w;
         }
+        if (stats != null) {
+            out.println(stats);
+        }
         out.printf(Locale.ROOT, "time: %.3f s%n", seconds);
         out.printf("unstable: %d of %d%n", unstable, total);
         out.flush();
         return 0;
+    }
+
+    private static Duration seconds(double s) {
+        return Duration.ofNanos((long) (s * 1e9));
     }
 }

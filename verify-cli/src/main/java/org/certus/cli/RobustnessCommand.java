@@ -24,10 +24,12 @@ import org.certus.api.Verifier;
 import org.certus.bnb.Counterexample;
 import org.certus.bnb.DistortionBounds;
 import org.certus.bnb.Norm;
+import org.certus.bnb.RootTightening;
 import org.certus.bnb.SearchOptions;
 import org.certus.bnb.Verdict;
 import org.certus.bnb.VerificationQuery;
 import org.certus.bnb.WorstCaseMargin;
+import org.certus.bounds.Tightening;
 import org.certus.data.Dataset;
 import org.certus.data.Datasets;
 import org.certus.nn.AffineMap;
@@ -150,8 +152,14 @@ public final class RobustnessCommand implements Callable<Integer> {
             description = "A target must beat every other label by at least M (default: ${DEFAULT-VALUE}).")
     double margin;
 
-    @Option(names = "--tightening", defaultValue = "symbolic", paramLabel = "KIND", description = "Bound tightening: symbolic (only, for now).")
+    @Option(names = "--tightening", defaultValue = "symbolic", paramLabel = "KIND",
+            description = "Root bound tightening before branching: interval (same as symbolic: nodes are always bounded symbolically), "
+                    + "symbolic (default), lp or mip (certified LP, then MILP per still-unstable neuron); its time counts against --time-limit.")
     String tightening;
+
+    @Option(names = "--neuron-time-limit", defaultValue = "1", paramLabel = "SECONDS",
+            description = "--tightening mip: MILP time per neuron and direction (default: ${DEFAULT-VALUE}).")
+    double neuronTimeLimit;
 
     @Option(names = "--time-limit", defaultValue = "120", paramLabel = "SECONDS", description = "Per sample (default: ${DEFAULT-VALUE}).")
     double timeLimit;
@@ -772,11 +780,11 @@ public final class RobustnessCommand implements Callable<Integer> {
         if (sound && fast) {
             throw bad("--sound and --fast exclude each other");
         }
-        if (!"symbolic".equals(tightening)) {
-            if (Set.of("interval", "lp", "mip").contains(tightening)) {
-                throw bad("--tightening " + tightening + " is not supported yet; only --tightening symbolic");
-            }
-            throw bad("--tightening " + tightening + " is unknown; use symbolic");
+        if (!Set.of("interval", "symbolic", "lp", "mip").contains(tightening)) {
+            throw bad("--tightening " + tightening + " is unknown; use interval, symbolic, lp or mip");
+        }
+        if (!(neuronTimeLimit > 0) || Double.isInfinite(neuronTimeLimit)) {
+            throw bad("--neuron-time-limit must be a positive number of seconds, got " + neuronTimeLimit);
         }
         if (unrestricted() || blur != null) {
             if (eps != null) {
@@ -831,7 +839,9 @@ public final class RobustnessCommand implements Callable<Integer> {
         SearchOptions options = SearchOptions.defaults()
                 .withTimeLimit(Duration.ofNanos(Math.round(timeLimit * 1e9)))
                 .withThreads(threads == null ? Runtime.getRuntime().availableProcessors() : threads)
-                .withSound(!fast);
+                .withSound(!fast)
+                .withRootTightening(new RootTightening(Tightening.valueOf(tightening.toUpperCase(java.util.Locale.ROOT)),
+                        Duration.ofNanos(Math.round(neuronTimeLimit * 1e9)), RootTightening.DEFAULT_BUDGET));
         String targetText = (invertTarget ? "all-but:" : "") + (untargeted ? "untargeted" : joinLabels(labels));
         return new Setup(net, verifier, new Float32Evaluation(net), data, range, labels, untargeted, options, epsText, targetText,
                 RobustnessRow.number(margin), RobustnessRow.number(timeLimit), blur, closest ? distanceNorm : null, tol, worst);

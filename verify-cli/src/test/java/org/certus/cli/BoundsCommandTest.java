@@ -36,6 +36,23 @@ class BoundsCommandTest {
     }
 
     @Test
+    void mipIsNoLooserThanLpAndLpNoLooserThanSymbolic() {
+        String[] common = {"bounds", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "14", "--eps", "0.1"};
+        CliRun sy = CliRun.of(common);
+        CliRun lp = CliRun.of(concat(common, "--tightening", "lp"));
+        CliRun mip = CliRun.of(concat(common, "--tightening", "mip", "--neuron-time-limit", "0.5"));
+        assertEquals(0, mip.exitCode(), mip::toString);
+        assertTrue(unstable(mip) <= unstable(lp) && unstable(lp) <= unstable(sy), sy + "\n" + lp + "\n" + mip);
+        assertTrue(mip.out().contains("mip: "), mip::toString);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    @Test
     void epsZeroLeavesNothingUnstableButExactZeros() {
         CliRun r = CliRun.of("bounds", "--network", "mnist-rsl18a", "--dataset", "mnist", "--sample", "3", "--eps", "0",
                 "--tightening", "interval");
@@ -49,6 +66,8 @@ class BoundsCommandTest {
             {"bounds", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "10000", "--eps", "0.1"},
             {"bounds", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "-1"},
             {"bounds", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "0.1", "--tightening", "milp"},
+            {"bounds", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "0.1", "--tightening", "mip",
+                "--neuron-time-limit", "0"},
             {"bounds", "--network", "no-such-net", "--dataset", "mnist", "--sample", "0", "--eps", "0.1"},
             {"export-mps", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "0.1", "--out",
                 "/no/such/dir/x.mps"},

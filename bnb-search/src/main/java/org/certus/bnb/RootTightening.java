@@ -1,0 +1,45 @@
+package org.certus.bnb;
+
+import java.time.Duration;
+import org.certus.bounds.Tightening;
+
+/**
+ * How the search's root bounds are tightened before branching (MIPVerify's {@code tightening_algorithm}).
+ * Every node is bounded symbolically anyway and children inherit their parent's bounds, so
+ * {@link Tightening#LP} and {@link Tightening#MIP} tighten the whole tree; {@link Tightening#SYMBOLIC} is
+ * the engine's own bounding and {@link Tightening#INTERVAL} means the same (the engine's bounds are never
+ * looser than interval arithmetic).
+ *
+ * @param kind            which tightening
+ * @param neuronTimeLimit MILP time per neuron and direction ({@link Tightening#MIP} only)
+ * @param budget          time for the whole tightening, also capped by the query's time limit; neurons
+ *                        not reached keep the bounds they had
+ */
+public record RootTightening(Tightening kind, Duration neuronTimeLimit, Duration budget) {
+    /** Default MILP time per neuron: enough for the small MILPs of convolutional layers. */
+    public static final Duration DEFAULT_NEURON_TIME_LIMIT = Duration.ofSeconds(1);
+    /** Default budget of LP or MIP tightening. */
+    public static final Duration DEFAULT_BUDGET = Duration.ofSeconds(60);
+
+    public RootTightening {
+        if (kind == null) {
+            throw new IllegalArgumentException("tightening kind must not be null");
+        }
+        if (neuronTimeLimit == null || neuronTimeLimit.isNegative() || neuronTimeLimit.isZero()) {
+            throw new IllegalArgumentException("time per neuron must be positive, got " + neuronTimeLimit);
+        }
+        if (budget == null || budget.isNegative()) {
+            throw new IllegalArgumentException("tightening budget must be >= 0, got " + budget);
+        }
+    }
+
+    /** The given kind with the default limits. */
+    public static RootTightening of(Tightening kind) {
+        return new RootTightening(kind, DEFAULT_NEURON_TIME_LIMIT, DEFAULT_BUDGET);
+    }
+
+    /** Whether the root bounds get anything beyond the engine's symbolic bounds. */
+    public boolean tightensBeyondSymbolic() {
+        return kind == Tightening.LP || kind == Tightening.MIP;
+    }
+}

@@ -1,0 +1,69 @@
+package org.certus.bounds;
+
+import org.certus.nn.ReluChain;
+
+/**
+ * The loop shared by LP and MIP tightening: layer by layer, re-propagate symbolically over the layers
+ * tightened so far (so later layers profit from every tightened bound), keep the tighter of old and
+ * new bounds, then let a {@link LayerStep} tighten the layer's unstable neurons. Layer 0 is an affine
+ * map of the box and exact already; outputs are only propagated.
+ */
+final class LayerwiseTightening {
+
+    /** Tightens the bounds of one hidden layer in place (only ever narrowing them, soundly). */
+    interface LayerStep {
+        /**
+         * @param err evaluation-error bounds per layer (see {@link NetworkBounds#evaluationError(int)}),
+         *            null in real arithmetic
+         */
+        void tighten(ReluChain chain, double[] inLo, double[] inHi, double[][] lo, double[][] hi, double[][] err, int layer);
+    }
+
+    private LayerwiseTightening() {
+    }
+
+    static NetworkBounds run(SymbolicPropagator symbolic, ArithmeticModel arithmetic, ReluChain chain, double[] inLo,
+                             double[] inHi, NetworkBounds start, LayerStep step) {
+        InputBoxes.check(chain, inLo, inHi);
+        if (start.infeasible()) {
+            return start;
+        }
+        int k = chain.reluLayerCount();
+        double[][] lo = new double[k + 1][];
+        double[][] hi = new double[k + 1][];
+        double[][] err = arithmetic == ArithmeticModel.REAL ? null : new double[k + 1][];
+        for (int i = 0; i <= k; i++) {
+            lo[i] = start.lower(i).clone();
+            hi[i] = start.upper(i).clone();
+            if (err != null) {
+                if (start.evaluationError(i) == null) {
+                    throw new BoundsException("tightening in " + arithmetic + " arithmetic needs start bounds with its "
+                            + "evaluation-error model (propagate them with the same arithmetic)");
+                }
+                err[i] = start.evaluationError(i).clone();
+            }
+        }
+        ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
+        for (int i = 1; i <= k; i++) {
+            NetworkBounds current = new NetworkBounds(lo, hi, false, err);
+            NetworkBounds again = symbolic.propagate(chain, inLo, inHi, none, current, i);
+            for (int j = i; j <= k; j++) {
+                for (int r = 0; r < lo[j].length; r++) {
+                    lo[j][r] = Math.max(lo[j][r], again.lower(j)[r]);
+                    hi[j][r] = Math.min(hi[j][r], again.upper(j)[r]);
+                }
+                if (err != null) {
+                    // Both are valid error bounds (the newer one from tighter bounds): keep the smaller.
+                    double[] e = again.evaluationError(j);
+                    for (int r = 0; r < e.length; r++) {
+                        err[j][r] = Math.min(err[j][r], e[r]);
+                    }
+                }
+            }
+            if (i < k) {
+                step.tighten(chain, inLo, inHi, lo, hi, err, i);
+            }
+        }
+        return new NetworkBounds(lo, hi, false, err);
+    }
+}
