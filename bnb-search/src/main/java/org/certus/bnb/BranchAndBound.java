@@ -503,6 +503,9 @@ public final class BranchAndBound {
                     }
                 }
             }
+            if (inputSplit && nodeBound < Double.POSITIVE_INFINITY) {
+                InputSplitScores.addRelaxationGaps(chain, b, lo, hi, scores, inputScores);
+            }
             return new Node(lo, hi, splits, b, openD, nodeBound, depth, scores, inputScores, proven, rowLb);
         } finally {
             boundNanos.addAndGet(System.nanoTime() - t0);
