@@ -33,6 +33,15 @@ import org.certus.nn.ReluChain;
 public final class BranchAndBound {
     /** Input boxes narrower than this (relative to the root box) are not split further. */
     static final double MIN_INPUT_SPLIT_FRACTION = 1e-9;
+    /**
+     * Input-split nodes with at most this many unstable ReLUs split a ReLU instead (with α,β bounds),
+     * falling back to the input when none is left to split. Where the margin is tiny over a large
+     * region (ACAS Xu prop_2, networks 3_3 and 4_2: thousands of open boxes at −0.004…0, each with
+     * 5–25 unstable ReLUs) bisecting the input only shrinks the relaxation gap slowly, while fixing
+     * those few ReLUs removes it. 16 settled 3_3 prop_2 within the limit; 8 did not, and 28 or 50
+     * spent the time on ReLU splits of larger boxes (measured on the loaded 2-core machine).
+     */
+    static final int MIXED_MAX_UNSTABLE = 16;
 
     private final VerificationQuery query;
     private final SearchOptions options;
@@ -349,7 +358,8 @@ public final class BranchAndBound {
     /** Splits a node and returns its children that survive bounding. */
     private List<Node> branch(Node node) {
         List<Node> children = new ArrayList<>(2);
-        if (inputSplit) {
+        int[] reluPick = inputSplit && node.bounds.unstableCount() <= MIXED_MAX_UNSTABLE ? chooseRelu(node) : null;
+        if (inputSplit && reluPick == null) {
             int dim = chooseInputDimension(node);
             double width = node.hi[dim] - node.lo[dim];
             double rootWidth = query.inputUpper()[dim] - query.inputLower()[dim];
@@ -369,7 +379,7 @@ public final class BranchAndBound {
             }
             addIfAlive(children, bound(loB, node.hi, node.splits, node.bounds, 0, node.openDisjuncts, node.depth + 1, node.rowLower));
         } else {
-            int[] pick = chooseRelu(node);
+            int[] pick = reluPick != null ? reluPick : chooseRelu(node);
             if (pick == null) {
                 markUndecided(node);
                 return children;
@@ -476,8 +486,9 @@ public final class BranchAndBound {
                     best = Math.max(best, rowLb[r]);
                 }
                 // α,β pays off where splits constrain the region (measured: on ACAS Xu's input splits
-                // it left node counts unchanged at 3x the time per node), so only in ReLU mode.
-                if (best <= 0 && options.boundIterations() > 0 && !inputSplit) {
+                // it left node counts unchanged at 3x the time per node), so only at nodes with ReLU
+                // splits (ReLU mode, or input mode once it splits ReLUs).
+                if (best <= 0 && options.boundIterations() > 0 && (!inputSplit || splits.count() > 0)) {
                     // Still open under plain CROWN: optimise α and β for this disjunct's rows.
                     for (int r = disjunctStart[d]; r < disjunctStart[d + 1] && best <= 0; r++) {
                         org.certus.bounds.AlphaBetaOptimizer.Result opt = optimizer.lowerBound(chain, b, splits, lo, hi, objective, r,
@@ -486,6 +497,19 @@ public final class BranchAndBound {
                         best = Math.max(best, rowLb[r]);
                         offerCandidate(opt.argmin());
                     }
+                }
+                if (best <= 0 && disjunctStart[d + 1] - disjunctStart[d] >= 2) {
+                    // A conjunction of rows: a convex combination of the two best may prove it empty.
+                    int ra = -1, rb = -1;
+                    for (int r = disjunctStart[d]; r < disjunctStart[d + 1]; r++) {
+                        if (ra < 0 || rowLb[r] > rowLb[ra]) {
+                            rb = ra;
+                            ra = r;
+                        } else if (rb < 0 || rowLb[r] > rowLb[rb]) {
+                            rb = r;
+                        }
+                    }
+                    best = Math.max(best, RowCombination.bestBound(propagator, chain, b, lo, hi, objective, ra, rb));
                 }
                 proven = Math.min(proven, best);
                 if (best > 0) {
