@@ -69,6 +69,7 @@ public final class BranchAndBound {
     private double prunedBound = Double.POSITIVE_INFINITY;
     private volatile boolean limitHit;
     private long deadline;
+    private int mixedMaxUnstable = MIXED_MAX_UNSTABLE;
 
     public BranchAndBound(VerificationQuery query, SearchOptions options) {
         this.query = query;
@@ -91,6 +92,12 @@ public final class BranchAndBound {
         // An L1 region is not a box: bisecting its bounding box would not shrink it, so split ReLUs.
         this.inputSplit = query.l1Ball() == null && (options.splitMode() == SplitMode.INPUT
                 || (options.splitMode() == SplitMode.AUTO && chain.inputSize() <= SearchOptions.INPUT_SPLIT_MAX_INPUTS));
+    }
+
+    /** Tests: the unstable-ReLU count below which input-split nodes split ReLUs (−1: never). Call before {@link #run()}. */
+    BranchAndBound withMixedMaxUnstable(int n) {
+        this.mixedMaxUnstable = n;
+        return this;
     }
 
     private static AffineMap stack(List<AffineMap> ds, int rows, int cols) {
@@ -358,7 +365,7 @@ public final class BranchAndBound {
     /** Splits a node and returns its children that survive bounding. */
     private List<Node> branch(Node node) {
         List<Node> children = new ArrayList<>(2);
-        int[] reluPick = inputSplit && node.bounds.unstableCount() <= MIXED_MAX_UNSTABLE ? chooseRelu(node) : null;
+        int[] reluPick = inputSplit && node.bounds.unstableCount() <= mixedMaxUnstable ? chooseRelu(node) : null;
         if (inputSplit && reluPick == null) {
             int dim = chooseInputDimension(node);
             double width = node.hi[dim] - node.lo[dim];
