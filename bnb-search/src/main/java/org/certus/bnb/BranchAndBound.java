@@ -43,6 +43,15 @@ public final class BranchAndBound {
 
     /** Input boxes narrower than this (relative to the root box) are not split further. */
     static final double MIN_INPUT_SPLIT_FRACTION = 1e-9;
+    /**
+     * Input-split nodes with at most this many unstable ReLUs split a ReLU instead (with α,β bounds),
+     * falling back to the input when none is left to split. Where the margin is tiny over a large
+     * region (ACAS Xu prop_2, networks 3_3 and 4_2: thousands of open boxes at −0.004…0, each with
+     * 5–25 unstable ReLUs) bisecting the input only shrinks the relaxation gap slowly, while fixing
+     * those few ReLUs removes it. 16 settled 3_3 prop_2 within the limit; 8 did not, and 28 or 50
+     * spent the time on ReLU splits of larger boxes (measured on the loaded 2-core machine).
+     */
+    static final int MIXED_MAX_UNSTABLE = 16;
 
     private final VerificationQuery query;
     private final SearchOptions options;
@@ -70,6 +79,7 @@ public final class BranchAndBound {
     private double prunedBound = Double.POSITIVE_INFINITY;
     private volatile boolean limitHit;
     private long deadline;
+    private int mixedMaxUnstable = MIXED_MAX_UNSTABLE;
 
     /**
      * Worst-margin mode ({@link #worstMargin}): NaN for the feasibility search. Otherwise the
@@ -109,6 +119,12 @@ public final class BranchAndBound {
         // An L1 region is not a box: bisecting its bounding box would not shrink it, so split ReLUs.
         this.inputSplit = query.l1Ball() == null && (options.splitMode() == SplitMode.INPUT
                 || (options.splitMode() == SplitMode.AUTO && chain.inputSize() <= SearchOptions.INPUT_SPLIT_MAX_INPUTS));
+    }
+
+    /** Tests: the unstable-ReLU count below which input-split nodes split ReLUs (−1: never). Call before {@link #run()}. */
+    BranchAndBound withMixedMaxUnstable(int n) {
+        this.mixedMaxUnstable = n;
+        return this;
     }
 
     private static AffineMap stack(List<AffineMap> ds, int rows, int cols) {
@@ -505,7 +521,8 @@ public final class BranchAndBound {
             recordPruned(node.bound);
             return children;
         }
-        if (inputSplit) {
+        int[] reluPick = inputSplit && node.bounds.unstableCount() <= mixedMaxUnstable ? chooseRelu(node) : null;
+        if (inputSplit && reluPick == null) {
             int dim = chooseInputDimension(node);
             double width = node.hi[dim] - node.lo[dim];
             double rootWidth = query.inputUpper()[dim] - query.inputLower()[dim];
@@ -525,7 +542,7 @@ public final class BranchAndBound {
             }
             addIfAlive(children, bound(loB, node.hi, node.splits, node.bounds, 0, node.openDisjuncts, node.depth + 1, node.rowLower));
         } else {
-            int[] pick = chooseRelu(node);
+            int[] pick = reluPick != null ? reluPick : chooseRelu(node);
             if (pick == null) {
                 markUndecided(node);
                 return children;
@@ -654,8 +671,9 @@ public final class BranchAndBound {
                     best = Math.max(best, rowLb[r]);
                 }
                 // α,β pays off where splits constrain the region (measured: on ACAS Xu's input splits
-                // it left node counts unchanged at 3x the time per node), so only in ReLU mode.
-                if (best <= threshold && options.boundIterations() > 0 && !inputSplit) {
+                // it left node counts unchanged at 3x the time per node), so only at nodes with ReLU
+                // splits (ReLU mode, or input mode once it splits ReLUs).
+                if (best <= threshold && options.boundIterations() > 0 && (!inputSplit || splits.count() > 0)) {
                     // Still open under plain CROWN: optimise α and β for this disjunct's rows.
                     for (int r = disjunctStart[d]; r < disjunctStart[d + 1] && best <= threshold; r++) {
                         org.certus.bounds.AlphaBetaOptimizer.Result opt = optimizer.lowerBound(chain, b, splits, lo, hi, objective, r,
@@ -664,6 +682,19 @@ public final class BranchAndBound {
                         best = Math.max(best, rowLb[r]);
                         offerCandidate(opt.argmin());
                     }
+                }
+                if (best <= threshold && disjunctStart[d + 1] - disjunctStart[d] >= 2) {
+                    // A conjunction of rows: a convex combination of the two best may prove it empty.
+                    int ra = -1, rb = -1;
+                    for (int r = disjunctStart[d]; r < disjunctStart[d + 1]; r++) {
+                        if (ra < 0 || rowLb[r] > rowLb[ra]) {
+                            rb = ra;
+                            ra = r;
+                        } else if (rb < 0 || rowLb[r] > rowLb[rb]) {
+                            rb = r;
+                        }
+                    }
+                    best = Math.max(best, RowCombination.bestBound(propagator, chain, b, lo, hi, objective, ra, rb));
                 }
                 proven = Math.min(proven, best);
                 if (best > threshold) {
@@ -680,6 +711,9 @@ public final class BranchAndBound {
                         inputScores[i] += Math.abs(c[i]) * (hi[i] - lo[i]);
                     }
                 }
+            }
+            if (inputSplit && nodeBound < Double.POSITIVE_INFINITY) {
+                InputSplitScores.addRelaxationGaps(chain, b, lo, hi, scores, inputScores);
             }
             return new Node(lo, hi, splits, b, openD, nodeBound, depth, scores, inputScores, proven, rowLb);
         } finally {

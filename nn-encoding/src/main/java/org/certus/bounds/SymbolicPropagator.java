@@ -112,6 +112,9 @@ public final class SymbolicPropagator implements BoundPropagator {
         double[][] err = arithmetic == ArithmeticModel.REAL ? null : new double[k + 1][];
         boolean infeasible = false;
         int start = reuse == null ? 0 : Math.min(firstLayer, k);
+        // Few inputs: forward linear bounds first, so that only what they leave unstable is back-substituted.
+        ForwardLinearBounds forward = l1Ball == null && inputLower.length <= ForwardLinearBounds.MAX_INPUTS
+                ? new ForwardLinearBounds(chain, inputLower, inputUpper) : null;
         for (int i = 0; i < start; i++) {
             lo[i] = reuse.lower(i);
             hi[i] = reuse.upper(i);
@@ -119,6 +122,17 @@ public final class SymbolicPropagator implements BoundPropagator {
                 err[i] = reuse.evaluationError(i);
             }
             infeasible |= reuse.infeasible();
+            if (forward != null) {
+                // The forward functions are built from the input even where the parent's bounds are
+                // kept; they may tighten those bounds (both hold on this region).
+                lo[i] = lo[i].clone();
+                hi[i] = hi[i].clone();
+                forward.advance(i, i == 0 ? null : lo[i - 1], i == 0 ? null : hi[i - 1], err == null ? null : err[i], lo[i], hi[i]);
+                infeasible |= SplitBounds.apply(splits, i, lo[i], hi[i]);
+                for (int j = 0; j < lo[i].length && !infeasible; j++) {
+                    infeasible = lo[i][j] > hi[i][j];
+                }
+            }
         }
         for (int i = start; i <= k; i++) {
             AffineMap a = chain.affine(i);
@@ -140,6 +154,9 @@ public final class SymbolicPropagator implements BoundPropagator {
                     err[0] = arithmetic.rowErrors(a, m);
                     widen(l, u, err[0]);
                 }
+                if (forward != null) {
+                    forward.advance(0, null, null, err == null ? null : err[0], l, u);
+                }
             } else {
                 double[] pl = new double[lo[i - 1].length];
                 double[] pu = new double[pl.length];
@@ -151,6 +168,9 @@ public final class SymbolicPropagator implements BoundPropagator {
                 if (err != null) {
                     err[i] = arithmetic.rowErrors(a, pu);
                     widen(l, u, err[i]);
+                }
+                if (forward != null) {
+                    forward.advance(i, lo[i - 1], hi[i - 1], err == null ? null : err[i], l, u);
                 }
                 int[] rows = i < k ? unstableRows(l, u, splits, i) : allRows(a.rows());
                 if (rows.length > 0) {
@@ -432,6 +452,7 @@ public final class SymbolicPropagator implements BoundPropagator {
             int[] col = a.colIndex();
             double[] val = a.values();
             double[] bias = a.bias();
+            double[] dense = a.denseOrNull();
             for (int n = 0; n < width; n++) {
                 double lam = lambda[n];
                 if (lam == 0.0) {
@@ -440,8 +461,16 @@ public final class SymbolicPropagator implements BoundPropagator {
                 double tb = lam * bias[n];
                 cst += tb;
                 mag += Math.abs(tb);
-                for (int q = start[n]; q < start[n + 1]; q++) {
-                    next[col[q]] += lam * val[q];
+                if (dense != null) {
+                    // Same products as the sparse loop (plus exact zeros): contiguous, so vectorised.
+                    int off = n * prevWidth;
+                    for (int c = 0; c < prevWidth; c++) {
+                        next[c] += lam * dense[off + c];
+                    }
+                } else {
+                    for (int q = start[n]; q < start[n + 1]; q++) {
+                        next[col[q]] += lam * val[q];
+                    }
                 }
                 terms += start[n + 1] - start[n];
                 lambda[n] = 0.0;

@@ -53,6 +53,50 @@ public final class AffineMap {
         this.bias = bias;
     }
 
+    /**
+     * Maps at least this dense (nonzeros / entries) also keep a dense row-major copy, so that hot
+     * loops over their rows run over contiguous memory (which the JIT vectorises) instead of gathering
+     * through column indices.
+     */
+    static final double DENSE_COPY_MIN_FILL = 0.5;
+    /** Largest map (rows × cols) given a dense copy: caps the memory a copy can add. */
+    static final long DENSE_COPY_MAX_ENTRIES = 1L << 20;
+
+    /** Lazily built dense copy (or an empty array when the map does not qualify); a pure cache. */
+    private volatile double[] dense;
+
+    /**
+     * The matrix as dense row-major {@code a[r * cols + c]} when it is dense enough to be worth it
+     * ({@link #DENSE_COPY_MIN_FILL}, at most {@link #DENSE_COPY_MAX_ENTRIES} entries), else null.
+     * Built once on first use; callers must not modify it.
+     */
+    public double[] denseOrNull() {
+        double[] d = dense;
+        if (d == null) {
+            long entries = (long) rows * cols;
+            if (entries == 0 || entries > DENSE_COPY_MAX_ENTRIES || values.length < DENSE_COPY_MIN_FILL * entries) {
+                d = new double[0];
+            } else {
+                d = new double[(int) entries];
+                boolean[] seen = new boolean[d.length];
+                for (int r = 0; r < rows && d.length > 0; r++) {
+                    for (int k = rowStart[r]; k < rowStart[r + 1]; k++) {
+                        int at = r * cols + colIndex[k];
+                        if (seen[at]) {
+                            // A repeated entry would be summed here, rounding differently from the rows.
+                            d = new double[0];
+                            break;
+                        }
+                        seen[at] = true;
+                        d[at] = values[k];
+                    }
+                }
+            }
+            dense = d;
+        }
+        return d.length == 0 ? null : d;
+    }
+
     /** From a dense row-major matrix {@code weights[r * cols + c]}; exact zeros are dropped. */
     public static AffineMap fromDense(int rows, int cols, double[] weights, double[] bias) {
         int nnz = 0;

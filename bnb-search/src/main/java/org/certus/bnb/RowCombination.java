@@ -1,0 +1,92 @@
+package org.certus.bnb;
+
+import org.certus.bounds.NetworkBounds;
+import org.certus.bounds.OutwardRounding;
+import org.certus.bounds.SymbolicPropagator;
+import org.certus.nn.AffineMap;
+import org.certus.nn.ReluChain;
+
+/**
+ * A disjunct of the unsafe set is a conjunction of rows ({@code row_r(y) <= 0} for every r); it is
+ * empty on a region when at every point some row is positive. Bounding each row on its own proves
+ * that only when one row is positive everywhere; near a boundary where the winning row changes
+ * (ACAS Xu prop_2: "output 0 is maximal" with two other outputs close to it) each row stays
+ * slightly negative however small the box. Any convex combination {@code Σ μ_r row_r} with a
+ * positive lower bound proves the conjunction empty (if every row were <= 0 at x, so would be the
+ * combination), which is the Lagrangian relaxation of {@code min max_r row_r}: this class searches
+ * μ between the two best rows.
+ *
+ * <p>Soundness: μ takes dyadic values (so {@code 1 − μ} is exact), and the rounding of the combined
+ * coefficients is subtracted from the bound using the proven bounds of the outputs.
+ */
+final class RowCombination {
+    /** Weights tried: 1/2, then a pattern search with steps 1/4, 1/8, 1/16 (all dyadic). */
+    static final int SEARCH_STEPS = 3;
+
+    private RowCombination() {
+    }
+
+    /**
+     * A proven lower bound of {@code max(row_a(y), row_b(y))} over the node, or −∞ when no
+     * combination was tried. Stops as soon as the bound is positive.
+     */
+    static double bestBound(SymbolicPropagator propagator, ReluChain chain, NetworkBounds bounds, double[] lo, double[] hi,
+                            AffineMap objective, int rowA, int rowB) {
+        int outputs = objective.cols();
+        double[] a = dense(objective, rowA, outputs);
+        double[] b = dense(objective, rowB, outputs);
+        int k = bounds.reluLayerCount();
+        double[] yMax = new double[outputs];
+        for (int o = 0; o < outputs; o++) {
+            yMax[o] = Math.max(Math.abs(bounds.lower(k)[o]), Math.abs(bounds.upper(k)[o]));
+        }
+        double mu = 0.5;
+        double best = bound(propagator, chain, bounds, lo, hi, objective, a, b, rowA, rowB, mu, yMax);
+        double step = 0.25;
+        for (int s = 0; s < SEARCH_STEPS && !(best > 0); s++, step *= 0.5) {
+            double up = bound(propagator, chain, bounds, lo, hi, objective, a, b, rowA, rowB, mu + step, yMax);
+            double down = up > 0 ? Double.NEGATIVE_INFINITY
+                    : bound(propagator, chain, bounds, lo, hi, objective, a, b, rowA, rowB, mu - step, yMax);
+            if (up >= down && up > best) {
+                best = up;
+                mu += step;
+            } else if (down > best) {
+                best = down;
+                mu -= step;
+            }
+        }
+        return best;
+    }
+
+    private static double[] dense(AffineMap m, int r, int cols) {
+        double[] v = new double[cols];
+        for (int q = m.rowStart()[r]; q < m.rowStart()[r + 1]; q++) {
+            v[m.colIndex()[q]] += m.values()[q];
+        }
+        return v;
+    }
+
+    /** Lower bound of μ·row_a + (1 − μ)·row_b, less the rounding of its coefficients. */
+    private static double bound(SymbolicPropagator propagator, ReluChain chain, NetworkBounds bounds, double[] lo, double[] hi,
+                                AffineMap objective, double[] a, double[] b, int rowA, int rowB, double mu, double[] yMax) {
+        double nu = 1.0 - mu; // exact: μ is dyadic in (0, 1)
+        int outputs = a.length;
+        int[] start = {0, outputs};
+        int[] idx = new int[outputs];
+        double[] val = new double[outputs];
+        double err = 0;
+        for (int o = 0; o < outputs; o++) {
+            idx[o] = o;
+            val[o] = mu * a[o] + nu * b[o];
+            err += (mu * Math.abs(a[o]) + nu * Math.abs(b[o])) * yMax[o];
+        }
+        double ba = objective.bias()[rowA], bb = objective.bias()[rowB];
+        double bias = mu * ba + nu * bb;
+        err += mu * Math.abs(ba) + nu * Math.abs(bb);
+        // Each coefficient is two products and a sum (γ_3); the error sum itself is rounded too.
+        double slack = Math.nextUp(2 * OutwardRounding.gamma(outputs + 4) * err);
+        AffineMap row = new AffineMap(1, outputs, start, idx, val, new double[] {bias});
+        double l = propagator.minimize(chain, bounds, lo, hi, row).lower()[0];
+        return Math.nextDown(l - slack);
+    }
+}
