@@ -66,4 +66,15 @@ final class LayerwiseTightening {
         }
         return new NetworkBounds(lo, hi, false, err);
     }
+
+    /** Worker count for one layer's neurons: one per processor (at most one per neuron), or 1. */
+    static int threadsFor(boolean parallel, int neurons) {
+        return parallel ? Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), neurons)) : 1;
+    }
+
+    /** Worker indices 0 … threads−1, in parallel when there are several. */
+    static java.util.stream.IntStream workers(int threads) {
+        java.util.stream.IntStream w = java.util.stream.IntStream.range(0, threads);
+        return threads > 1 ? w.parallel() : w;
+    }
 }

@@ -141,11 +141,8 @@ public final class MipTightening {
         }
         PreActivationModel pm = MilpEncoder.preActivations(chain, inLo, inHi, lo, hi, err, layer, rows);
         Model model = pm.model();
-        int threads = parallel ? Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), rows.length)) : 1;
-        IntStream workers = IntStream.range(0, threads);
-        if (threads > 1) {
-            workers = workers.parallel();
-        }
+        int threads = LayerwiseTightening.threadsFor(parallel, rows.length);
+        IntStream workers = LayerwiseTightening.workers(threads);
         double[] l = lo[layer];
         double[] u = hi[layer];
         workers.forEach(w -> {
