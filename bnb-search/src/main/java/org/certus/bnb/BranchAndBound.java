@@ -521,7 +521,13 @@ public final class BranchAndBound {
             recordPruned(node.bound);
             return children;
         }
-        int[] reluPick = inputSplit && node.bounds.unstableCount() <= mixedMaxUnstable ? chooseRelu(node) : null;
+        boolean mixed = inputSplit && node.bounds.unstableCount() <= mixedMaxUnstable;
+        int[] reluPick = mixed ? chooseRelu(node) : null;
+        if (mixed && reluPick == null && optimising() && node.splits.count() > 0 && exactLeafCloses(node)) {
+            // Every unstable ReLU is split: the node's LP is exact, and bisecting the box further
+            // could not close a margin gap that the split constraints (not the box) leave open.
+            return children;
+        }
         if (inputSplit && reluPick == null) {
             int dim = chooseInputDimension(node);
             double width = node.hi[dim] - node.lo[dim];
@@ -567,6 +573,36 @@ public final class BranchAndBound {
      * A node that cannot be split further: its LP decides it when the relaxation is exact (every
      * ReLU fixed or stable), otherwise it stays undecided and the answer can only be UNKNOWN.
      */
+    /**
+     * Optimisation in mixed mode: decides a node whose unstable ReLUs are all split by its exact
+     * LP. Returns true (and records the proven bound) when every open disjunct's certified bound
+     * clears the prune threshold; otherwise the caller keeps splitting the box.
+     */
+    private boolean exactLeafCloses(Node node) {
+        double proven = Double.POSITIVE_INFINITY;
+        for (int d = 0; d < node.openDisjuncts.length && !stop; d++) {
+            if (!node.openDisjuncts[d]) {
+                continue;
+            }
+            lps.incrementAndGet();
+            NodeLp.Result r = NodeLp.solve(chain, node.lo, node.hi, query.l1Ball(), query.inputConstraints(), node.bounds, node.splits,
+                    query.disjuncts().get(d), options.certifyLp(), deadline);
+            if (r.candidate() != null) {
+                offerCandidate(r.candidate());
+            }
+            double bound = r.certifiedLowerBound();
+            for (int row = disjunctStart[d]; row < disjunctStart[d + 1]; row++) {
+                bound = Math.max(bound, node.rowLower[row]);
+            }
+            proven = Math.min(proven, bound);
+        }
+        if (stop || !(proven > pruneThreshold())) {
+            return false;
+        }
+        recordPruned(proven);
+        return true;
+    }
+
     private void markUndecided(Node node) {
         double proven = Double.POSITIVE_INFINITY;
         for (int d = 0; d < node.openDisjuncts.length && !stop; d++) {
