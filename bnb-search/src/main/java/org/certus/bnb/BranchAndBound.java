@@ -102,7 +102,7 @@ public final class BranchAndBound {
         this.chain = ReluChain.of(query.network());
         // Row-parallel bounds only when the caller allows several threads (Spark tasks ask for one).
         // Linear input constraints (e.g. a blur kernel's sum) tighten every concretisation to the input.
-        this.propagator = new SymbolicPropagator(options.threads() > 1, query.l1Ball(), options.arithmetic(),
+        this.propagator = new SymbolicPropagator(options.threads() > 1, query.ball(), options.arithmetic(),
                 org.certus.bounds.InputConstraints.of(query.inputConstraints()));
         this.float32 = new org.certus.nn.Float32Evaluation(query.network());
         this.optimizer = new org.certus.bounds.AlphaBetaOptimizer(options.arithmetic());
@@ -116,8 +116,8 @@ public final class BranchAndBound {
         }
         disjunctStart[ds.size()] = rows;
         this.objective = stack(ds, rows, query.network().outputSize());
-        // An L1 region is not a box: bisecting its bounding box would not shrink it, so split ReLUs.
-        this.inputSplit = query.l1Ball() == null && (options.splitMode() == SplitMode.INPUT
+        // A norm-ball region is not a box: bisecting its bounding box would not shrink it, so split ReLUs.
+        this.inputSplit = query.ball() == null && (options.splitMode() == SplitMode.INPUT
                 || (options.splitMode() == SplitMode.AUTO && chain.inputSize() <= SearchOptions.INPUT_SPLIT_MAX_INPUTS));
     }
 
@@ -292,7 +292,7 @@ public final class BranchAndBound {
             root = null;
         }
         long attackMs = 0;
-        if (root != null && found.get() == null && options.attackRestarts() > 0 && query.l1Ball() == null) {
+        if (root != null && found.get() == null && options.attackRestarts() > 0 && query.ball() == null) {
             long a0 = System.nanoTime();
             attack(root);
             attackMs = (System.nanoTime() - a0) / 1_000_000;
@@ -610,7 +610,7 @@ public final class BranchAndBound {
                 continue;
             }
             lps.incrementAndGet();
-            NodeLp.Result r = NodeLp.solve(chain, node.lo, node.hi, query.l1Ball(), query.inputConstraints(), node.bounds, node.splits,
+            NodeLp.Result r = NodeLp.solve(chain, node.lo, node.hi, query.ball(), query.inputConstraints(), node.bounds, node.splits,
                     query.disjuncts().get(d), options.certifyLp(), deadline);
             if (r.candidate() != null) {
                 offerCandidate(r.candidate());

@@ -3,11 +3,13 @@ package org.certus.bnb;
 import java.time.Duration;
 import java.util.List;
 import org.certus.bounds.L1Ball;
+import org.certus.bounds.L2Ball;
+import org.certus.bounds.NormBall;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
 
 /**
- * MIPVerify's {@code closest} objective: the smallest perturbation (L∞ or L1) of {@code x0} within
+ * MIPVerify's {@code closest} objective: the smallest perturbation (L∞, L1 or L2) of {@code x0} within
  * the input domain that satisfies the unsafe condition. Solved by bisection on the radius with a
  * complete feasibility search at each step: a VERIFIED radius is a proven lower bound, and every
  * counterexample's own distance is an upper bound. Each radius's region is built with outward
@@ -38,9 +40,15 @@ public final class ClosestSearch {
         double r = 0;
         for (int i = 0; i < center.length; i++) {
             double v = Math.max(center[i] - domainLower[i], domainUpper[i] - center[i]);
-            r = norm == Norm.LINF ? Math.max(r, v) : r + v;
+            r = switch (norm) {
+                case LINF -> Math.max(r, v);
+                case L1 -> r + v;
+                case L2 -> r + v * v;
+            };
         }
-        return r;
+        // Rounded up: the ball of this radius must contain the whole domain.
+        // (the sum of squares is within γ_n of the exact one; its square root within half that).
+        return norm == Norm.L2 ? Math.nextUp(Math.sqrt(r) * (1 + (center.length + 2) * 0x1p-52)) : r;
     }
 
     /** Number of bisection steps of {@link #shrink}: 2^-30 of the example's distance. */
@@ -88,7 +96,11 @@ public final class ClosestSearch {
             lo[i] = Math.max(domainLower[i], Math.nextDown(center[i] - r));
             hi[i] = Math.min(domainUpper[i], Math.nextUp(center[i] + r));
         }
-        L1Ball ball = norm == Norm.L1 ? new L1Ball(center, Math.nextUp(r)) : null;
+        NormBall ball = switch (norm) {
+            case LINF -> null;
+            case L1 -> new L1Ball(center, Math.nextUp(r));
+            case L2 -> new L2Ball(center, Math.nextUp(r));
+        };
         return new VerificationQuery(network, lo, hi, disjuncts, ball);
     }
 
@@ -106,10 +118,14 @@ public final class ClosestSearch {
         int depth = 0;
         double r = maxRadius();
         boolean complete = true;
+        // The smallest radius whose search ended UNKNOWN (the bisection then continues below it).
+        double undecided = Double.POSITIVE_INFINITY;
+        boolean stoppedEarly = false;
         while (true) {
             long left = deadline - System.nanoTime();
             if (left <= 0 || options.cancel().isCancelled()) {
                 complete = false;
+                stoppedEarly = true;
                 break;
             }
             Verdict v = new BranchAndBound(queryAt(r), options.withTimeLimit(Duration.ofNanos(left))).run();
@@ -128,21 +144,31 @@ public final class ClosestSearch {
                     upper = d;
                     best = ce;
                 }
+            } else if (v.status() == VerdictStatus.UNKNOWN && !options.cancel().isCancelled()) {
+                // Neither proof nor example at r (an L2 leaf the LP relaxation could not decide):
+                // r is no bound either way, but smaller radii may still be proved. Bisect below it.
+                complete = false;
+                undecided = Math.min(undecided, r);
             } else {
                 complete = false;
+                stoppedEarly = true;
                 break;
             }
-            if (upper == Double.POSITIVE_INFINITY) {
+            if (upper == Double.POSITIVE_INFINITY && undecided == Double.POSITIVE_INFINITY) {
                 // The whole domain is safe: nothing to bisect.
                 break;
             }
-            if (upper - lower <= tolerance) {
+            double ceiling = Math.min(upper, undecided);
+            if (ceiling - lower <= tolerance) {
+                // Complete when the proven bracket itself closed (an undecided radius above the
+                // best example does not matter); not when only an undecided radius bounds it.
+                complete = upper - lower <= tolerance;
                 break;
             }
-            r = lower + 0.5 * (upper - lower);
+            r = lower + 0.5 * (ceiling - lower);
         }
         long total = (System.nanoTime() - start) / 1_000_000;
         SearchStatistics stats = new SearchStatistics(nodes, lps, depth, lower, upper, attack, bound, total, 0);
-        return new DistortionBounds(norm, lower, upper, best, complete, stats);
+        return new DistortionBounds(norm, lower, upper, best, complete, stats, !complete && !stoppedEarly);
     }
 }

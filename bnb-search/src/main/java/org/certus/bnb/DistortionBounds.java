@@ -6,10 +6,12 @@ import java.util.Optional;
  * The answer of a {@code closest} query: proven bounds on the minimum distortion of an adversarial
  * example, {@code lower <= min <= upper}, and the example that attains {@code upper}
  * ({@code upper = +∞} and no example when the whole domain is proved robust). {@code complete}
- * tells whether the bounds met the requested tolerance before the time limit.
+ * tells whether the bounds met the requested tolerance before the time limit. {@code undecided}
+ * tells that some radius could be neither proved nor refuted (an L2 leaf the LP relaxation left
+ * open), so an incomplete answer is not (only) a matter of time.
  */
 public record DistortionBounds(Norm norm, double lower, double upper, Counterexample example, boolean complete,
-                               SearchStatistics statistics) {
+                               SearchStatistics statistics, boolean undecided) {
     public Optional<Counterexample> exampleOptional() {
         return Optional.ofNullable(example);
     }

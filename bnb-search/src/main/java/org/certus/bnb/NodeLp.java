@@ -1,6 +1,8 @@
 package org.certus.bnb;
 
 import org.certus.bounds.L1Ball;
+import org.certus.bounds.L2Ball;
+import org.certus.bounds.NormBall;
 import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.ReluSplits;
 import org.certus.milp.LpResult;
@@ -17,7 +19,8 @@ import org.certus.nn.ReluChain;
  * The LP of one node and one disjunct: {@code min t} subject to {@code row_r(y) <= t} over the
  * triangle relaxation of the network with the node's bounds, where every ReLU fixed by a split is
  * exact ({@code h = z, z >= 0} or {@code h = 0, z <= 0}). At a leaf (no unstable ReLU left) the
- * relaxation is exact, so the LP decides the node: that is what makes ReLU splitting complete.
+ * relaxation is exact, so the LP decides the node: that is what makes ReLU splitting complete (except
+ * over an L2 ball, which the LP can only relax: there a leaf the LP cannot prove stays undecided).
  *
  * <p>Nothing the LP solver says is trusted as is: a positive optimum counts only through
  * {@link SafeLpBound} on the solver's duals (Neumaier &amp; Shcherbina), an "infeasible" only when a
@@ -39,13 +42,13 @@ final class NodeLp {
      * @param sound certify with {@link SafeLpBound}; otherwise trust the solver (fast mode). Rows are
      *              widened by the bounds' evaluation-error model whenever it is present.
      */
-    static Result solve(ReluChain chain, double[] lo, double[] hi, L1Ball l1, AffineMap inputConstraints, NetworkBounds bounds,
+    static Result solve(ReluChain chain, double[] lo, double[] hi, NormBall ball, AffineMap inputConstraints, NetworkBounds bounds,
                         ReluSplits splits, AffineMap disjunct, boolean sound, long deadlineNanos) {
         long leftMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
         if (leftMs <= 0) {
             return new Result(Double.NEGATIVE_INFINITY, null);
         }
-        Built main = build(chain, lo, hi, l1, inputConstraints, bounds, splits, disjunct, false);
+        Built main = build(chain, lo, hi, ball, inputConstraints, bounds, splits, disjunct, false);
         OjAlgoLpSolver solver = new OjAlgoLpSolver(main.model);
         solver.setTimeLimit(leftMs);
         LpResult r = solver.solve();
@@ -66,7 +69,7 @@ final class NodeLp {
             return new Result(certified, x);
         }
         if (r.status() == LpStatus.INFEASIBLE) {
-            Built aux = build(chain, lo, hi, l1, inputConstraints, bounds, splits, disjunct, true);
+            Built aux = build(chain, lo, hi, ball, inputConstraints, bounds, splits, disjunct, true);
             OjAlgoLpSolver auxSolver = new OjAlgoLpSolver(aux.model);
             auxSolver.setTimeLimit(Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000));
             LpResult ra = auxSolver.solve();
@@ -88,7 +91,7 @@ final class NodeLp {
      * row. Rows with slacks become {@code lo <= a·v + s⁺ − s⁻ <= hi} and the objective is the total
      * slack, whose optimum is positive exactly when the rows are inconsistent with the bounds.
      */
-    private static Built build(ReluChain chain, double[] lo, double[] hi, L1Ball l1, AffineMap inputConstraints, NetworkBounds b,
+    private static Built build(ReluChain chain, double[] lo, double[] hi, NormBall ball, AffineMap inputConstraints, NetworkBounds b,
                                ReluSplits splits, AffineMap disjunct, boolean slacks) {
         RowSink sink = new RowSink(slacks);
         ModelBuilder mb = sink.mb;
@@ -102,18 +105,28 @@ final class NodeLp {
                 sink.add(Double.NEGATIVE_INFINITY, e.idx, e.coef, -e.constant);
             }
         }
-        if (l1 != null) {
+        // The LP holds an L1 ball exactly. An L2 ball is not linear: it is relaxed to the L1 ball of
+        // radius √n·r (‖d‖₁ <= √n‖d‖₂) within the box, which the caller has already cut to c ± r. The
+        // LP then bounds a superset of the region (sound, but a leaf may stay undecided) and its
+        // solution is only a candidate, projected and re-checked in the true region by the caller.
+        double l1Radius = Double.NaN;
+        if (ball instanceof L1Ball l1) {
+            l1Radius = l1.radius();
+        } else if (ball instanceof L2Ball l2) {
+            l1Radius = Math.nextUp(Math.nextUp(Math.sqrt(lo.length)) * l2.radius());
+        }
+        if (ball != null) {
             // d_i >= |x_i - c_i|, sum d_i <= r
             int[] dv = new int[lo.length];
             double[] ones = new double[lo.length];
             for (int i = 0; i < lo.length; i++) {
-                double c = l1.center()[i];
+                double c = ball.center()[i];
                 dv[i] = mb.addContinuous(0.0, Math.max(hi[i] - c, c - lo[i]));
                 ones[i] = 1.0;
                 sink.add(-c, new int[] {dv[i], prevVar[i]}, new double[] {1.0, -1.0}, Double.POSITIVE_INFINITY);
                 sink.add(c, new int[] {dv[i], prevVar[i]}, new double[] {1.0, 1.0}, Double.POSITIVE_INFINITY);
             }
-            sink.add(Double.NEGATIVE_INFINITY, dv, ones, l1.radius());
+            sink.add(Double.NEGATIVE_INFINITY, dv, ones, l1Radius);
         }
         int k = chain.reluLayerCount();
         for (int j = 0; j < k; j++) {

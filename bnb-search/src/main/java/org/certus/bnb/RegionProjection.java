@@ -1,11 +1,11 @@
 package org.certus.bnb;
 
-import org.certus.bounds.L1Ball;
+import org.certus.bounds.NormBall;
 import org.certus.nn.AffineMap;
 
 /**
  * Moves a candidate that lies just outside a query's region (an LP solution off by the solver's
- * tolerance) back inside: clip to the box, then shrink the perturbation towards the L1 centre until
+ * tolerance) back inside: clip to the box, then shrink the perturbation towards the ball's centre until
  * the computed distance is within the radius. The caller re-checks the result exactly; projection only
  * decides which point is checked, never what is reported without a check.
  */
@@ -53,7 +53,7 @@ final class RegionProjection {
                 }
             }
         }
-        L1Ball ball = q.l1Ball();
+        NormBall ball = q.ball();
         if (ball != null) {
             double[] c = ball.center();
             for (int attempt = 0; attempt < 8 && ball.distance(p) > ball.radius(); attempt++) {

@@ -1,7 +1,7 @@
 package org.certus.bnb;
 
 import java.util.List;
-import org.certus.bounds.L1Ball;
+import org.certus.bounds.NormBall;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
 import org.certus.nn.NetworkException;
@@ -13,16 +13,16 @@ import org.certus.nn.NetworkException;
  * with several input boxes (VNN-LIB's disjunction over inputs) is several queries.
  */
 public record VerificationQuery(Network network, double[] inputLower, double[] inputUpper, List<AffineMap> disjuncts,
-                                L1Ball l1Ball, AffineMap inputConstraints) {
+                                NormBall ball, AffineMap inputConstraints) {
 
     /** A query over a box. */
     public VerificationQuery(Network network, double[] inputLower, double[] inputUpper, List<AffineMap> disjuncts) {
         this(network, inputLower, inputUpper, disjuncts, null, null);
     }
 
-    /** A query over a box intersected with an L1 ball (null for none). */
-    public VerificationQuery(Network network, double[] inputLower, double[] inputUpper, List<AffineMap> disjuncts, L1Ball l1Ball) {
-        this(network, inputLower, inputUpper, disjuncts, l1Ball, null);
+    /** A query over a box intersected with a norm ball (L1 or L2; null for none). */
+    public VerificationQuery(Network network, double[] inputLower, double[] inputUpper, List<AffineMap> disjuncts, NormBall ball) {
+        this(network, inputLower, inputUpper, disjuncts, ball, null);
     }
 
     /**
@@ -57,14 +57,14 @@ public record VerificationQuery(Network network, double[] inputLower, double[] i
             throw new NetworkException("input constraints are over " + inputConstraints.cols() + " values, network '"
                     + network.name() + "' has " + network.inputSize() + " inputs");
         }
-        if (l1Ball != null) {
-            if (l1Ball.center().length != inputLower.length) {
-                throw new NetworkException("L1 ball centre has " + l1Ball.center().length + " values, the box " + inputLower.length);
+        if (ball != null) {
+            if (ball.center().length != inputLower.length) {
+                throw new NetworkException("norm ball centre has " + ball.center().length + " values, the box " + inputLower.length);
             }
             for (int i = 0; i < inputLower.length; i++) {
-                double c = l1Ball.center()[i];
+                double c = ball.center()[i];
                 if (!(c >= inputLower[i] && c <= inputUpper[i])) {
-                    throw new NetworkException("L1 ball centre element " + i + " lies outside the input box");
+                    throw new NetworkException("norm ball centre element " + i + " lies outside the input box");
                 }
             }
         }
@@ -108,7 +108,7 @@ public record VerificationQuery(Network network, double[] inputLower, double[] i
         return m;
     }
 
-    /** Whether x lies in the input region: the box, and the L1 ball when there is one (no tolerance). */
+    /** Whether x lies in the input region: the box, and the norm ball when there is one (no tolerance). */
     public boolean inBox(double[] x) {
         for (int i = 0; i < x.length; i++) {
             if (!(x[i] >= inputLower[i] && x[i] <= inputUpper[i])) {
@@ -124,6 +124,6 @@ public record VerificationQuery(Network network, double[] inputLower, double[] i
                 }
             }
         }
-        return l1Ball == null || l1Ball.distance(x) <= l1Ball.radius();
+        return ball == null || ball.distance(x) <= ball.radius();
     }
 }

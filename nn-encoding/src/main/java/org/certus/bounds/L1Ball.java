@@ -8,7 +8,7 @@ import java.util.Arrays;
  * box ∩ ball exactly by a greedy knapsack: start at the centre and spend the radius on the
  * coordinates with the largest |coefficient| first, each up to its box bound.
  */
-public record L1Ball(double[] center, double radius) {
+public record L1Ball(double[] center, double radius) implements NormBall {
 
     public L1Ball {
         if (!(radius >= 0) || Double.isInfinite(radius)) {
@@ -18,6 +18,7 @@ public record L1Ball(double[] center, double radius) {
     }
 
     /** L1 distance of x from the centre. */
+    @Override
     public double distance(double[] x) {
         double d = 0;
         for (int i = 0; i < x.length; i++) {
@@ -32,7 +33,8 @@ public record L1Ball(double[] center, double radius) {
      * (coefficients beyond it are zero). Returns the value and, through {@code magnitude[0]}, the sum of
      * absolute terms for rounding.
      */
-    double optimize(double[] lambda, int n, double[] lo, double[] hi, boolean upper, double[] argmin, double[] magnitude) {
+    @Override
+    public double optimize(double[] lambda, int n, double[] lo, double[] hi, boolean upper, double[] argmin, double[] magnitude) {
         double value = 0, mag = 0;
         int m = 0;
         double[] rate = new double[n];

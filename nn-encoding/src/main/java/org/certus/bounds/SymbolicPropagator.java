@@ -36,7 +36,7 @@ public final class SymbolicPropagator implements BoundPropagator {
     private static final int PARALLEL_ROWS = 32;
 
     private final boolean parallel;
-    private final L1Ball l1Ball;
+    private final NormBall ball;
     private final ArithmeticModel arithmetic;
     /** Linear constraints on the input (null for none): concretisation is over box ∩ constraints. */
     private final InputConstraints constraints;
@@ -52,35 +52,35 @@ public final class SymbolicPropagator implements BoundPropagator {
 
     /**
      * @param parallel whether rows of one layer may be bounded on several threads
-     * @param l1Ball when not null, the input region is the box intersected with this ball
+     * @param ball when not null, the input region is the box intersected with this ball
      */
-    public SymbolicPropagator(boolean parallel, L1Ball l1Ball) {
-        this(parallel, l1Ball, ArithmeticModel.REAL);
+    public SymbolicPropagator(boolean parallel, NormBall ball) {
+        this(parallel, ball, ArithmeticModel.REAL);
     }
 
     /**
      * @param arithmetic which evaluations the bounds must contain (see {@link ArithmeticModel})
      */
-    public SymbolicPropagator(boolean parallel, L1Ball l1Ball, ArithmeticModel arithmetic) {
-        this(parallel, l1Ball, arithmetic, null);
+    public SymbolicPropagator(boolean parallel, NormBall ball, ArithmeticModel arithmetic) {
+        this(parallel, ball, arithmetic, null);
     }
 
     /**
-     * @param constraints when not null (and there is no L1 ball), the input region is the box
+     * @param constraints when not null (and there is no norm ball), the input region is the box
      *                    intersected with these linear constraints: layer 0's bounds and every
      *                    concretisation to the input use them ({@link InputConstraints}); with an
-     *                    L1 ball they are ignored, which is sound (the region only grows)
+     *                    norm ball they are ignored, which is sound (the region only grows)
      */
-    public SymbolicPropagator(boolean parallel, L1Ball l1Ball, ArithmeticModel arithmetic, InputConstraints constraints) {
+    public SymbolicPropagator(boolean parallel, NormBall ball, ArithmeticModel arithmetic, InputConstraints constraints) {
         this.parallel = parallel;
-        this.l1Ball = l1Ball;
+        this.ball = ball;
         this.arithmetic = arithmetic;
-        this.constraints = l1Ball == null ? constraints : null;
+        this.constraints = ball == null ? constraints : null;
     }
 
     /** The same propagator over the box alone (no input constraints). */
     private SymbolicPropagator boxOnly() {
-        return new SymbolicPropagator(parallel, l1Ball, arithmetic, null);
+        return new SymbolicPropagator(parallel, ball, arithmetic, null);
     }
 
     @Override
@@ -113,7 +113,7 @@ public final class SymbolicPropagator implements BoundPropagator {
         boolean infeasible = false;
         int start = reuse == null ? 0 : Math.min(firstLayer, k);
         // Few inputs: forward linear bounds first, so that only what they leave unstable is back-substituted.
-        ForwardLinearBounds forward = l1Ball == null && inputLower.length <= ForwardLinearBounds.MAX_INPUTS
+        ForwardLinearBounds forward = ball == null && inputLower.length <= ForwardLinearBounds.MAX_INPUTS
                 ? new ForwardLinearBounds(chain, inputLower, inputUpper) : null;
         for (int i = 0; i < start; i++) {
             lo[i] = reuse.lower(i);
@@ -141,8 +141,8 @@ public final class SymbolicPropagator implements BoundPropagator {
             if (i == 0) {
                 // One affine map of a box: interval arithmetic is already exact per neuron.
                 IntervalPropagator.affineInterval(a, inputLower, inputUpper, l, u);
-                if (l1Ball != null) {
-                    l1Rows(a, inputLower, inputUpper, l, u);
+                if (ball != null) {
+                    ballRows(a, inputLower, inputUpper, l, u);
                 } else if (constraints != null) {
                     constrainedRows(a, inputLower, inputUpper, l, u);
                 }
@@ -216,8 +216,8 @@ public final class SymbolicPropagator implements BoundPropagator {
         }
     }
 
-    /** Tightens the bounds of the rows of {@code a} to the box ∩ L1 ball (exact knapsack per row). */
-    private void l1Rows(AffineMap a, double[] lo, double[] hi, double[] l, double[] u) {
+    /** Tightens the bounds of the rows of {@code a} to the box ∩ ball (exact knapsack per row for L1, Lagrangian for L2). */
+    private void ballRows(AffineMap a, double[] lo, double[] hi, double[] l, double[] u) {
         double[] lam = new double[lo.length];
         double[] mag = new double[1];
         for (int r = 0; r < a.rows(); r++) {
@@ -226,9 +226,9 @@ public final class SymbolicPropagator implements BoundPropagator {
             }
             int terms = a.rowStart()[r + 1] - a.rowStart()[r] + 2;
             double b = a.bias()[r];
-            double mn = l1Ball.optimize(lam, lam.length, lo, hi, false, null, mag) + b;
+            double mn = ball.optimize(lam, lam.length, lo, hi, false, null, mag) + b;
             l[r] = Math.max(l[r], OutwardRounding.down(mn, mag[0] + Math.abs(b), terms));
-            double mx = l1Ball.optimize(lam, lam.length, lo, hi, true, null, mag) + b;
+            double mx = ball.optimize(lam, lam.length, lo, hi, true, null, mag) + b;
             u[r] = Math.min(u[r], OutwardRounding.up(mx, mag[0] + Math.abs(b), terms));
             for (int q = a.rowStart()[r]; q < a.rowStart()[r + 1]; q++) {
                 lam[a.colIndex()[q]] = 0.0;
@@ -314,8 +314,8 @@ public final class SymbolicPropagator implements BoundPropagator {
         }
         if (k == 0) {
             IntervalPropagator.affineInterval(composed, inputLower, inputUpper, l, new double[l.length]);
-            if (l1Ball != null) {
-                throw new BoundsException("L1 regions need a network with at least one ReLU layer");
+            if (ball != null) {
+                throw new BoundsException("norm-ball regions need a network with at least one ReLU layer");
             }
             for (int r = 0; r < l.length; r++) {
                 argmin[r] = minimizingVertex(composed, r, inputLower, inputUpper);
@@ -478,12 +478,12 @@ public final class SymbolicPropagator implements BoundPropagator {
             lambda = next;
         }
         int inputs = inLo.length;
-        if (l1Ball != null) {
+        if (ball != null) {
             if (inputCoefficients != null) {
                 System.arraycopy(lambda, 0, inputCoefficients, 0, inputs);
             }
             double[] m1 = new double[1];
-            double v = l1Ball.optimize(lambda, inputs, inLo, inHi, upper, vertex, m1) + cst;
+            double v = ball.optimize(lambda, inputs, inLo, inHi, upper, vertex, m1) + cst;
             java.util.Arrays.fill(lambda, 0, inputs, 0.0);
             double magAll = mag + m1[0];
             int nn = (int) Math.min(Integer.MAX_VALUE / 2, terms + inputs + 1);

@@ -119,7 +119,7 @@ public final class RobustnessCommand implements Callable<Integer> {
     Double eps;
 
     @Option(names = "--norm", defaultValue = "inf", paramLabel = "NORM",
-            description = "Norm in which --objective closest measures distortion: inf (default) or 1 (2: not supported yet).")
+            description = "Norm in which --objective closest measures distortion: inf (default), 1 or 2 (2: proven bounds, possibly with a gap, see README).")
     String norm;
 
     @Option(names = "--perturbation", defaultValue = "linf", paramLabel = "KIND",
@@ -415,7 +415,9 @@ public final class RobustnessCommand implements Callable<Integer> {
             throw new IllegalStateException("closest search reported a finite upper bound " + upper + " without an example");
         }
         if (!b.complete()) {
-            return row(s, q.index(), q.label(), q.predicted(), RobustnessStatus.TIMEOUT, b.lower(), upper, q.t0(), nodes);
+            // Bounds with a gap: UNKNOWN when the search ended on radii it could not decide (L2), else TIMEOUT.
+            RobustnessStatus st = b.undecided() ? RobustnessStatus.UNKNOWN : RobustnessStatus.TIMEOUT;
+            return row(s, q.index(), q.label(), q.predicted(), st, b.lower(), upper, q.t0(), nodes);
         }
         if (b.example() == null) {
             // No adversarial example anywhere in the region: over the whole domain the minimum distortion is +∞.
@@ -746,12 +748,8 @@ public final class RobustnessCommand implements Callable<Integer> {
         switch (norm) {
             case "inf" -> distanceNorm = Norm.LINF;
             case "1" -> distanceNorm = Norm.L1;
-            default -> {
-                if (Set.of("2", "l2").contains(norm.toLowerCase(Locale.ROOT))) {
-                    throw bad("--norm " + norm + " is not supported yet; use --norm inf or --norm 1");
-                }
-                throw bad("--norm " + norm + " is unknown; use inf or 1");
-            }
+            case "2" -> distanceNorm = Norm.L2;
+            default -> throw bad("--norm " + norm + " is unknown; use inf, 1 or 2");
         }
         if (!closest && distanceNorm != Norm.LINF) {
             throw bad("--norm " + norm + " needs --objective closest (a " + (worst ? "worst-margin" : "feasibility")
@@ -833,7 +831,7 @@ public final class RobustnessCommand implements Callable<Integer> {
 
         String epsText = blur != null ? "none" : wholeDomain() ? "inf" : RobustnessRow.number(eps);
         String question = (blur != null ? blur.toString().replace(":", "") : "eps" + epsText)
-                + (closest ? "-closest-" + (distanceNorm == Norm.LINF ? "linf" : "l1") : "") + (worst ? "-worst" : "") + (fast ? "-fast" : "");
+                + (closest ? "-closest-" + distanceNorm.name().toLowerCase(Locale.ROOT) : "") + (worst ? "-worst" : "") + (fast ? "-fast" : "");
         resolvedOut = out != null ? out : Path.of("runs", shortName(network) + "-" + data.name() + "-" + question + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         SearchOptions options = SearchOptions.defaults()

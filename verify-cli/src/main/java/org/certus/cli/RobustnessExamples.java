@@ -77,6 +77,11 @@ final class RobustnessExamples {
             l1 += Math.abs(d);
         }
         m.put("l1_distance", l1);
+        double l2 = 0;
+        for (double d : perturbation) {
+            l2 += d * d;
+        }
+        m.put("l2_distance", Math.sqrt(l2));
         m.put("margin", e.margin());
         m.put("shape", new int[] {e.channels(), e.height(), e.width()});
         m.put("input", e.adversarial());

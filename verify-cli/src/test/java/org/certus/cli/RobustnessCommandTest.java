@@ -297,7 +297,7 @@ class RobustnessCommandTest {
         return Stream.of(List.of("--eps", "-0.1"), List.of("--eps", "NaN"), List.of("--network", "no-such-network"),
                 List.of("--samples", "9990:10000"), List.of("--target", "10"), List.of("--target", "three"),
                 List.of("--dataset", "cifar10"), List.of("--dataset", "imagenet"), List.of("--time-limit", "0"),
-                List.of("--time-limit", "-5"), List.of("--threads", "0"), List.of("--norm", "2"), List.of("--norm", "1"),
+                List.of("--time-limit", "-5"), List.of("--threads", "0"), List.of("--norm", "2"), List.of("--norm", "1"), List.of("--norm", "l2"),
                 List.of("--objective", "best"), List.of("--objective", "worst", "--norm", "1"),
                 List.of("--objective", "worst", "--tolerance", "-1"), List.of("--objective", "closest", "--perturbation", "blur:3x3"),
                 List.of("--perturbation", "blur"), List.of("--perturbation", "blur:0x0"), List.of("--perturbation", "blur:4x3"),
@@ -338,8 +338,7 @@ class RobustnessCommandTest {
 
     @Test
     void notSupportedYetSaysSo() {
-        for (String[] o : List.of(new String[] {"--norm", "2", "--objective", "closest"},
-                new String[] {"--objective", "closest", "--perturbation", "blur:3x3"})) {
+        for (String[] o : List.<String[]>of(new String[] {"--objective", "closest", "--perturbation", "blur:3x3"})) {
             Result r = run(robustness(tmp.resolve("x"), "0:0", o));
             assertTrue(r.err().contains("not supported yet"), r.err());
         }
