@@ -579,23 +579,7 @@ public final class BranchAndBound {
      * clears the prune threshold; otherwise the caller keeps splitting the box.
      */
     private boolean exactLeafCloses(Node node) {
-        double proven = Double.POSITIVE_INFINITY;
-        for (int d = 0; d < node.openDisjuncts.length && !stop; d++) {
-            if (!node.openDisjuncts[d]) {
-                continue;
-            }
-            lps.incrementAndGet();
-            NodeLp.Result r = NodeLp.solve(chain, node.lo, node.hi, query.l1Ball(), query.inputConstraints(), node.bounds, node.splits,
-                    query.disjuncts().get(d), options.certifyLp(), deadline);
-            if (r.candidate() != null) {
-                offerCandidate(r.candidate());
-            }
-            double bound = r.certifiedLowerBound();
-            for (int row = disjunctStart[d]; row < disjunctStart[d + 1]; row++) {
-                bound = Math.max(bound, node.rowLower[row]);
-            }
-            proven = Math.min(proven, bound);
-        }
+        double proven = leafBound(node, true);
         if (stop || !(proven > pruneThreshold())) {
             return false;
         }
@@ -603,7 +587,12 @@ public final class BranchAndBound {
         return true;
     }
 
-    private void markUndecided(Node node) {
+    /**
+     * The node's exact LP per open disjunct (its solutions offered as candidates): the smallest
+     * certified bound, each raised to the node's own symbolic row bounds when {@code withSymbolic}
+     * (they hold too, and are all there is when an LP gives up).
+     */
+    private double leafBound(Node node, boolean withSymbolic) {
         double proven = Double.POSITIVE_INFINITY;
         for (int d = 0; d < node.openDisjuncts.length && !stop; d++) {
             if (!node.openDisjuncts[d]) {
@@ -616,16 +605,18 @@ public final class BranchAndBound {
                 offerCandidate(r.candidate());
             }
             double bound = r.certifiedLowerBound();
-            if (optimising()) {
-                // The node's own symbolic bound holds too (and is all there is when the LP gave up).
-                double symbolic = Double.NEGATIVE_INFINITY;
+            if (withSymbolic) {
                 for (int row = disjunctStart[d]; row < disjunctStart[d + 1]; row++) {
-                    symbolic = Math.max(symbolic, node.rowLower[row]);
+                    bound = Math.max(bound, node.rowLower[row]);
                 }
-                bound = Math.max(bound, symbolic);
             }
             proven = Math.min(proven, bound);
         }
+        return proven;
+    }
+
+    private void markUndecided(Node node) {
+        double proven = leafBound(node, optimising());
         if (optimising()) {
             // Whatever the LP proved is a valid bound of this leaf; the gap it leaves shows in the result.
             if (!stop) {
