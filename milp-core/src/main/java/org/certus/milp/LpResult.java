@@ -34,7 +34,10 @@ public final class LpResult {
         this.status = status;
         this.objectiveValue = objectiveValue;
         this.primal = primal == null ? null : primal.clone();
-        this.rowDuals = rowDuals == null ? null : rowDuals.clone();
+        // Duals with a NaN or an infinity certify nothing (SafeLpBound refuses them): ojAlgo 57 returned
+        // one on mnist-wk17a sample 8871's LP tightening. Reporting "no duals" makes every certifying
+        // caller keep its previous bound instead of failing.
+        this.rowDuals = rowDuals == null || !allFinite(rowDuals) ? null : rowDuals.clone();
         this.reducedCosts = reducedCosts == null ? null : reducedCosts.clone();
     }
 
@@ -89,5 +92,14 @@ public final class LpResult {
     @Override
     public String toString() {
         return "LpResult[" + status + (isOptimal() ? ", objective=" + objectiveValue : "") + "]";
+    }
+
+    private static boolean allFinite(double[] v) {
+        for (double x : v) {
+            if (!Double.isFinite(x)) {
+                return false;
+            }
+        }
+        return true;
     }
 }
