@@ -129,20 +129,10 @@ public final class SampleSolver {
     }
 
     static int argmax(double[] y) {
-        int best = 0;
-        for (int k = 1; k < y.length; k++) {
-            if (y[k] > y[best]) {
-                best = k;
-            }
-        }
-        return best;
+        return org.certus.nn.Logits.argmax(y);
     }
 
     static double linfDistance(double[] a, double[] b) {
-        double d = 0;
-        for (int k = 0; k < a.length; k++) {
-            d = Math.max(d, Math.abs(a[k] - b[k]));
-        }
-        return d;
+        return org.certus.bnb.Norm.LINF.distance(a, b);
     }
 }
