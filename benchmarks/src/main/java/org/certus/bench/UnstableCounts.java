@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.certus.bounds.ArithmeticModel;
 import org.certus.bounds.BoundPropagator;
 import org.certus.bounds.LpTightening;
+import org.certus.bounds.MipTightening;
 import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.ReluSplits;
 import org.certus.bounds.SymbolicPropagator;
@@ -18,10 +19,11 @@ import org.certus.nn.io.NetworkLoader;
 /**
  * Mean number of unstable ReLUs over MNIST test samples with symbolic bounds and with LP tightening
  * from them (real arithmetic, the L∞ ball clipped to [0, 1]) — the figure the MIPVerify paper quotes
- * (121 of 4,804 for mnist-wk17a at ε = 0.1). Prints one line per sample ({@code sample symbolic lp})
- * and the means.
+ * (121 of 4,804 for mnist-wk17a at ε = 0.1, after its progressive tightening). With {@code mip} as the
+ * sixth argument, MIP tightening of the ReLUs still unstable after LP follows (the paper's progressive
+ * strategy; 10 s per neuron). Prints one line per sample ({@code sample symbolic lp [mip]}) and the means.
  *
- * <p>{@code java -cp benchmarks/target/benchmarks.jar org.certus.bench.UnstableCounts [NETWORK EPS FIRST LAST STEP]}
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar org.certus.bench.UnstableCounts [NETWORK EPS FIRST LAST STEP [mip]]}
  * (defaults: mnist-wk17a 0.1 0 9999 1).
  */
 public final class UnstableCounts {
@@ -34,14 +36,17 @@ public final class UnstableCounts {
         int first = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         int last = args.length > 3 ? Integer.parseInt(args[3]) : 9999;
         int step = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+        boolean withMip = args.length > 5 && args[5].equals("mip");
         Network net = NetworkLoader.load(name);
         ReluChain chain = ReluChain.of(net);
         Dataset data = Datasets.load("mnist");
         SymbolicPropagator symbolic = new SymbolicPropagator(true, null, ArithmeticModel.REAL);
         LpTightening lp = new LpTightening(Duration.ofSeconds(60), true);
+        MipTightening mip = new MipTightening(Duration.ofSeconds(10), Duration.ofMinutes(10), true);
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
         long sumSymbolic = 0;
         long sumLp = 0;
+        long sumMip = 0;
         int n = 0;
         for (int s = first; s <= Math.min(last, data.size() - 1); s += step) {
             double[] x = data.image(s);
@@ -53,18 +58,22 @@ public final class UnstableCounts {
             }
             NetworkBounds b = symbolic.propagate(chain, lo, hi, none);
             NetworkBounds t = lp.tighten(chain, lo, hi, b);
+            NetworkBounds m = withMip ? mip.tighten(chain, lo, hi, t) : null;
             int us = 0;
             int ul = 0;
+            int um = 0;
             for (int k = 0; k < chain.reluLayerCount(); k++) {
                 us += b.unstableCount(k);
                 ul += t.unstableCount(k);
+                um += withMip ? m.unstableCount(k) : 0;
             }
             sumSymbolic += us;
             sumLp += ul;
+            sumMip += um;
             n++;
-            System.out.println(s + " " + us + " " + ul);
+            System.out.println(s + " " + us + " " + ul + (withMip ? " " + um : ""));
         }
-        System.out.printf(Locale.ROOT, "samples %d: mean unstable ReLUs symbolic %.3f, lp %.3f%n", n, sumSymbolic / (double) n,
-                sumLp / (double) n);
+        System.out.printf(Locale.ROOT, "samples %d: mean unstable ReLUs symbolic %.3f, lp %.3f%s%n", n, sumSymbolic / (double) n,
+                sumLp / (double) n, withMip ? String.format(Locale.ROOT, ", mip %.3f", sumMip / (double) n) : "");
     }
 }

@@ -8,6 +8,7 @@ import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.certus.bounds.AlphaBetaStart;
 import org.certus.bounds.BoundPropagator;
 import org.certus.bounds.LinearBounds;
 import org.certus.bounds.LpTightening;
@@ -40,6 +41,15 @@ public final class BranchAndBound {
      * double evaluation differs from it by rounding (far below this).
      */
     static final double EVALUATION_SLACK = 1e-9;
+
+    /**
+     * A candidate whose double-precision margin exceeds this fraction of {@code 1 + max|y|} is not
+     * re-evaluated in float32: the two evaluations differ by about 1e-6 of that scale on the networks
+     * here, so it cannot violate in float32, and the second forward pass cost 11% of the search time
+     * on mnist_fc (every α,β optimisation offers its vertex). Skipping one loses at most a
+     * float32-only counterexample, never soundness: FLOAT32 bounds contain every float32 evaluation.
+     */
+    static final double FLOAT32_RECHECK_FRACTION = 1e-2;
 
     /** Input boxes narrower than this (relative to the root box) are not split further. */
     static final double MIN_INPUT_SPLIT_FRACTION = 1e-9;
@@ -167,10 +177,13 @@ public final class BranchAndBound {
         final double proven;
         /** Proven lower bound of each objective row on this node (children inherit them). */
         final double[] rowLower;
+        /** Per objective row, the α,β its last optimisation on this branch ended with (null: none yet). */
+        final AlphaBetaStart[] starts;
 
         Node(double[] lo, double[] hi, ReluSplits splits, NetworkBounds bounds, boolean[] openDisjuncts, double bound,
-             int depth, double[][] reluScores, double[] inputScores, double proven, double[] rowLower) {
+             int depth, double[][] reluScores, double[] inputScores, double proven, double[] rowLower, AlphaBetaStart[] starts) {
             this.proven = proven;
+            this.starts = starts;
             this.rowLower = rowLower;
             this.lo = lo;
             this.hi = hi;
@@ -276,13 +289,13 @@ public final class BranchAndBound {
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
         boolean[] allOpen = new boolean[query.disjuncts().size()];
         java.util.Arrays.fill(allOpen, true);
-        Node root = bound(query.inputLower(), query.inputUpper(), none, null, -1, allOpen, 0, null);
+        Node root = bound(query.inputLower(), query.inputUpper(), none, null, -1, allOpen, 0, null, null);
         if (root != null && root.bound != Double.POSITIVE_INFINITY && found.get() == null) {
             // Cheap bounds first: LP or MIP tightening only when symbolic bounds leave the root open.
             NetworkBounds tightened = tightenRoot(root.bounds);
             if (tightened != null) {
                 root = bound(query.inputLower(), query.inputUpper(), none, tightened, chain.reluLayerCount(), root.openDisjuncts,
-                        0, root.rowLower);
+                        0, root.rowLower, root.starts);
             }
         }
         long unstable = root == null ? 0 : root.bounds.unstableCount();
@@ -392,6 +405,13 @@ public final class BranchAndBound {
                 }
             }
             return margin <= 0;
+        }
+        double scale = 1;
+        for (double v : y) {
+            scale = Math.max(scale, 1 + Math.abs(v));
+        }
+        if (margin > FLOAT32_RECHECK_FRACTION * scale) {
+            return false;
         }
         double[] xf = org.certus.nn.Float32Evaluation.roundInto(x, query.inputLower(), query.inputUpper());
         double marginF = query.inBox(xf) ? query.margin(float32.evaluate(xf)) : Double.POSITIVE_INFINITY;
@@ -542,11 +562,11 @@ public final class BranchAndBound {
             double[] loB = node.lo.clone();
             loB[dim] = mid;
             // The parent's bounds hold on both halves: recomputed layers are intersected with them.
-            addIfAlive(children, bound(node.lo, hiA, node.splits, node.bounds, 0, node.openDisjuncts, node.depth + 1, node.rowLower));
+            addIfAlive(children, bound(node.lo, hiA, node.splits, node.bounds, 0, node.openDisjuncts, node.depth + 1, node.rowLower, node.starts));
             if (stop) {
                 return children;
             }
-            addIfAlive(children, bound(loB, node.hi, node.splits, node.bounds, 0, node.openDisjuncts, node.depth + 1, node.rowLower));
+            addIfAlive(children, bound(loB, node.hi, node.splits, node.bounds, 0, node.openDisjuncts, node.depth + 1, node.rowLower, node.starts));
         } else {
             int[] pick = reluPick != null ? reluPick : chooseRelu(node);
             if (pick == null) {
@@ -560,7 +580,7 @@ public final class BranchAndBound {
                 if (parent.infeasible()) {
                     continue;
                 }
-                addIfAlive(children, bound(node.lo, node.hi, s, parent, layer + 1, node.openDisjuncts, node.depth + 1, node.rowLower));
+                addIfAlive(children, bound(node.lo, node.hi, s, parent, layer + 1, node.openDisjuncts, node.depth + 1, node.rowLower, node.starts));
                 if (stop) {
                     break;
                 }
@@ -659,7 +679,7 @@ public final class BranchAndBound {
      * it), after checking its relaxation's minimising vertices as counterexamples.
      */
     private Node bound(double[] lo, double[] hi, ReluSplits splits, NetworkBounds reuse, int firstLayer,
-                       boolean[] parentOpen, int depth, double[] parentRows) {
+                       boolean[] parentOpen, int depth, double[] parentRows, AlphaBetaStart[] parentStarts) {
         long t0 = System.nanoTime();
         nodes.incrementAndGet();
         if (depth > maxDepth) {
@@ -684,6 +704,8 @@ public final class BranchAndBound {
                 }
             }
             boolean[] openD = parentOpen.clone();
+            // Children start α,β where this node's optimisation ended (the parent's, for rows not optimised here).
+            AlphaBetaStart[] starts = parentStarts == null ? new AlphaBetaStart[rowLb.length] : parentStarts.clone();
             // Read once: it only falls, so a disjunct closed against this value stays rightly closed.
             double threshold = pruneThreshold();
             double nodeBound = Double.POSITIVE_INFINITY;
@@ -704,7 +726,8 @@ public final class BranchAndBound {
                     // Still open under plain CROWN: optimise α and β for this disjunct's rows.
                     for (int r = disjunctStart[d]; r < disjunctStart[d + 1] && best <= threshold; r++) {
                         org.certus.bounds.AlphaBetaOptimizer.Result opt = optimizer.lowerBound(chain, b, splits, lo, hi, objective, r,
-                                options.boundIterations());
+                                options.boundIterations(), starts[r], threshold);
+                        starts[r] = opt.end();
                         rowLb[r] = Math.max(rowLb[r], opt.lower());
                         best = Math.max(best, rowLb[r]);
                         offerCandidate(opt.argmin());
@@ -742,7 +765,7 @@ public final class BranchAndBound {
             if (inputSplit && nodeBound < Double.POSITIVE_INFINITY) {
                 InputSplitScores.addRelaxationGaps(chain, b, lo, hi, scores, inputScores);
             }
-            return new Node(lo, hi, splits, b, openD, nodeBound, depth, scores, inputScores, proven, rowLb);
+            return new Node(lo, hi, splits, b, openD, nodeBound, depth, scores, inputScores, proven, rowLb, starts);
         } finally {
             boundNanos.addAndGet(System.nanoTime() - t0);
         }
@@ -779,6 +802,11 @@ public final class BranchAndBound {
      * on mnist-rsl18a 24 was as good as any.
      */
     static final int FSB_CANDIDATES = 24;
+    /**
+     * FSB re-estimates at most this many of a node's optimised rows per candidate (the lowest): on
+     * mnist-wk17a all nine made samples 326 and 443 take 2.8 s instead of about 1 s for the same ~25 nodes.
+     */
+    static final int FSB_WARM_ROWS = 3;
 
     /** The free unstable ReLU to split on, as {layer, neuron}, or null when none is left. */
     private int[] chooseRelu(Node node) {
@@ -839,6 +867,27 @@ public final class BranchAndBound {
             return new int[] {candL[0], candN[0]};
         }
         AffineMap open = objective.selectRows(rows);
+        // Rows the node optimised are estimated with its α,β (β = 0 for the candidate): plain CROWN
+        // ignores the split constraints deeper in the tree, and ranked candidates by a bound far below
+        // the one the node will get (measured on mnist_fc 256x2 prop_10_0.05: no proof in 40 s with
+        // CROWN estimates, where BaBSR alone needed 2,693 nodes).
+        // Only the FSB_WARM_ROWS optimised rows with the lowest bounds are re-estimated (the others keep
+        // the node's bound): one back-substitution per row, candidate and phase is costly on conv nets.
+        boolean[] estimate = new boolean[rows.length];
+        boolean warm = false;
+        for (int picked = 0; picked < FSB_WARM_ROWS; picked++) {
+            int low = -1;
+            for (int t = 0; t < rows.length; t++) {
+                if (!estimate[t] && node.starts[rows[t]] != null && (low < 0 || node.rowLower[rows[t]] < node.rowLower[rows[low]])) {
+                    low = t;
+                }
+            }
+            if (low < 0) {
+                break;
+            }
+            estimate[low] = true;
+            warm = true;
+        }
         int best = 0;
         double bestValue = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < found; c++) {
@@ -848,8 +897,19 @@ public final class BranchAndBound {
                 if (child.infeasible()) {
                     continue; // an empty child costs nothing: the other one decides the value
                 }
-                LinearBounds lb = propagator.minimize(chain, child, node.lo, node.hi, open, null);
-                worse = Math.min(worse, disjunctValue(node, rows, lb.lower()));
+                double[] lower;
+                if (warm) {
+                    ReluSplits childSplits = node.splits.with(candL[c], candN[c], phase);
+                    lower = new double[rows.length];
+                    for (int t = 0; t < rows.length; t++) {
+                        int r = rows[t];
+                        lower[t] = !estimate[t] ? node.rowLower[r]
+                                : optimizer.boundWith(chain, child, childSplits, node.lo, node.hi, objective, r, node.starts[r]);
+                    }
+                } else {
+                    lower = propagator.minimize(chain, child, node.lo, node.hi, open, null).lower();
+                }
+                worse = Math.min(worse, disjunctValue(node, rows, lower));
             }
             if (worse > bestValue) {
                 bestValue = worse;

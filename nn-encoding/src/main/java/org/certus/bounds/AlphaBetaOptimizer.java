@@ -28,8 +28,11 @@ public final class AlphaBetaOptimizer {
         this.arithmetic = arithmetic;
     }
 
-    /** Result: the best valid lower bound and the box vertex where its relaxation attains it. */
-    public record Result(double lower, double[] argmin) {
+    /**
+     * Result: the best valid lower bound, the box vertex where its relaxation attains it, and the α
+     * and β that gave it (a start for the node's children).
+     */
+    public record Result(double lower, double[] argmin, AlphaBetaStart end) {
     }
 
     /**
@@ -38,6 +41,16 @@ public final class AlphaBetaOptimizer {
      */
     public Result lowerBound(ReluChain chain, NetworkBounds bounds, ReluSplits splits, double[] inLo, double[] inHi,
                              AffineMap objective, int row, int iterations) {
+        return lowerBound(chain, bounds, splits, inLo, inHi, objective, row, iterations, null, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * As {@link #lowerBound(ReluChain, NetworkBounds, ReluSplits, double[], double[], AffineMap, int, int)},
+     * starting from {@code start} (e.g. the parent node's end; null: adaptive α, β = 0) and stopping
+     * as soon as a bound above {@code target} is proved (nothing more is needed to close the row).
+     */
+    public Result lowerBound(ReluChain chain, NetworkBounds bounds, ReluSplits splits, double[] inLo, double[] inHi,
+                             AffineMap objective, int row, int iterations, AlphaBetaStart start, double target) {
         int k = chain.reluLayerCount();
         double[][] alpha = new double[k][];
         double[][] beta = new double[k][];
@@ -54,6 +67,9 @@ public final class AlphaBetaOptimizer {
                 alpha[j][n] = u[n] >= -l[n] ? 1.0 : 0.0;
             }
         }
+        if (start != null) {
+            start.fill(alpha, beta, splits);
+        }
         double scale = 0;
         for (int q = objective.rowStart()[row]; q < objective.rowStart()[row + 1]; q++) {
             scale = Math.max(scale, Math.abs(objective.values()[q]));
@@ -61,16 +77,18 @@ public final class AlphaBetaOptimizer {
         Pass pass = new Pass(chain, k);
         double best = Double.NEGATIVE_INFINITY;
         double[] bestX = null;
+        AlphaBetaStart bestStart = null;
         for (int it = 0; it <= iterations; it++) {
             double value = pass.backward(chain, bounds, splits, inLo, inHi, objective, row, alpha, beta);
-            if (value > best) {
-                best = value;
+            if (value > best || bestX == null) {
+                best = Math.max(best, value);
                 bestX = pass.vertex.clone();
+                bestStart = AlphaBetaStart.of(alpha, beta, splits);
             }
-            if (it == iterations) {
+            if (it == iterations || best > target) {
                 break;
             }
-            pass.forwardRelaxed(chain, bounds);
+            pass.forwardRelaxed(chain, bounds, splits);
             double b1 = 0.9, b2 = 0.999, t = it + 1;
             for (int j = 0; j < k; j++) {
                 double[] l = bounds.lower(j), u = bounds.upper(j);
@@ -96,7 +114,31 @@ public final class AlphaBetaOptimizer {
                 }
             }
         }
-        return new Result(best, bestX);
+        return new Result(best, bestX, bestStart);
+    }
+
+    /**
+     * The bound one back-substitution gives with the α and β of {@code start} (a neuron split since it
+     * was taken gets β = 0) and no optimisation: valid like every bound here, and a cheap estimate of
+     * what optimising would give, as filtered smart branching needs for its candidates.
+     */
+    public double boundWith(ReluChain chain, NetworkBounds bounds, ReluSplits splits, double[] inLo, double[] inHi,
+                            AffineMap objective, int row, AlphaBetaStart start) {
+        int k = chain.reluLayerCount();
+        double[][] alpha = new double[k][];
+        double[][] beta = new double[k][];
+        for (int j = 0; j < k; j++) {
+            double[] l = bounds.lower(j), u = bounds.upper(j);
+            alpha[j] = new double[l.length];
+            beta[j] = new double[l.length];
+            for (int n = 0; n < l.length; n++) {
+                alpha[j][n] = u[n] >= -l[n] ? 1.0 : 0.0;
+            }
+        }
+        if (start != null) {
+            start.fill(alpha, beta, splits);
+        }
+        return new Pass(chain, k).backward(chain, bounds, splits, inLo, inHi, objective, row, alpha, beta);
     }
 
     /** One back-substitution with fixed α, β, recording the lines it chose for the forward pass. */
@@ -222,16 +264,41 @@ public final class AlphaBetaOptimizer {
             return OutwardRounding.down(sum - slack, mag, (int) Math.min(Integer.MAX_VALUE / 2, terms));
         }
 
-        /** ẑ: the network with each ReLU replaced by the line the last backward pass chose, at the vertex. */
-        void forwardRelaxed(ReluChain chain, NetworkBounds b) {
+        /**
+         * ẑ: the network with each ReLU replaced by the line the last backward pass chose, at the
+         * vertex. Only the pre-activations something reads are computed: those whose line has a
+         * non-zero slope (the next layer reads them; not in the last ReLU layer) and those whose
+         * gradient the optimiser takes (split neurons, unstable ones on their α line). Inactive
+         * neurons, most of a deep layer, are skipped.
+         */
+        void forwardRelaxed(ReluChain chain, NetworkBounds b, ReluSplits splits) {
             double[] h = vertex;
-            for (int j = 0; j < chain.reluLayerCount(); j++) {
+            int k = chain.reluLayerCount();
+            for (int j = 0; j < k; j++) {
                 AffineMap a = chain.affine(j);
                 double[] z = zHat[j];
-                a.apply(h, z);
-                double[] hn = new double[z.length];
+                double[] hn = j + 1 < k ? new double[z.length] : null;
+                int[] rs = a.rowStart();
+                int[] ci = a.colIndex();
+                double[] av = a.values();
+                double[] bias = a.bias();
                 for (int n = 0; n < z.length; n++) {
-                    hn[n] = slope[j][n] * z[n] + intercept[j][n];
+                    boolean read = hn != null && slope[j][n] != 0.0;
+                    if (!read && !usedLowerLine[j][n] && splits.raw(j, n) == 0) {
+                        z[n] = 0.0;
+                        if (hn != null) {
+                            hn[n] = intercept[j][n];
+                        }
+                        continue;
+                    }
+                    double acc = bias[n];
+                    for (int q = rs[n]; q < rs[n + 1]; q++) {
+                        acc += av[q] * h[ci[q]];
+                    }
+                    z[n] = acc;
+                    if (hn != null) {
+                        hn[n] = slope[j][n] * acc + intercept[j][n];
+                    }
                 }
                 h = hn;
             }

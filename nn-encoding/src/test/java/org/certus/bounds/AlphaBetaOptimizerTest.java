@@ -78,4 +78,72 @@ class AlphaBetaOptimizerTest {
             assertTrue(v[0] >= opt.lower(), "seed " + seed + ": optimised bound " + opt.lower() + " above objective " + v[0] + " at a point");
         }
     }
+
+    /**
+     * A child started from its parent's α,β (one more split, β = 0 for it): both the one-pass estimate
+     * {@code boundWith} and the warm-started optimisation are below the objective on the child's region,
+     * and the optimisation, whose first step is that estimate, is never below it.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void warmStartedChildBoundIsSound(long seed) {
+        Random rnd = new Random(seed * 131 + 3);
+        Network net = BoundSoundnessTest.randomNetwork(rnd);
+        ReluChain chain = ReluChain.of(net);
+        int n = chain.inputSize();
+        double[] lo = new double[n], hi = new double[n];
+        for (int i = 0; i < n; i++) {
+            double c = rnd.nextDouble() - 0.5, r = 0.1 + rnd.nextDouble() * 0.5;
+            lo[i] = c - r;
+            hi[i] = c + r;
+        }
+        ArithmeticModel model = rnd.nextBoolean() ? ArithmeticModel.REAL : ArithmeticModel.FLOAT32;
+        SymbolicPropagator sym = new SymbolicPropagator(false, null, model);
+        AlphaBetaOptimizer optimizer = new AlphaBetaOptimizer(model);
+        double[] w = BoundSoundnessTest.gaussian(rnd, chain.outputSize(), 1.0);
+        AffineMap objective = AffineMap.fromDense(1, chain.outputSize(), w, new double[] {rnd.nextGaussian()});
+        ReluSplits splits = ReluSplits.none(BoundPropagator.widths(chain));
+        NetworkBounds node = sym.propagate(chain, lo, hi);
+        AlphaBetaStart start = null;
+        for (int depth = 0; depth < 3; depth++) {
+            AlphaBetaOptimizer.Result parent = optimizer.lowerBound(chain, node, splits, lo, hi, objective, 0, 10, start,
+                    Double.POSITIVE_INFINITY);
+            start = parent.end();
+            int layer = rnd.nextInt(chain.reluLayerCount());
+            int neuron = rnd.nextInt(chain.width(layer));
+            if (!node.isUnstable(layer, neuron)) {
+                continue;
+            }
+            ReluPhase phase = rnd.nextBoolean() ? ReluPhase.ACTIVE : ReluPhase.INACTIVE;
+            splits = splits.with(layer, neuron, phase);
+            node = sym.propagate(chain, lo, hi, splits, node.withSplit(layer, neuron, phase), layer + 1);
+            if (node.infeasible()) {
+                return;
+            }
+            double estimate = optimizer.boundWith(chain, node, splits, lo, hi, objective, 0, start);
+            double warm = optimizer.lowerBound(chain, node, splits, lo, hi, objective, 0, 10, start, Double.POSITIVE_INFINITY).lower();
+            assertTrue(warm >= estimate, "seed " + seed + ": warm " + warm + " below its own first step " + estimate);
+            for (int s = 0; s < 300; s++) {
+                double[] x = BoundSoundnessTest.sample(rnd, lo, hi, s);
+                double[][] z = chain.preActivations(x);
+                boolean inside = true;
+                for (int i = 0; i < splits.layerCount() && inside; i++) {
+                    for (int j = 0; j < z[i].length; j++) {
+                        byte p = splits.raw(i, j);
+                        if ((p > 0 && z[i][j] < 0) || (p < 0 && z[i][j] > 0)) {
+                            inside = false;
+                            break;
+                        }
+                    }
+                }
+                if (!inside) {
+                    continue;
+                }
+                double[] v = new double[1];
+                objective.apply(z[z.length - 1], v);
+                assertTrue(v[0] >= estimate && v[0] >= warm,
+                        "seed " + seed + ": bound " + Math.max(estimate, warm) + " above objective " + v[0] + " at a point");
+            }
+        }
+    }
 }
