@@ -56,20 +56,13 @@ public final class AlphaBetaOptimizer {
         double[][] beta = new double[k][];
         double[][] mA = new double[k][], vA = new double[k][], mB = new double[k][], vB = new double[k][];
         for (int j = 0; j < k; j++) {
-            double[] l = bounds.lower(j), u = bounds.upper(j);
-            alpha[j] = new double[l.length];
-            beta[j] = new double[l.length];
-            mA[j] = new double[l.length];
-            vA[j] = new double[l.length];
-            mB[j] = new double[l.length];
-            vB[j] = new double[l.length];
-            for (int n = 0; n < l.length; n++) {
-                alpha[j][n] = u[n] >= -l[n] ? 1.0 : 0.0;
-            }
+            int w = bounds.lower(j).length;
+            mA[j] = new double[w];
+            vA[j] = new double[w];
+            mB[j] = new double[w];
+            vB[j] = new double[w];
         }
-        if (start != null) {
-            start.fill(alpha, beta, splits);
-        }
+        initialise(bounds, splits, start, alpha, beta);
         double scale = 0;
         for (int q = objective.rowStart()[row]; q < objective.rowStart()[row + 1]; q++) {
             scale = Math.max(scale, Math.abs(objective.values()[q]));
@@ -127,7 +120,13 @@ public final class AlphaBetaOptimizer {
         int k = chain.reluLayerCount();
         double[][] alpha = new double[k][];
         double[][] beta = new double[k][];
-        for (int j = 0; j < k; j++) {
+        initialise(bounds, splits, start, alpha, beta);
+        return new Pass(chain, k).backward(chain, bounds, splits, inLo, inHi, objective, row, alpha, beta);
+    }
+
+    /** Fills α (CROWN's adaptive slope, or the start's) and β (0, or the start's) for every ReLU. */
+    private static void initialise(NetworkBounds bounds, ReluSplits splits, AlphaBetaStart start, double[][] alpha, double[][] beta) {
+        for (int j = 0; j < alpha.length; j++) {
             double[] l = bounds.lower(j), u = bounds.upper(j);
             alpha[j] = new double[l.length];
             beta[j] = new double[l.length];
@@ -138,7 +137,6 @@ public final class AlphaBetaOptimizer {
         if (start != null) {
             start.fill(alpha, beta, splits);
         }
-        return new Pass(chain, k).backward(chain, bounds, splits, inLo, inHi, objective, row, alpha, beta);
     }
 
     /** One back-substitution with fixed α, β, recording the lines it chose for the forward pass. */

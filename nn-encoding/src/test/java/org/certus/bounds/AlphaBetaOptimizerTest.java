@@ -28,11 +28,7 @@ class AlphaBetaOptimizerTest {
         ReluChain chain = ReluChain.of(net);
         int n = chain.inputSize();
         double[] lo = new double[n], hi = new double[n];
-        for (int i = 0; i < n; i++) {
-            double c = rnd.nextDouble() - 0.5, r = 0.1 + rnd.nextDouble() * 0.5;
-            lo[i] = c - r;
-            hi[i] = c + r;
-        }
+        randomBox(rnd, lo, hi);
         ArithmeticModel model = rnd.nextBoolean() ? ArithmeticModel.REAL : ArithmeticModel.FLOAT32;
         SymbolicPropagator sym = new SymbolicPropagator(false, null, model);
         NetworkBounds root = sym.propagate(chain, lo, hi);
@@ -60,17 +56,7 @@ class AlphaBetaOptimizerTest {
         for (int s = 0; s < 400; s++) {
             double[] x = BoundSoundnessTest.sample(rnd, lo, hi, s);
             double[][] z = chain.preActivations(x);
-            boolean inside = true;
-            for (int i = 0; i < splits.layerCount() && inside; i++) {
-                for (int j = 0; j < z[i].length; j++) {
-                    byte p = splits.raw(i, j);
-                    if ((p > 0 && z[i][j] < 0) || (p < 0 && z[i][j] > 0)) {
-                        inside = false;
-                        break;
-                    }
-                }
-            }
-            if (!inside) {
+            if (!satisfiesSplits(splits, z)) {
                 continue;
             }
             double[] v = new double[1];
@@ -92,11 +78,7 @@ class AlphaBetaOptimizerTest {
         ReluChain chain = ReluChain.of(net);
         int n = chain.inputSize();
         double[] lo = new double[n], hi = new double[n];
-        for (int i = 0; i < n; i++) {
-            double c = rnd.nextDouble() - 0.5, r = 0.1 + rnd.nextDouble() * 0.5;
-            lo[i] = c - r;
-            hi[i] = c + r;
-        }
+        randomBox(rnd, lo, hi);
         ArithmeticModel model = rnd.nextBoolean() ? ArithmeticModel.REAL : ArithmeticModel.FLOAT32;
         SymbolicPropagator sym = new SymbolicPropagator(false, null, model);
         AlphaBetaOptimizer optimizer = new AlphaBetaOptimizer(model);
@@ -126,17 +108,7 @@ class AlphaBetaOptimizerTest {
             for (int s = 0; s < 300; s++) {
                 double[] x = BoundSoundnessTest.sample(rnd, lo, hi, s);
                 double[][] z = chain.preActivations(x);
-                boolean inside = true;
-                for (int i = 0; i < splits.layerCount() && inside; i++) {
-                    for (int j = 0; j < z[i].length; j++) {
-                        byte p = splits.raw(i, j);
-                        if ((p > 0 && z[i][j] < 0) || (p < 0 && z[i][j] > 0)) {
-                            inside = false;
-                            break;
-                        }
-                    }
-                }
-                if (!inside) {
+                if (!satisfiesSplits(splits, z)) {
                     continue;
                 }
                 double[] v = new double[1];
@@ -145,5 +117,27 @@ class AlphaBetaOptimizerTest {
                         "seed " + seed + ": bound " + Math.max(estimate, warm) + " above objective " + v[0] + " at a point");
             }
         }
+    }
+
+    /** A random box of half-widths 0.1–0.6 around centres in [−0.5, 0.5). */
+    private static void randomBox(Random rnd, double[] lo, double[] hi) {
+        for (int i = 0; i < lo.length; i++) {
+            double c = rnd.nextDouble() - 0.5, r = 0.1 + rnd.nextDouble() * 0.5;
+            lo[i] = c - r;
+            hi[i] = c + r;
+        }
+    }
+
+    /** Whether pre-activations {@code z} lie in the region the phase splits allow. */
+    private static boolean satisfiesSplits(ReluSplits splits, double[][] z) {
+        for (int i = 0; i < splits.layerCount(); i++) {
+            for (int j = 0; j < z[i].length; j++) {
+                byte p = splits.raw(i, j);
+                if ((p > 0 && z[i][j] < 0) || (p < 0 && z[i][j] > 0)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 }
