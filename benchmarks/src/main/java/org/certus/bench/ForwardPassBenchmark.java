@@ -1,6 +1,7 @@
 package org.certus.bench;
 
 import java.util.concurrent.TimeUnit;
+import org.certus.nn.Float32Evaluation;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -14,7 +15,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * One exact forward pass ({@code Network.evaluate}) of a bundled network on an MNIST test image: the
- * cost of re-checking a counterexample and of one attack step's evaluation.
+ * cost of re-checking a counterexample and of one attack step's evaluation; and the float32 pass that
+ * re-checks every search candidate.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ForwardPass -f 1 -wi 2 -i 3}.
  */
@@ -27,15 +29,23 @@ public class ForwardPassBenchmark {
     public String network;
 
     private MnistQuery q;
+    private Float32Evaluation float32;
 
     @Setup(Level.Trial)
     public void setUp() {
         q = new MnistQuery(network, 0, 0.0);
+        float32 = new Float32Evaluation(q.network);
     }
 
     @Benchmark
     public double[] evaluate() {
         return q.network.evaluate(q.image);
+    }
+
+    /** The float32 forward pass every search candidate gets besides the double one. */
+    @Benchmark
+    public double[] evaluateFloat32() {
+        return float32.evaluate(q.image);
     }
 
     /** The same through the verifier's normal form (pre-activations of every layer kept). */

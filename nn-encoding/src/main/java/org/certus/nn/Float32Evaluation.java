@@ -9,7 +9,8 @@ import java.util.List;
  * confirm that a counterexample found in double precision also holds in the arithmetic users run
  * the network in, and to catch counterexamples that exist only in float32.
  *
- * <p>Immutable and thread-safe; building it converts each layer once (convolutions to sparse rows).
+ * <p>Immutable and thread-safe; building it converts each layer once (convolutions to sparse rows;
+ * dense maps also to a column-major float32 copy, see {@link DenseFloat}).
  */
 public final class Float32Evaluation {
     private final Network network;
@@ -26,7 +27,9 @@ public final class Float32Evaluation {
             if (l instanceof Normalize || l instanceof Relu || l instanceof MaxPool) {
                 steps.add(l);
             } else if (l instanceof AffineLayer a) {
-                steps.add(a.toAffineMap(in));
+                AffineMap m = a.toAffineMap(in);
+                DenseFloat d = DenseFloat.of(m);
+                steps.add(d == null ? m : d);
             } else {
                 throw new NetworkException("float32 evaluation does not support " + l.describe());
             }
@@ -57,7 +60,9 @@ public final class Float32Evaluation {
         for (int i = 0; i < steps.size(); i++) {
             Object s = steps.get(i);
             Shape in = network.shapeBefore(i);
-            if (s instanceof AffineMap a) {
+            if (s instanceof DenseFloat d) {
+                v = d.apply(v);
+            } else if (s instanceof AffineMap a) {
                 v = apply(a, v);
             } else if (s instanceof Relu) {
                 for (int j = 0; j < v.length; j++) {
@@ -104,5 +109,61 @@ public final class Float32Evaluation {
             out[r] = s + (float) bias[r];
         }
         return out;
+    }
+
+    /**
+     * A dense affine map as a column-major float32 matrix, evaluated column by column: each output is
+     * still summed in ascending column order from 0 and the bias added last, so the result is bit for bit
+     * that of {@link #apply}; but the inner loop runs across outputs (vectorised) and skips zero inputs
+     * (half of them after a ReLU), where the row loop was one dependent chain of float adds per output.
+     * Skipping is exact: adding a product {@code ±0} leaves a sum unchanged (up to the sign of a zero).
+     */
+    private record DenseFloat(int rows, int cols, float[] columnMajor, float[] bias) {
+        /** Largest map given a copy (16 MiB of floats). */
+        static final long MAX_ENTRIES = 1L << 22;
+
+        /** The copy, or null when the map is too large, too sparse, or its rows are not in ascending column order. */
+        static DenseFloat of(AffineMap a) {
+            long entries = (long) a.rows() * a.cols();
+            int[] start = a.rowStart();
+            int[] col = a.colIndex();
+            double[] val = a.values();
+            if (entries == 0 || entries > MAX_ENTRIES || val.length < entries / 2) {
+                return null;
+            }
+            int rows = a.rows();
+            float[] w = new float[(int) entries];
+            for (int r = 0; r < rows; r++) {
+                for (int q = start[r]; q < start[r + 1]; q++) {
+                    if (q > start[r] && col[q] <= col[q - 1]) {
+                        return null; // another summation order than ascending columns
+                    }
+                    w[col[q] * rows + r] = (float) val[q];
+                }
+            }
+            float[] b = new float[rows];
+            for (int r = 0; r < rows; r++) {
+                b[r] = (float) a.bias()[r];
+            }
+            return new DenseFloat(rows, a.cols(), w, b);
+        }
+
+        float[] apply(float[] in) {
+            float[] out = new float[rows];
+            for (int c = 0; c < cols; c++) {
+                float x = in[c];
+                if (x == 0f) {
+                    continue;
+                }
+                int off = c * rows;
+                for (int r = 0; r < rows; r++) {
+                    out[r] += columnMajor[off + r] * x;
+                }
+            }
+            for (int r = 0; r < rows; r++) {
+                out[r] = out[r] + bias[r];
+            }
+            return out;
+        }
     }
 }
