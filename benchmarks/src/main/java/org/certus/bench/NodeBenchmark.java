@@ -1,6 +1,8 @@
 package org.certus.bench;
 
 import java.util.concurrent.TimeUnit;
+import org.certus.bounds.AlphaBetaOptimizer;
+import org.certus.bounds.ArithmeticModel;
 import org.certus.bounds.LinearBounds;
 import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.ReluPhase;
@@ -39,6 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #boundChildSequential}: the same on one thread (each worker's cost when all cores run workers).</li>
  *   <li>{@link #warmLpResolve}: one warm re-solve of the MILP encoding's LP relaxation (worst-margin
  *       objective, ojAlgo) after fixing the split neuron's phase indicator, alternately to 1 and 0.</li>
+ *   <li>{@link #alphaBetaRow}: 20 α,β iterations ({@code AlphaBetaOptimizer.lowerBound}) on the first
+ *       margin row of the active child, from the adaptive α start: one row's share of a node that
+ *       plain CROWN leaves open.</li>
  *   <li>{@link #branchingDecision}: BaBSR scores of the child ({@code minimize(..., scores)}) and the
  *       arg-max over its free unstable ReLUs.</li>
  * </ul>
@@ -62,6 +67,7 @@ public class NodeBenchmark {
     private OpenRoot root;
     private final SymbolicPropagator parallel = OpenRoot.enginePropagator(true);
     private final SymbolicPropagator sequential = OpenRoot.enginePropagator(false);
+    private final AlphaBetaOptimizer alphaBeta = new AlphaBetaOptimizer(ArithmeticModel.FLOAT32);
     private int layer;
     private int neuron;
     private ReluSplits[] childSplits;
@@ -178,6 +184,12 @@ public class NodeBenchmark {
         double v = toggle ? 1.0 : 0.0;
         warm.setVariableBounds(indicator.variable(), v, v);
         return warm.solve().objectiveValue();
+    }
+
+    @Benchmark
+    public double alphaBetaRow() {
+        MnistQuery q = root.q;
+        return alphaBeta.lowerBound(q.chain, child, childSplit, q.box.lower(), q.box.upper(), root.margins, 0, 20).lower();
     }
 
     @Benchmark

@@ -34,6 +34,8 @@ public final class SymbolicPropagator implements BoundPropagator {
 
     /** Rows below this count are bounded sequentially (the fork/join overhead is not worth it). */
     private static final int PARALLEL_ROWS = 32;
+    /** (row, side) lanes back-substituted together by {@link #boundRows}: each weight row serves them all while in cache. */
+    static final int BLOCK_LANES = 8;
 
     private final boolean parallel;
     private final NormBall ball;
@@ -369,20 +371,155 @@ public final class SymbolicPropagator implements BoundPropagator {
     private void boundRows(ReluChain chain, double[][] lo, double[][] hi, double[][] err, int m, AffineMap rowsMap,
                            double[] inLo, double[] inHi, double[] outLo, double[] outHi, double[][] argmin) {
         int rows = rowsMap.rows();
-        IntStream range = IntStream.range(0, rows);
+        // Lanes: (row, side) pairs, in blocks that go through the layers together.
+        int perRow = (outLo != null ? 1 : 0) + (outHi != null ? 1 : 0);
+        int lanes = rows * perRow;
+        int blocks = (lanes + BLOCK_LANES - 1) / BLOCK_LANES;
+        IntStream range = IntStream.range(0, blocks);
         if (parallel && rows >= PARALLEL_ROWS) {
             range = range.parallel();
         }
-        range.forEach(r -> {
+        range.forEach(blk -> {
             Workspace ws = Workspace.get(chain);
-            if (outLo != null) {
-                outLo[r] = backSubstitute(chain, lo, hi, err, m, rowsMap, r, inLo, inHi, false, ws,
-                        argmin == null ? null : (argmin[r] = new double[inLo.length]), null, null);
+            int first = blk * BLOCK_LANES;
+            int n = Math.min(BLOCK_LANES, lanes - first);
+            int[] rowOf = new int[n];
+            boolean[] upperOf = new boolean[n];
+            double[][] vertexOf = new double[n][];
+            for (int b = 0; b < n; b++) {
+                int lane = first + b;
+                int r = lane / perRow;
+                rowOf[b] = r;
+                upperOf[b] = outLo == null || (perRow == 2 && lane % 2 == 1);
+                if (!upperOf[b] && argmin != null) {
+                    vertexOf[b] = argmin[r] = new double[inLo.length];
+                }
             }
-            if (outHi != null) {
-                outHi[r] = backSubstitute(chain, lo, hi, err, m, rowsMap, r, inLo, inHi, true, ws, null, null, null);
+            double[] result = new double[n];
+            backSubstituteBlock(chain, lo, hi, err, m, rowsMap, rowOf, upperOf, n, inLo, inHi, ws, vertexOf, result);
+            for (int b = 0; b < n; b++) {
+                if (upperOf[b]) {
+                    outHi[rowOf[b]] = result[b];
+                } else {
+                    outLo[rowOf[b]] = result[b];
+                }
             }
         });
+    }
+
+    /**
+     * {@link #backSubstitute} for several (row, side) lanes at once, with the same operations in the
+     * same order per lane (so the same bits), but each weight row is applied to every lane while it is
+     * in cache: one layer's weights (1.6 MB for MNIST's 784 × 256 first layer) no longer stream from
+     * memory once per row and side.
+     */
+    private void backSubstituteBlock(ReluChain chain, double[][] lo, double[][] hi, double[][] err, int m, AffineMap rowsMap,
+                                     int[] rowOf, boolean[] upperOf, int lanes, double[] inLo, double[] inHi, Workspace ws,
+                                     double[][] vertexOf, double[] result) {
+        double[][] lambda = new double[lanes][];
+        double[] cst = new double[lanes];
+        double[] mag = new double[lanes];
+        long[] terms = new long[lanes];
+        int width0 = chain.width(m - 1);
+        for (int b = 0; b < lanes; b++) {
+            int r = rowOf[b];
+            double[] lam = ws.buffer(3 + 2 * b, width0);
+            cst[b] = rowsMap.bias()[r];
+            mag[b] = Math.abs(cst[b]);
+            for (int q = rowsMap.rowStart()[r]; q < rowsMap.rowStart()[r + 1]; q++) {
+                lam[rowsMap.colIndex()[q]] += rowsMap.values()[q];
+            }
+            terms[b] = rowsMap.rowStart()[r + 1] - rowsMap.rowStart()[r];
+            lambda[b] = lam;
+        }
+        int buf = 0;
+        double[][] next = new double[lanes][];
+        for (int j = m - 1; j >= 0; j--) {
+            double[] l = lo[j];
+            double[] u = hi[j];
+            int width = l.length;
+            for (int b = 0; b < lanes; b++) {
+                // Relax h_j -> z_j in place, as backSubstitute does.
+                double[] lam = lambda[b];
+                boolean upper = upperOf[b];
+                double c = cst[b];
+                double mg = mag[b];
+                for (int n = 0; n < width; n++) {
+                    double ln0 = lam[n];
+                    if (ln0 == 0.0) {
+                        continue;
+                    }
+                    double ln = l[n], un = u[n];
+                    if (un <= 0) {
+                        lam[n] = 0.0;
+                    } else if (ln < 0) {
+                        if (upper == (ln0 > 0)) {
+                            double sl = un / (un - ln);
+                            lam[n] = ln0 * sl;
+                            double t = -ln0 * sl * ln;
+                            c += t;
+                            mg += Math.abs(t);
+                        } else {
+                            lam[n] = ln0 * (un >= -ln ? 1.0 : 0.0);
+                        }
+                    }
+                }
+                if (err != null) {
+                    double[] e = err[j];
+                    double extra = 0;
+                    for (int n = 0; n < width; n++) {
+                        extra += Math.abs(lam[n]) * e[n];
+                    }
+                    c += upper ? extra : -extra;
+                    mg += extra;
+                }
+                cst[b] = c;
+                mag[b] = mg;
+            }
+            AffineMap a = chain.affine(j);
+            int prevWidth = a.cols();
+            buf ^= 1;
+            for (int b = 0; b < lanes; b++) {
+                next[b] = ws.buffer(3 + 2 * b + buf, prevWidth);
+            }
+            int[] start = a.rowStart();
+            int[] col = a.colIndex();
+            double[] val = a.values();
+            double[] bias = a.bias();
+            double[] dense = a.denseOrNull();
+            for (int n = 0; n < width; n++) {
+                int off = n * prevWidth;
+                int nnz = start[n + 1] - start[n];
+                for (int b = 0; b < lanes; b++) {
+                    double lam = lambda[b][n];
+                    if (lam == 0.0) {
+                        continue;
+                    }
+                    double tb = lam * bias[n];
+                    cst[b] += tb;
+                    mag[b] += Math.abs(tb);
+                    double[] nx = next[b];
+                    if (dense != null) {
+                        for (int c = 0; c < prevWidth; c++) {
+                            nx[c] += lam * dense[off + c];
+                        }
+                    } else {
+                        for (int q = start[n]; q < start[n + 1]; q++) {
+                            nx[col[q]] += lam * val[q];
+                        }
+                    }
+                    terms[b] += nnz;
+                    lambda[b][n] = 0.0;
+                }
+            }
+            double[][] t = lambda;
+            lambda = next;
+            next = t;
+        }
+        for (int b = 0; b < lanes; b++) {
+            result[b] = concretise(lambda[b], cst[b], mag[b], terms[b], inLo, inHi, upperOf[b], ws,
+                    vertexOf == null ? null : vertexOf[b], null);
+        }
     }
 
     /**
@@ -477,6 +614,16 @@ public final class SymbolicPropagator implements BoundPropagator {
             }
             lambda = next;
         }
+        return concretise(lambda, cst, mag, terms, inLo, inHi, upper, ws, vertex, inputCoefficients);
+    }
+
+    /**
+     * The last step of a back-substitution: {@code λ·x + cst} bounded over the input region (box, norm
+     * ball, or box ∩ linear constraints), rounded outward with {@code mag} and {@code terms}. Clears
+     * {@code lambda}'s input entries (a workspace buffer).
+     */
+    private double concretise(double[] lambda, double cst, double mag, long terms, double[] inLo, double[] inHi, boolean upper,
+                              Workspace ws, double[] vertex, double[] inputCoefficients) {
         int inputs = inLo.length;
         if (ball != null) {
             if (inputCoefficients != null) {
@@ -552,7 +699,7 @@ public final class SymbolicPropagator implements BoundPropagator {
     /** Per-thread scratch vectors, zero between uses (every user clears what it touched). */
     private static final class Workspace {
         private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
-        private final double[][] buffers = new double[3][];
+        private final double[][] buffers = new double[3 + 2 * BLOCK_LANES][];
 
         static Workspace get(ReluChain chain) {
             return LOCAL.get();
