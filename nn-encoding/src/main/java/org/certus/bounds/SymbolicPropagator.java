@@ -42,6 +42,8 @@ public final class SymbolicPropagator implements BoundPropagator {
     private final ArithmeticModel arithmetic;
     /** Linear constraints on the input (null for none): concretisation is over box ∩ constraints. */
     private final InputConstraints constraints;
+    /** Lanes per block of {@link #boundRows} ({@link #BLOCK_LANES}; tests vary it: results must not change). */
+    private final int blockLanes;
 
     public SymbolicPropagator() {
         this(true);
@@ -74,15 +76,29 @@ public final class SymbolicPropagator implements BoundPropagator {
      *                    norm ball they are ignored, which is sound (the region only grows)
      */
     public SymbolicPropagator(boolean parallel, NormBall ball, ArithmeticModel arithmetic, InputConstraints constraints) {
+        this(parallel, ball, arithmetic, constraints, BLOCK_LANES);
+    }
+
+    private SymbolicPropagator(boolean parallel, NormBall ball, ArithmeticModel arithmetic, InputConstraints constraints,
+                               int blockLanes) {
+        if (blockLanes < 1) {
+            throw new IllegalArgumentException("block lanes must be >= 1, got " + blockLanes);
+        }
         this.parallel = parallel;
         this.ball = ball;
         this.arithmetic = arithmetic;
         this.constraints = ball == null ? constraints : null;
+        this.blockLanes = blockLanes;
+    }
+
+    /** The same propagator with another block size (for tests: the bounds must be the same bits). */
+    SymbolicPropagator withBlockLanes(int lanes) {
+        return new SymbolicPropagator(parallel, ball, arithmetic, constraints, lanes);
     }
 
     /** The same propagator over the box alone (no input constraints). */
     private SymbolicPropagator boxOnly() {
-        return new SymbolicPropagator(parallel, ball, arithmetic, null);
+        return new SymbolicPropagator(parallel, ball, arithmetic, null, blockLanes);
     }
 
     @Override
@@ -374,15 +390,15 @@ public final class SymbolicPropagator implements BoundPropagator {
         // Lanes: (row, side) pairs, in blocks that go through the layers together.
         int perRow = (outLo != null ? 1 : 0) + (outHi != null ? 1 : 0);
         int lanes = rows * perRow;
-        int blocks = (lanes + BLOCK_LANES - 1) / BLOCK_LANES;
+        int blocks = (lanes + blockLanes - 1) / blockLanes;
         IntStream range = IntStream.range(0, blocks);
         if (parallel && rows >= PARALLEL_ROWS) {
             range = range.parallel();
         }
         range.forEach(blk -> {
             Workspace ws = Workspace.get(chain);
-            int first = blk * BLOCK_LANES;
-            int n = Math.min(BLOCK_LANES, lanes - first);
+            int first = blk * blockLanes;
+            int n = Math.min(blockLanes, lanes - first);
             int[] rowOf = new int[n];
             boolean[] upperOf = new boolean[n];
             double[][] vertexOf = new double[n][];
@@ -699,13 +715,16 @@ public final class SymbolicPropagator implements BoundPropagator {
     /** Per-thread scratch vectors, zero between uses (every user clears what it touched). */
     private static final class Workspace {
         private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
-        private final double[][] buffers = new double[3 + 2 * BLOCK_LANES][];
+        private double[][] buffers = new double[3 + 2 * BLOCK_LANES][];
 
         static Workspace get(ReluChain chain) {
             return LOCAL.get();
         }
 
         double[] buffer(int i, int size) {
+            if (i >= buffers.length) {
+                buffers = Arrays.copyOf(buffers, i + 1);
+            }
             double[] b = buffers[i];
             if (b == null || b.length < size) {
                 b = new double[size];
