@@ -281,6 +281,16 @@ public final class BranchAndBound {
         boolean[] allOpen = new boolean[query.disjuncts().size()];
         java.util.Arrays.fill(allOpen, true);
         Node root = bound(query.inputLower(), query.inputUpper(), none, null, -1, allOpen, 0, null, null);
+        long attackMs = 0;
+        boolean attacked = false;
+        if (root != null && root.bound != Double.POSITIVE_INFINITY && found.get() == null && options.attackRestarts() > 0
+                && query.ball() == null && options.rootTightening().tightensBeyondSymbolic()) {
+            // The attack before LP or MIP tightening: a counterexample ends the search without them.
+            long a0 = System.nanoTime();
+            attack(root);
+            attackMs = (System.nanoTime() - a0) / 1_000_000;
+            attacked = true;
+        }
         if (root != null && root.bound != Double.POSITIVE_INFINITY && found.get() == null) {
             // Cheap bounds first: LP or MIP tightening only when symbolic bounds leave the root open.
             NetworkBounds tightened = tightenRoot(root.bounds);
@@ -295,8 +305,7 @@ public final class BranchAndBound {
             recordPruned(root.proven);
             root = null;
         }
-        long attackMs = 0;
-        if (root != null && found.get() == null && options.attackRestarts() > 0 && query.ball() == null) {
+        if (root != null && found.get() == null && options.attackRestarts() > 0 && query.ball() == null && !attacked) {
             long a0 = System.nanoTime();
             attack(root);
             attackMs = (System.nanoTime() - a0) / 1_000_000;

@@ -20,8 +20,10 @@ import java.util.concurrent.TimeoutException;
 import org.certus.api.Verifier;
 import org.certus.bnb.CancelToken;
 import org.certus.bnb.Counterexample;
+import org.certus.bnb.RootTightening;
 import org.certus.bnb.SearchOptions;
 import org.certus.bnb.Verdict;
+import org.certus.bounds.Tightening;
 import org.certus.nn.Float32Evaluation;
 import org.certus.nn.Network;
 import org.certus.nn.NetworkException;
@@ -43,6 +45,11 @@ final class VnnlibSolver {
      * search honours its limit itself, the watchdog is there in case some phase does not poll it.
      */
     static final Duration WATCHDOG_GRACE = Duration.ofSeconds(10);
+    /**
+     * Share of an instance's time that LP tightening of the root may take (at most
+     * {@link RootTightening#DEFAULT_BUDGET}); the rest is for the branch and bound.
+     */
+    static final double LP_ROOT_SHARE = 0.3;
     /** After a cancel, how long to wait for the search to return before giving up on it. */
     static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
     /**
@@ -136,10 +143,26 @@ final class VnnlibSolver {
         return new VnnlibResult(VnnlibResult.SAT, x, y, seconds, nodes);
     }
 
+    /**
+     * LP-tightened root bounds for networks that the search splits on ReLUs (image-sized inputs), when
+     * the symbolic bounds leave the root open and after the attack found nothing. Deep networks need it:
+     * on mnist_fc 256x4 prop_14_0.05 the root bound went from −6.45 to −1.88 (unstable ReLUs 400 → 295)
+     * and the search's bound after 300 s from −3.23 to −0.04. Small-input networks (ACAS Xu) are split on
+     * their inputs, where every node's box is small and symbolic bounds suffice.
+     */
+    static SearchOptions rootTightened(Network net, SearchOptions options, Duration timeout) {
+        if (net.inputSize() <= SearchOptions.INPUT_SPLIT_MAX_INPUTS) {
+            return options;
+        }
+        long budget = Math.min(RootTightening.DEFAULT_BUDGET.toMillis(), Math.round(timeout.toMillis() * LP_ROOT_SHARE));
+        return options.withRootTightening(new RootTightening(Tightening.LP, RootTightening.DEFAULT_NEURON_TIME_LIMIT,
+                Duration.ofMillis(budget)));
+    }
+
     /** The verdict, or {@code null} if the search ignored both its limit and the cancel. */
     private static Verdict verifyWithWatchdog(Network net, VnnlibProperty property, Duration timeout) {
         CancelToken cancel = new CancelToken();
-        SearchOptions options = SearchOptions.defaults().withTimeLimit(timeout).withCancel(cancel);
+        SearchOptions options = rootTightened(net, SearchOptions.defaults().withTimeLimit(timeout).withCancel(cancel), timeout);
         Verifier verifier = Verifier.create(net);
         ExecutorService exec = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "certus-vnnlib-search");
