@@ -1,0 +1,43 @@
+package org.certus.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.time.Duration;
+import java.util.List;
+import org.certus.bnb.RootTightening;
+import org.certus.bnb.SearchOptions;
+import org.certus.bounds.Tightening;
+import org.certus.nn.Dense;
+import org.certus.nn.InputDomain;
+import org.certus.nn.Network;
+import org.certus.nn.Relu;
+import org.certus.nn.Shape;
+import org.junit.jupiter.api.Test;
+
+/** Which root tightening `certus vnnlib` asks for: LP for ReLU-split (image-sized) networks, within a share of the time. */
+class VnnlibSolverOptionsTest {
+    private static Network net(int inputs) {
+        return new Network("n" + inputs, Shape.flat(inputs), InputDomain.uniform(inputs, 0, 1),
+                List.of(new Dense(inputs, 3, new double[inputs * 3], new double[3]), new Relu(),
+                        new Dense(3, 2, new double[6], new double[2])));
+    }
+
+    @Test
+    void smallInputNetworksKeepSymbolicBounds() {
+        SearchOptions o = SearchOptions.defaults();
+        assertSame(o, VnnlibSolver.rootTightened(net(SearchOptions.INPUT_SPLIT_MAX_INPUTS), o, Duration.ofSeconds(300)));
+    }
+
+    @Test
+    void imageSizedNetworksGetLpWithinTheirShareOfTheTime() {
+        SearchOptions o = SearchOptions.defaults();
+        RootTightening shortRun = VnnlibSolver.rootTightened(net(784), o, Duration.ofSeconds(100)).rootTightening();
+        assertEquals(Tightening.LP, shortRun.kind());
+        assertEquals(Duration.ofSeconds(30), shortRun.budget());
+        RootTightening longRun = VnnlibSolver.rootTightened(net(SearchOptions.INPUT_SPLIT_MAX_INPUTS + 1), o, Duration.ofSeconds(300))
+                .rootTightening();
+        assertEquals(Tightening.LP, longRun.kind());
+        assertEquals(RootTightening.DEFAULT_BUDGET, longRun.budget());
+    }
+}
