@@ -37,10 +37,11 @@ public record SearchOptions(
         boolean certifyLp,
         /**
          * α,β optimisation steps per open objective row and node (0 = plain CROWN). Each step costs
-         * about one back-substitution, and a row stops as soon as it is proved. Default 40: children
-         * start where their parent's optimisation ended, so the steps add up down the tree; on
-         * mnist_fc 256x4 prop_11_0.05, 20 steps took 8,235 nodes (157 s), 40 took 1,253 (34 s), 80 took
-         * 985 (37 s); shallow instances were unchanged.
+         * about one back-substitution, and a row stops as soon as it is proved. Default 20;
+         * {@code certus vnnlib}/{@code vnncomp} use 40 (children start where their parent's optimisation
+         * ended, so the steps add up down the tree: on mnist_fc 256x4 prop_11_0.05, 20 steps took 8,235
+         * nodes (157 s), 40 took 1,253 (34 s), 80 took 985 (37 s); ACAS Xu 67 → 47 s). On mnist-wk17a's
+         * closest-distortion search of sample 8, 40 steps made the 60 s limit too short.
          */
         int boundIterations,
         /** Tightening of the root bounds before branching (default: none beyond symbolic). */
@@ -51,7 +52,7 @@ public record SearchOptions(
 
     public static SearchOptions defaults() {
         return new SearchOptions(Duration.ofSeconds(120), Long.MAX_VALUE, Runtime.getRuntime().availableProcessors(),
-                SplitMode.AUTO, BrancherKind.FSB, 4, 40, 1L, 200_000, new CancelToken(), ArithmeticModel.FLOAT32, true, 40,
+                SplitMode.AUTO, BrancherKind.FSB, 4, 40, 1L, 200_000, new CancelToken(), ArithmeticModel.FLOAT32, true, 20,
                 RootTightening.of(org.certus.bounds.Tightening.SYMBOLIC));
     }
 

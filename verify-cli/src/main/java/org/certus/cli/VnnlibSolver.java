@@ -50,6 +50,11 @@ final class VnnlibSolver {
      * {@link RootTightening#DEFAULT_BUDGET}); the rest is for the branch and bound.
      */
     static final double LP_ROOT_SHARE = 0.3;
+    /**
+     * α,β steps per open row and node for VNN-COMP instances (the library default is 20): measured on
+     * mnist_fc 256x4 prop_11_0.05 8,235 → 1,253 nodes, and ACAS Xu 67 → 47 s for the suite.
+     */
+    static final int VNNCOMP_BOUND_ITERATIONS = 40;
     /** After a cancel, how long to wait for the search to return before giving up on it. */
     static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
     /**
@@ -162,7 +167,8 @@ final class VnnlibSolver {
     /** The verdict, or {@code null} if the search ignored both its limit and the cancel. */
     private static Verdict verifyWithWatchdog(Network net, VnnlibProperty property, Duration timeout) {
         CancelToken cancel = new CancelToken();
-        SearchOptions options = rootTightened(net, SearchOptions.defaults().withTimeLimit(timeout).withCancel(cancel), timeout);
+        SearchOptions options = rootTightened(net, SearchOptions.defaults().withTimeLimit(timeout).withCancel(cancel)
+                .withBoundIterations(VNNCOMP_BOUND_ITERATIONS), timeout);
         Verifier verifier = Verifier.create(net);
         ExecutorService exec = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "certus-vnnlib-search");
