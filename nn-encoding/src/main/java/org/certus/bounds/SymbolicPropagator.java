@@ -412,7 +412,7 @@ public final class SymbolicPropagator implements BoundPropagator {
                 }
             }
             double[] result = new double[n];
-            backSubstituteBlock(chain, lo, hi, err, m, rowsMap, rowOf, upperOf, n, inLo, inHi, ws, vertexOf, result);
+            backSubstituteBlock(chain, lo, hi, err, m, rowsMap, rowOf, upperOf, n, inLo, inHi, ws, vertexOf, null, null, result);
             for (int b = 0; b < n; b++) {
                 if (upperOf[b]) {
                     outHi[rowOf[b]] = result[b];
@@ -424,14 +424,15 @@ public final class SymbolicPropagator implements BoundPropagator {
     }
 
     /**
-     * {@link #backSubstitute} for several (row, side) lanes at once, with the same operations in the
-     * same order per lane (so the same bits), but each weight row is applied to every lane while it is
-     * in cache: one layer's weights (1.6 MB for MNIST's 784 × 256 first layer) no longer stream from
+     * Back-substitution of several (row, side) lanes at once (one lane: {@link #backSubstitute}), each
+     * with the operations of a lone row in the same order (so the same bits), but each weight row is
+     * applied to every lane while it is in cache: one layer's weights (1.6 MB for MNIST's 784 × 256 first layer) no longer stream from
      * memory once per row and side.
      */
     private void backSubstituteBlock(ReluChain chain, double[][] lo, double[][] hi, double[][] err, int m, AffineMap rowsMap,
                                      int[] rowOf, boolean[] upperOf, int lanes, double[] inLo, double[] inHi, Workspace ws,
-                                     double[][] vertexOf, double[] result) {
+                                     double[][] vertexOf, double[][] inputCoefficientsOf, double[][] reluScores,
+                                     double[] result) {
         double[][] lambda = new double[lanes][];
         double[] cst = new double[lanes];
         double[] mag = new double[lanes];
@@ -469,6 +470,10 @@ public final class SymbolicPropagator implements BoundPropagator {
                     if (un <= 0) {
                         lam[n] = 0.0;
                     } else if (ln < 0) {
+                        if (reluScores != null) {
+                            // BaBSR's intercept score: the gap this relaxation opens in the bound.
+                            reluScores[j][n] += Math.abs(ln0) * un * -ln / (un - ln);
+                        }
                         if (upper == (ln0 > 0)) {
                             double sl = un / (un - ln);
                             lam[n] = ln0 * sl;
@@ -534,7 +539,7 @@ public final class SymbolicPropagator implements BoundPropagator {
         }
         for (int b = 0; b < lanes; b++) {
             result[b] = concretise(lambda[b], cst[b], mag[b], terms[b], inLo, inHi, upperOf[b], ws,
-                    vertexOf == null ? null : vertexOf[b], null);
+                    vertexOf == null ? null : vertexOf[b], inputCoefficientsOf == null ? null : inputCoefficientsOf[b]);
         }
     }
 
@@ -545,92 +550,11 @@ public final class SymbolicPropagator implements BoundPropagator {
     private double backSubstitute(ReluChain chain, double[][] lo, double[][] hi, double[][] err, int m, AffineMap rowsMap, int r,
                                          double[] inLo, double[] inHi, boolean upper, Workspace ws, double[] vertex,
                                          double[] inputCoefficients, double[][] reluScores) {
-        // lambda: coefficients over post-activations h_{j} (j = m-1 initially); cst: constant term.
-        double[] lambda = ws.buffer(0, chain.width(m - 1));
-        double cst = rowsMap.bias()[r];
-        double mag = Math.abs(cst);
-        for (int q = rowsMap.rowStart()[r]; q < rowsMap.rowStart()[r + 1]; q++) {
-            lambda[rowsMap.colIndex()[q]] += rowsMap.values()[q];
-        }
-        int buf = 0;
-        long terms = rowsMap.rowStart()[r + 1] - rowsMap.rowStart()[r];
-        for (int j = m - 1; j >= 0; j--) {
-            double[] l = lo[j];
-            double[] u = hi[j];
-            int width = l.length;
-            // Relax h_j -> z_j in place: lambda becomes coefficients over z_j.
-            for (int n = 0; n < width; n++) {
-                double lam = lambda[n];
-                if (lam == 0.0) {
-                    continue;
-                }
-                double ln = l[n], un = u[n];
-                if (un <= 0) {
-                    lambda[n] = 0.0;
-                } else if (ln >= 0) {
-                    // exact: h = z
-                } else {
-                    if (reluScores != null) {
-                        reluScores[j][n] += Math.abs(lam) * un * -ln / (un - ln);
-                    }
-                    boolean useChord = upper == (lam > 0);
-                    if (useChord) {
-                        double s = un / (un - ln);
-                        lambda[n] = lam * s;
-                        double t = -lam * s * ln;
-                        cst += t;
-                        mag += Math.abs(t);
-                    } else {
-                        double alpha = un >= -ln ? 1.0 : 0.0;
-                        lambda[n] = lam * alpha;
-                    }
-                }
-            }
-            if (err != null) {
-                // Evaluated z_j differs from A h + b by at most err[j]: a term |λ|·err on the bound.
-                double[] e = err[j];
-                double extra = 0;
-                for (int n = 0; n < width; n++) {
-                    extra += Math.abs(lambda[n]) * e[n];
-                }
-                cst += upper ? extra : -extra;
-                mag += extra;
-            }
-            // Through affine map j: lambda over z_j -> over h_{j-1} (or x when j = 0).
-            AffineMap a = chain.affine(j);
-            int prevWidth = a.cols();
-            buf ^= 1;
-            double[] next = ws.buffer(buf, prevWidth);
-            int[] start = a.rowStart();
-            int[] col = a.colIndex();
-            double[] val = a.values();
-            double[] bias = a.bias();
-            double[] dense = a.denseOrNull();
-            for (int n = 0; n < width; n++) {
-                double lam = lambda[n];
-                if (lam == 0.0) {
-                    continue;
-                }
-                double tb = lam * bias[n];
-                cst += tb;
-                mag += Math.abs(tb);
-                if (dense != null) {
-                    // Same products as the sparse loop (plus exact zeros): contiguous, so vectorised.
-                    int off = n * prevWidth;
-                    for (int c = 0; c < prevWidth; c++) {
-                        next[c] += lam * dense[off + c];
-                    }
-                } else {
-                    for (int q = start[n]; q < start[n + 1]; q++) {
-                        next[col[q]] += lam * val[q];
-                    }
-                }
-                terms += start[n + 1] - start[n];
-                lambda[n] = 0.0;
-            }
-            lambda = next;
-        }
-        return concretise(lambda, cst, mag, terms, inLo, inHi, upper, ws, vertex, inputCoefficients);
+        double[] out = new double[1];
+        backSubstituteBlock(chain, lo, hi, err, m, rowsMap, new int[] {r}, new boolean[] {upper}, 1, inLo, inHi, ws,
+                vertex == null ? null : new double[][] {vertex},
+                inputCoefficients == null ? null : new double[][] {inputCoefficients}, reluScores, out);
+        return out[0];
     }
 
     /**

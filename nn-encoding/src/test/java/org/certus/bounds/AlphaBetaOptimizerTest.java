@@ -120,7 +120,7 @@ class AlphaBetaOptimizerTest {
     }
 
     /** A random box of half-widths 0.1–0.6 around centres in [−0.5, 0.5). */
-    private static void randomBox(Random rnd, double[] lo, double[] hi) {
+    static void randomBox(Random rnd, double[] lo, double[] hi) {
         for (int i = 0; i < lo.length; i++) {
             double c = rnd.nextDouble() - 0.5, r = 0.1 + rnd.nextDouble() * 0.5;
             lo[i] = c - r;

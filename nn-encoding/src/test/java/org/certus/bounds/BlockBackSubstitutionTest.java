@@ -27,10 +27,7 @@ class BlockBackSubstitutionTest {
         ReluChain chain = ReluChain.of(net);
         int n = chain.inputSize();
         double[] lo = new double[n], hi = new double[n];
-        for (int i = 0; i < n; i++) {
-            lo[i] = -0.5 - rnd.nextDouble() * 0.5;
-            hi[i] = 0.5 + rnd.nextDouble() * 0.5;
-        }
+        AlphaBetaOptimizerTest.randomBox(rnd, lo, hi);
         ArithmeticModel am = rnd.nextBoolean() ? ArithmeticModel.REAL : ArithmeticModel.FLOAT32;
         SymbolicPropagator reference = new SymbolicPropagator(rnd.nextBoolean(), null, am).withBlockLanes(1);
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
