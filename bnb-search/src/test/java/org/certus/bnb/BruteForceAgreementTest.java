@@ -111,5 +111,16 @@ class BruteForceAgreementTest {
               }
             }
         }
+        // What `certus vnnlib` runs on image-sized networks: LP then MIP root tightening, 40 α,β steps, two
+        // workers; without the attack, so that a violation must come out of the tightened search itself.
+        SearchOptions vnnlib = SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(30)).withThreads(2).withSplitMode(SplitMode.RELU)
+                .withAttack(0, 20).withBoundIterations(40)
+                .withRootTightening(new RootTightening(org.certus.bounds.Tightening.MIP, Duration.ofMillis(250), Duration.ofSeconds(10)));
+        Verdict v = new BranchAndBound(q, vnnlib).run();
+        assertEquals(expected, v.status(), "seed " + seed + " with MIP root tightening: oracle margin " + oracle + ", verdict " + v);
+        if (v.status() == VerdictStatus.VERIFIED) {
+            assertTrue(v.provenMarginLowerBound() > 0 && v.provenMarginLowerBound() <= oracle + 1e-6,
+                    "seed " + seed + " with MIP root tightening: proven bound " + v.provenMarginLowerBound() + " vs oracle " + oracle);
+        }
     }
 }
