@@ -34,11 +34,11 @@ class VnnlibSolverOptionsTest {
         SearchOptions o = SearchOptions.defaults();
         RootTightening shortRun = VnnlibSolver.rootTightened(net(784), o, Duration.ofSeconds(100)).rootTightening();
         assertEquals(Tightening.MIP, shortRun.kind());
-        assertEquals(Duration.ofSeconds(40), shortRun.budget());
-        assertEquals(Duration.ofMillis(250), shortRun.neuronTimeLimit());
+        assertEquals(Duration.ofSeconds(60), shortRun.budget());
+        assertEquals(Duration.ofMillis(500), shortRun.neuronTimeLimit());
         RootTightening longRun = VnnlibSolver.rootTightened(net(SearchOptions.INPUT_SPLIT_MAX_INPUTS + 1), o, Duration.ofSeconds(600))
                 .rootTightening();
         assertEquals(Tightening.MIP, longRun.kind());
-        assertEquals(Duration.ofSeconds(120), longRun.budget());
+        assertEquals(Duration.ofSeconds(180), longRun.budget());
     }
 }
