@@ -111,8 +111,9 @@ class BruteForceAgreementTest {
               }
             }
         }
-        // What `certus vnnlib` runs on image-sized networks: LP then MIP root tightening, 40 α,β steps, two
-        // workers; without the attack, so that a violation must come out of the tightened search itself.
+        // The search `certus vnnlib` runs on image-sized networks (LP then MIP root tightening, 40 α,β steps,
+        // two workers), with a smaller budget for these tiny networks; without the attack, so that a
+        // violation must come out of the tightened search itself.
         SearchOptions vnnlib = SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(30)).withThreads(2).withSplitMode(SplitMode.RELU)
                 .withAttack(0, 20).withBoundIterations(40)
                 .withRootTightening(new RootTightening(org.certus.bounds.Tightening.MIP, Duration.ofMillis(250), Duration.ofSeconds(10)));
