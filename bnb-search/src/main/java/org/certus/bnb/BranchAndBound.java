@@ -81,6 +81,8 @@ public final class BranchAndBound {
     private volatile boolean limitHit;
     private long deadline;
     private int mixedMaxUnstable = MIXED_MAX_UNSTABLE;
+    /** Sound bounds of every ReLU layer over the query's box to start the root from (null: the engine's own). */
+    private NetworkBounds rootStart;
 
     /**
      * Worst-margin mode ({@link #worstMargin}): NaN for the feasibility search. Otherwise the
@@ -120,6 +122,19 @@ public final class BranchAndBound {
         // A norm-ball region is not a box: bisecting its bounding box would not shrink it, so split ReLUs.
         this.inputSplit = query.ball() == null && (options.splitMode() == SplitMode.INPUT
                 || (options.splitMode() == SplitMode.AUTO && chain.inputSize() <= SearchOptions.INPUT_SPLIT_MAX_INPUTS));
+    }
+
+    /**
+     * Starts the root from these hidden-layer bounds (sound for the query's box, e.g. tightened ones; only
+     * the outputs are propagated again) instead of propagating symbolically. Call before {@link #run()}.
+     */
+    BranchAndBound startingFrom(NetworkBounds bounds) {
+        if (bounds.reluLayerCount() != chain.reluLayerCount()) {
+            throw new IllegalArgumentException("start bounds for " + bounds.reluLayerCount() + " ReLU layers, the network has "
+                    + chain.reluLayerCount());
+        }
+        this.rootStart = bounds;
+        return this;
     }
 
     /** Tests: the unstable-ReLU count below which input-split nodes split ReLUs (−1: never). Call before {@link #run()}. */
@@ -204,6 +219,14 @@ public final class BranchAndBound {
         return new BranchAndBound(query, options, tolerance).runMinimize();
     }
 
+    /** {@link #worstMargin(VerificationQuery, SearchOptions, double)} with the root started from these bounds. */
+    static WorstCaseMargin worstMargin(VerificationQuery query, SearchOptions options, double tolerance, NetworkBounds start) {
+        if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+            throw new IllegalArgumentException("tolerance must be finite and >= 0, got " + tolerance);
+        }
+        return new BranchAndBound(query, options, tolerance).startingFrom(start).runMinimize();
+    }
+
     private boolean optimising() {
         return !Double.isNaN(optimalityTolerance);
     }
@@ -280,7 +303,8 @@ public final class BranchAndBound {
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
         boolean[] allOpen = new boolean[query.disjuncts().size()];
         java.util.Arrays.fill(allOpen, true);
-        Node root = bound(query.inputLower(), query.inputUpper(), none, null, -1, allOpen, 0, null, null);
+        Node root = rootStart == null ? bound(query.inputLower(), query.inputUpper(), none, null, -1, allOpen, 0, null, null)
+                : bound(query.inputLower(), query.inputUpper(), none, rootStart, chain.reluLayerCount(), allOpen, 0, null, null);
         long attackMs = 0;
         boolean attacked = false;
         if (root != null && root.bound != Double.POSITIVE_INFINITY && found.get() == null && options.attackRestarts() > 0
@@ -345,6 +369,11 @@ public final class BranchAndBound {
         }
         long end = System.nanoTime() + left;
         Duration budget = Duration.ofNanos(left);
+        if (t.kind() == org.certus.bounds.Tightening.MIP && t.neuronSearch()) {
+            return new NeuronSearchTightening(t.neuronTimeLimit(), budget, parallel, options.arithmetic(),
+                    options.boundIterations(), options.cancel(), NeuronSearchTightening.ROOT_GAP_FRACTION)
+                    .tighten(query.network(), lo, hi, start);
+        }
         NetworkBounds lp = new LpTightening(budget, budget, parallel, options.arithmetic()).tighten(chain, lo, hi, start);
         if (t.kind() != org.certus.bounds.Tightening.MIP) {
             return lp;

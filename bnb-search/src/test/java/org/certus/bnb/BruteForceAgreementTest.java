@@ -111,17 +111,21 @@ class BruteForceAgreementTest {
               }
             }
         }
-        // The search `certus vnnlib` runs on image-sized networks (LP then MIP root tightening, 40 α,β steps,
-        // two workers), with a smaller budget for these tiny networks; without the attack, so that a
+        // The search `certus vnnlib` runs on image-sized networks (LP then MIP-strength root tightening by
+        // per-neuron searches, 40 α,β steps, two workers), with a smaller budget for these tiny networks, and
+        // the same with per-neuron MILPs (`certus verify --tightening mip`); without the attack, so that a
         // violation must come out of the tightened search itself.
-        SearchOptions vnnlib = SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(30)).withThreads(2).withSplitMode(SplitMode.RELU)
-                .withAttack(0, 20).withBoundIterations(40)
-                .withRootTightening(new RootTightening(org.certus.bounds.Tightening.MIP, Duration.ofMillis(250), Duration.ofSeconds(10)));
-        Verdict v = new BranchAndBound(q, vnnlib).run();
-        assertEquals(expected, v.status(), "seed " + seed + " with MIP root tightening: oracle margin " + oracle + ", verdict " + v);
-        if (v.status() == VerdictStatus.VERIFIED) {
-            assertTrue(v.provenMarginLowerBound() > 0 && v.provenMarginLowerBound() <= oracle + 1e-6,
-                    "seed " + seed + " with MIP root tightening: proven bound " + v.provenMarginLowerBound() + " vs oracle " + oracle);
+        for (boolean neuronSearch : new boolean[] {true, false}) {
+            SearchOptions vnnlib = SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(30)).withThreads(2).withSplitMode(SplitMode.RELU)
+                    .withAttack(0, 20).withBoundIterations(40).withRootTightening(
+                            new RootTightening(org.certus.bounds.Tightening.MIP, Duration.ofMillis(250), Duration.ofSeconds(10), neuronSearch));
+            String how = neuronSearch ? "search" : "MILP";
+            Verdict v = new BranchAndBound(q, vnnlib).run();
+            assertEquals(expected, v.status(), "seed " + seed + " with " + how + " root tightening: oracle margin " + oracle + ", verdict " + v);
+            if (v.status() == VerdictStatus.VERIFIED) {
+                assertTrue(v.provenMarginLowerBound() > 0 && v.provenMarginLowerBound() <= oracle + 1e-6,
+                        "seed " + seed + " with " + how + " root tightening: proven bound " + v.provenMarginLowerBound() + " vs oracle " + oracle);
+            }
         }
     }
 }

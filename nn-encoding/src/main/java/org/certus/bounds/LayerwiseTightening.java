@@ -6,12 +6,13 @@ import org.certus.nn.ReluChain;
  * The loop shared by LP and MIP tightening: layer by layer, re-propagate symbolically over the layers
  * tightened so far (so later layers profit from every tightened bound), keep the tighter of old and
  * new bounds, then let a {@link LayerStep} tighten the layer's unstable neurons. Layer 0 is an affine
- * map of the box and exact already; outputs are only propagated.
+ * map of the box and exact already; outputs are only propagated. Public for the search's own per-neuron
+ * tightening ({@code org.certus.bnb.NeuronSearchTightening}).
  */
-final class LayerwiseTightening {
+public final class LayerwiseTightening {
 
     /** Tightens the bounds of one hidden layer in place (only ever narrowing them, soundly). */
-    interface LayerStep {
+    public interface LayerStep {
         /**
          * @param err evaluation-error bounds per layer (see {@link NetworkBounds#evaluationError(int)}),
          *            null in real arithmetic
@@ -22,7 +23,7 @@ final class LayerwiseTightening {
     private LayerwiseTightening() {
     }
 
-    static NetworkBounds run(SymbolicPropagator symbolic, ArithmeticModel arithmetic, ReluChain chain, double[] inLo,
+    public static NetworkBounds run(SymbolicPropagator symbolic, ArithmeticModel arithmetic, ReluChain chain, double[] inLo,
                              double[] inHi, NetworkBounds start, LayerStep step) {
         InputBoxes.check(chain, inLo, inHi);
         if (start.infeasible()) {

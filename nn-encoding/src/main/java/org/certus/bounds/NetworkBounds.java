@@ -27,6 +27,25 @@ public final class NetworkBounds {
     }
 
     /**
+     * Copies of the first {@code layers} entries of these arrays (per layer: lower, upper and, unless
+     * {@code evaluationError} is null, the evaluation-error bound): the bounds of the network cut after
+     * ReLU layer {@code layers − 2}, whose outputs are the pre-activations of layer {@code layers − 1}.
+     */
+    public static NetworkBounds copyOf(double[][] lower, double[][] upper, double[][] evaluationError, int layers) {
+        double[][] lo = new double[layers][];
+        double[][] hi = new double[layers][];
+        double[][] err = evaluationError == null ? null : new double[layers][];
+        for (int i = 0; i < layers; i++) {
+            lo[i] = lower[i].clone();
+            hi[i] = upper[i].clone();
+            if (err != null) {
+                err[i] = evaluationError[i].clone();
+            }
+        }
+        return new NetworkBounds(lo, hi, false, err);
+    }
+
+    /**
      * Per-neuron bound on the floating-point evaluation error of layer i's pre-activations under the
      * propagator's {@link ArithmeticModel}; null when the bounds cover real arithmetic only.
      */

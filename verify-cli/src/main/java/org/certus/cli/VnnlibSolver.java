@@ -46,21 +46,22 @@ final class VnnlibSolver {
      */
     static final Duration WATCHDOG_GRACE = Duration.ofSeconds(10);
     /**
-     * Share of an instance's time that LP and MIP tightening of the root may take (at most
+     * Share of an instance's time that the root tightening may take (at most
      * {@link #ROOT_BUDGET_MAX}); the rest is for the branch and bound. Large, because on the deep
      * mnist_fc networks the MIP-tightened hidden layers cut the search by orders of magnitude (256x4
      * prop_14_0.05: 8 nodes after MIP, 10,836 after LP alone).
      */
     static final double ROOT_SHARE = 0.6;
-    /** Longest root tightening of one instance, LP and MIP together. */
+    /** Longest root tightening of one instance. */
     static final Duration ROOT_BUDGET_MAX = Duration.ofSeconds(180);
     /**
-     * MILP time per neuron and direction in the root's MIP tightening. Most of mnist_fc's searches hit
-     * it (ojAlgo's LPs are slow), and a proven bound stopped early still narrows the neuron, the more
-     * the longer it runs: on 256x4 prop_5_0.05, 0.25 s left 281 unstable ReLUs and a root bound of −0.83
-     * (timeout at 300 s), 0.5 s left 245 and −0.27 (unsat in 219 s).
+     * Longest time per neuron and direction in the root's MIP-strength tightening, which bounds each neuron
+     * with a short search of this engine ({@link org.certus.bnb.NeuronSearchTightening}) rather than a MILP
+     * on ojAlgo LPs (the searches spread the budget over the layers, so a neuron often gets less). On 256x4
+     * prop_0_0.05 after LP (203 unstable ReLUs): the MILPs with 0.5 s left 177 in 73 s, the searches with
+     * 0.5 s 162 in 24 s, with 2 s 144 in 69 s — and the instance went from a timeout to unsat in 111 s.
      */
-    static final Duration ROOT_MIP_NEURON_LIMIT = Duration.ofMillis(500);
+    static final Duration ROOT_MIP_NEURON_LIMIT = Duration.ofSeconds(2);
     /**
      * α,β steps per open row and node for VNN-COMP instances (the library default is 20): measured on
      * mnist_fc 256x4 prop_11_0.05 8,235 → 1,253 nodes, and ACAS Xu 67 → 47 s for the suite.
@@ -160,21 +161,21 @@ final class VnnlibSolver {
     }
 
     /**
-     * LP- then MIP-tightened root bounds for networks that the search splits on ReLUs (image-sized
-     * inputs), when the symbolic bounds leave the root open and after the attack found nothing. Deep
-     * networks need them: on mnist_fc 256x4 prop_14_0.05 LP took the root bound from −6.45 to −1.88
-     * (unstable ReLUs 400 → 295) and the search's bound after 300 s from −3.23 to −0.04; MIP after LP
-     * then settled it in 8 nodes. On prop_5_0.05 (root −0.83 after LP, bound −0.63 after 300 s) MIP with
-     * 0.5 s per neuron gave a root of −0.27 and unsat in 219 s. Neurons that the budget does not reach
-     * keep their LP or symbolic bounds. Small-input networks (ACAS Xu) are split on their inputs, where
-     * every node's box is small and symbolic bounds suffice.
+     * MIP-strength root bounds for networks that the search splits on ReLUs (image-sized inputs), when the
+     * symbolic bounds leave the root open and after the attack found nothing: a short search per unstable
+     * neuron, layer by layer, straight from the symbolic bounds ({@link org.certus.bnb.RootTightening#neuronSearch()};
+     * no LP first — on 256x6 prop_3_0.05 LP tightening alone took 172 s and the searches reach the same
+     * bounds without it). Deep networks need them: 256x4 prop_13_0.05 and 256x6 prop_3_0.05 went from
+     * timeouts to unsat with 2 search nodes after the tightening. Neurons that the budget does not reach
+     * keep their symbolic bounds. Small-input networks (ACAS Xu) are split on their inputs, where every
+     * node's box is small and symbolic bounds suffice.
      */
     static SearchOptions rootTightened(Network net, SearchOptions options, Duration timeout) {
         if (net.inputSize() <= SearchOptions.INPUT_SPLIT_MAX_INPUTS) {
             return options;
         }
         long budget = Math.min(ROOT_BUDGET_MAX.toMillis(), Math.round(timeout.toMillis() * ROOT_SHARE));
-        return options.withRootTightening(new RootTightening(Tightening.MIP, ROOT_MIP_NEURON_LIMIT, Duration.ofMillis(budget)));
+        return options.withRootTightening(new RootTightening(Tightening.MIP, ROOT_MIP_NEURON_LIMIT, Duration.ofMillis(budget), true));
     }
 
     /** The verdict, or {@code null} if the search ignored both its limit and the cancel. */

@@ -1,0 +1,244 @@
+package org.certus.bnb;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.certus.bounds.ArithmeticModel;
+import org.certus.bounds.LayerwiseTightening;
+import org.certus.bounds.NetworkBounds;
+import org.certus.bounds.SymbolicPropagator;
+import org.certus.nn.AffineMap;
+import org.certus.nn.Layer;
+import org.certus.nn.Network;
+import org.certus.nn.Relu;
+import org.certus.nn.ReluChain;
+
+/**
+ * MIPVerify's progressive MIP tightening with this engine's own branch and bound in place of a MILP
+ * solver: layer by layer, each neuron still unstable is the single output of the network cut just
+ * before its ReLU, and a short search (symbolic α,β bounds, ReLU splits, no attack) minimises
+ * {@code −z} (its upper bound) and, where that stays positive, {@code z} (its lower bound), starting from
+ * the bounds tightened so far. A search ends when its bound settles the phase (the cut network
+ * "verifies" {@code z < 0} or {@code z > 0}), when it finds an input on the other side (the neuron is
+ * truly unstable that way), or at its time limit.
+ *
+ * <p><b>Why not a MILP.</b> A MILP node here is an ojAlgo LP over every earlier layer (tens of
+ * milliseconds); a search node is one back-substitution with a few α,β steps, so many more nodes fit in
+ * the same time (measured in {@code RootTighteningBenchmark}'s numbers quoted in README.md).
+ *
+ * <p><b>Soundness.</b> Only proven bounds are kept: a search's final bound ({@link SearchStatistics#finalBound()})
+ * is the least proven bound over its pruned and open nodes, valid whether it completed, found an input or
+ * stopped at its limit, in the engine's {@link ArithmeticModel} (FLOAT32 bounds also contain the float32
+ * evaluation of the cut network, which computes the same pre-activations as the whole network). New
+ * bounds are intersected with the old ones, and later layers are re-propagated over them
+ * ({@link LayerwiseTightening}), so the result is never looser than the start.
+ */
+public final class NeuronSearchTightening {
+    private final Duration neuronTimeLimit;
+    private final Duration budget;
+    private final boolean parallel;
+    private final ArithmeticModel arithmetic;
+    private final int boundIterations;
+    private final CancelToken cancel;
+    /** NaN: a search stops at an input on the other side; else it goes on to within this fraction of the width. */
+    private final double gapFraction;
+
+    private final AtomicInteger searches = new AtomicInteger();
+    private final AtomicLong nodes = new AtomicLong();
+    private final AtomicInteger improved = new AtomicInteger();
+    private final AtomicInteger settled = new AtomicInteger();
+    private final AtomicInteger skipped = new AtomicInteger();
+    private final AtomicInteger limited = new AtomicInteger();
+    private long deadline;
+    /**
+     * The gap to which the search's root tightening ({@link RootTightening#neuronSearch()}) minimises each
+     * neuron, as a fraction of its width: stopping at the first input on the other side leaves the upper
+     * bound of a truly unstable neuron where LP or symbolic bounds put it. On mnist_fc 256x4 prop_10_0.05
+     * (2 s per neuron, 180 s) stopping there gave a root of −0.96 (133 unstable) and −0.48 after 300 s;
+     * 0.1 gave −0.54 (122 unstable) and −0.20; 256x6 prop_3_0.05 with 0.1: root +0.77, unsat in 178 s.
+     */
+    public static final double ROOT_GAP_FRACTION = 0.1;
+    /** Shortest time a search gets when a layer's share is spread over many neurons (a few nodes' worth). */
+    static final long MIN_SEARCH_NANOS = 100_000_000L;
+
+    /**
+     * @param neuronTimeLimit time for one neuron and direction
+     * @param budget          time for the whole tightening; neurons not reached keep their bounds
+     * @param boundIterations α,β steps per search node (as {@link SearchOptions#boundIterations()})
+     * @param cancel          stops the tightening (the bounds so far are returned)
+     */
+    public NeuronSearchTightening(Duration neuronTimeLimit, Duration budget, boolean parallel, ArithmeticModel arithmetic,
+                                  int boundIterations, CancelToken cancel) {
+        this(neuronTimeLimit, budget, parallel, arithmetic, boundIterations, cancel, Double.NaN);
+    }
+
+    /**
+     * @param gapFraction NaN: a search stops at the first input on the other side of zero (the phase cannot
+     *                    be settled that way); otherwise it goes on minimising, as
+     *                    {@link BranchAndBound#worstMargin}, until its proven bound is within this fraction of
+     *                    the neuron's current width of the best input found (or its limit)
+     */
+    public NeuronSearchTightening(Duration neuronTimeLimit, Duration budget, boolean parallel, ArithmeticModel arithmetic,
+                                  int boundIterations, CancelToken cancel, double gapFraction) {
+        if (neuronTimeLimit.isNegative() || neuronTimeLimit.isZero()) {
+            throw new IllegalArgumentException("time per neuron must be positive: " + neuronTimeLimit);
+        }
+        if (budget.isNegative()) {
+            throw new IllegalArgumentException("tightening budget must not be negative: " + budget);
+        }
+        this.neuronTimeLimit = neuronTimeLimit;
+        this.budget = budget;
+        this.parallel = parallel;
+        this.arithmetic = arithmetic;
+        this.boundIterations = boundIterations;
+        this.cancel = cancel;
+        this.gapFraction = gapFraction;
+    }
+
+    /**
+     * Searches run (one per neuron and direction), their nodes, bounds improved, phases settled, neurons
+     * skipped for the budget, searches that ended neither proved nor refuted (their limit, or undecided).
+     */
+    public record Statistics(int searches, long nodes, int boundsImproved, int phasesSettled, int skippedForTime, int hitLimit) {
+    }
+
+    public Statistics lastStatistics() {
+        return new Statistics(searches.get(), nodes.get(), improved.get(), settled.get(), skipped.get(), limited.get());
+    }
+
+    /**
+     * Tightens {@code start}: sound bounds of {@code network}'s ReLU layers over the box (in this
+     * arithmetic, with its evaluation-error model in FLOAT32). Never looser than {@code start}.
+     */
+    public NetworkBounds tighten(Network network, double[] inputLower, double[] inputUpper, NetworkBounds start) {
+        searches.set(0);
+        nodes.set(0);
+        improved.set(0);
+        settled.set(0);
+        skipped.set(0);
+        limited.set(0);
+        long now = System.nanoTime();
+        deadline = budget.toNanos() > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + budget.toNanos();
+        ReluChain chain = ReluChain.of(network);
+        SymbolicPropagator symbolic = new SymbolicPropagator(parallel, null, arithmetic);
+        return LayerwiseTightening.run(symbolic, arithmetic, chain, inputLower, inputUpper, start,
+                (c, inLo, inHi, lo, hi, err, layer) -> tightenLayer(network, c, inLo, inHi, lo, hi, err, layer));
+    }
+
+    /**
+     * {@code network} cut just before ReLU layer {@code layer}: its outputs are that layer's
+     * pre-activations, computed by the same layers in the same order.
+     */
+    static Network cutBefore(Network network, int layer) {
+        List<Layer> layers = network.layers();
+        int relus = 0;
+        for (int p = 0; p < layers.size(); p++) {
+            if (layers.get(p) instanceof Relu) {
+                if (relus == layer) {
+                    return new Network(network.name() + " cut before ReLU layer " + layer, network.inputShape(),
+                            network.inputDomain(), new ArrayList<>(layers.subList(0, p)));
+                }
+                relus++;
+            }
+        }
+        throw new IllegalArgumentException("network '" + network.name() + "' has no ReLU layer " + layer);
+    }
+
+    private void tightenLayer(Network network, ReluChain chain, double[] inLo, double[] inHi, double[][] lo, double[][] hi,
+                              double[][] err, int layer) {
+        double[] l = lo[layer];
+        double[] u = hi[layer];
+        int[] rows = IntStream.range(0, l.length).filter(r -> l[r] < 0 && u[r] > 0).toArray();
+        if (rows.length == 0) {
+            return;
+        }
+        if (System.nanoTime() > deadline || cancel.isCancelled()) {
+            skipped.addAndGet(rows.length);
+            return;
+        }
+        Network cut = cutBefore(network, layer);
+        if (ReluChain.of(cut).reluLayerCount() != layer) {
+            throw new IllegalStateException("cut network has the wrong number of ReLU layers");
+        }
+        // The layers before this one stay fixed while it is tightened: one snapshot for every search.
+        NetworkBounds fixed = NetworkBounds.copyOf(lo, hi, err, layer + 1);
+        int threads = parallel ? Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), rows.length)) : 1;
+        // Every hidden layer gets its share of what is left (layers 1 … k−1; the time this one does not use
+        // goes to the later ones), spread evenly over its neurons' two searches: a fixed time per neuron
+        // would spend the whole budget on the first wide layers and leave the last ones untouched.
+        int layersLeft = chain.reluLayerCount() - layer;
+        long share = (deadline - System.nanoTime()) / Math.max(1, layersLeft);
+        long perSearch = Math.max(MIN_SEARCH_NANOS, share * threads / (2L * rows.length));
+        Duration neuronLimit = perSearch < neuronTimeLimit.toNanos() ? Duration.ofNanos(perSearch) : neuronTimeLimit;
+        IntStream workers = IntStream.range(0, threads);
+        (threads > 1 ? workers.parallel() : workers).forEach(w -> {
+            for (int t = w; t < rows.length; t += threads) {
+                int r = rows[t];
+                // Upper bound first: max z = −min(−z).
+                double minNeg = search(cut, inLo, inHi, fixed, r, -1.0, u[r] - l[r], neuronLimit);
+                if (Double.isNaN(minNeg)) {
+                    skipped.incrementAndGet();
+                    continue;
+                }
+                if (Double.isFinite(minNeg) && -minNeg < u[r]) {
+                    u[r] = -minNeg;
+                    improved.incrementAndGet();
+                }
+                if (u[r] <= 0) {
+                    settled.incrementAndGet();
+                    continue;
+                }
+                double min = search(cut, inLo, inHi, fixed, r, 1.0, u[r] - l[r], neuronLimit);
+                if (Double.isNaN(min)) {
+                    skipped.incrementAndGet();
+                    continue;
+                }
+                if (Double.isFinite(min) && min > l[r]) {
+                    l[r] = min;
+                    improved.incrementAndGet();
+                    if (min >= 0) {
+                        settled.incrementAndGet();
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * The proven lower bound of {@code sign·z_r} over the box (±∞ when nothing finite was proved), or NaN
+     * when the budget is spent or the tightening was cancelled.
+     */
+    private double search(Network cut, double[] inLo, double[] inHi, NetworkBounds fixed, int r, double sign, double range,
+                          Duration neuronLimit) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || cancel.isCancelled()) {
+            return Double.NaN;
+        }
+        Duration limit = neuronLimit.toNanos() < left ? neuronLimit : Duration.ofNanos(left);
+        int width = fixed.lower(fixed.reluLayerCount()).length;
+        AffineMap row = new AffineMap(1, width, new int[] {0, 1}, new int[] {r}, new double[] {sign}, new double[] {0.0});
+        VerificationQuery q = new VerificationQuery(cut, inLo, inHi, List.of(row));
+        SearchOptions o = SearchOptions.defaults().withTimeLimit(limit).withThreads(1).withSplitMode(SplitMode.RELU)
+                .withAttack(0, 0).withArithmetic(arithmetic).withBoundIterations(boundIterations).withCancel(cancel);
+        if (!Double.isNaN(gapFraction)) {
+            WorstCaseMargin w = BranchAndBound.worstMargin(q, o, gapFraction * range, fixed);
+            searches.incrementAndGet();
+            nodes.addAndGet(w.statistics().nodes());
+            if (!w.complete()) {
+                limited.incrementAndGet();
+            }
+            // w.upper() bounds the largest −row over the box, so −w.upper() bounds the row from below.
+            return -w.upper();
+        }
+        Verdict v = new BranchAndBound(q, o).startingFrom(fixed).run();
+        searches.incrementAndGet();
+        nodes.addAndGet(v.statistics().nodes());
+        if (v.status() != VerdictStatus.VERIFIED && v.status() != VerdictStatus.FALSIFIED) {
+            limited.incrementAndGet();
+        }
+        return v.statistics().finalBound();
+    }
+}
