@@ -369,7 +369,9 @@ public final class BranchAndBound {
         }
         long end = System.nanoTime() + left;
         Duration budget = Duration.ofNanos(left);
-        if (t.kind() == org.certus.bounds.Tightening.MIP && t.neuronSearch()) {
+        // The searches run on the box alone; their start bounds may hold only on a smaller region (a norm
+        // ball, input constraints), where a box point could then contradict them: LP and MILPs there.
+        if (t.kind() == org.certus.bounds.Tightening.MIP && t.neuronSearch() && query.ball() == null && query.inputConstraints() == null) {
             return new NeuronSearchTightening(t.neuronTimeLimit(), budget, parallel, options.arithmetic(),
                     options.boundIterations(), options.cancel(), NeuronSearchTightening.ROOT_GAP_FRACTION)
                     .tighten(query.network(), lo, hi, start);

@@ -16,7 +16,8 @@ import org.certus.bounds.Tightening;
  *                        not reached keep the bounds they had
  * @param neuronSearch    {@link Tightening#MIP} only: bound each neuron with a short branch and bound of this
  *                        engine ({@link NeuronSearchTightening}), straight from the symbolic bounds, instead of
- *                        LP tightening followed by a MILP per neuron on ojAlgo LPs
+ *                        LP tightening followed by a MILP per neuron on ojAlgo LPs (box regions only: with a
+ *                        norm ball or input constraints the MILPs run)
  *                        ({@link org.certus.bounds.MipTightening}). The searches need no LP first: on mnist_fc
  *                        256x6 prop_3_0.05 LP tightening took 172 s, and the searches reached the same 138
  *                        unstable ReLUs with it (45 s) as without it (52 s)
