@@ -165,7 +165,7 @@ public final class NeuronSearchTightening {
         }
         // The layers before this one stay fixed while it is tightened: one snapshot for every search.
         NetworkBounds fixed = NetworkBounds.copyOf(lo, hi, err, layer + 1);
-        int threads = parallel ? Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), rows.length)) : 1;
+        int threads = LayerwiseTightening.threadsFor(parallel, rows.length);
         // Every hidden layer gets its share of what is left (layers 1 … k−1; the time this one does not use
         // goes to the later ones), spread evenly over its neurons' two searches: a fixed time per neuron
         // would spend the whole budget on the first wide layers and leave the last ones untouched.
@@ -173,8 +173,7 @@ public final class NeuronSearchTightening {
         long share = (deadline - System.nanoTime()) / Math.max(1, layersLeft);
         long perSearch = Math.max(MIN_SEARCH_NANOS, share * threads / (2L * rows.length));
         Duration neuronLimit = perSearch < neuronTimeLimit.toNanos() ? Duration.ofNanos(perSearch) : neuronTimeLimit;
-        IntStream workers = IntStream.range(0, threads);
-        (threads > 1 ? workers.parallel() : workers).forEach(w -> {
+        LayerwiseTightening.workers(threads).forEach(w -> {
             for (int t = w; t < rows.length; t += threads) {
                 int r = rows[t];
                 // Upper bound first: max z = −min(−z).

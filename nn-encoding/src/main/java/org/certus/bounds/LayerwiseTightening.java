@@ -69,12 +69,12 @@ public final class LayerwiseTightening {
     }
 
     /** Worker count for one layer's neurons: one per processor (at most one per neuron), or 1. */
-    static int threadsFor(boolean parallel, int neurons) {
+    public static int threadsFor(boolean parallel, int neurons) {
         return parallel ? Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), neurons)) : 1;
     }
 
     /** Worker indices 0 … threads−1, in parallel when there are several. */
-    static java.util.stream.IntStream workers(int threads) {
+    public static java.util.stream.IntStream workers(int threads) {
         java.util.stream.IntStream w = java.util.stream.IntStream.range(0, threads);
         return threads > 1 ? w.parallel() : w;
     }
