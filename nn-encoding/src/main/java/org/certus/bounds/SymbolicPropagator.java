@@ -190,6 +190,12 @@ public final class SymbolicPropagator implements BoundPropagator {
                 if (forward != null) {
                     forward.advance(i, lo[i - 1], hi[i - 1], err == null ? null : err[i], l, u);
                 }
+                if (reuse != null) {
+                    // Intersect before choosing rows: a neuron the parent already proved stable keeps an
+                    // exact relaxation, so back-substituting it again (intervals say most deep neurons
+                    // straddle zero) would only cost time.
+                    intersect(l, u, reuse.lower(i), reuse.upper(i));
+                }
                 int[] rows = i < k ? unstableRows(l, u, splits, i) : allRows(a.rows());
                 if (rows.length > 0) {
                     AffineMap sel = a.selectRows(rows);
@@ -207,11 +213,7 @@ public final class SymbolicPropagator implements BoundPropagator {
             if (reuse != null) {
                 // The parent's bounds hold on this sub-region too: never end up looser than them
                 // (recomputed relaxations can be locally worse, e.g. where CROWN's slope flips).
-                double[] pl = reuse.lower(i), pu = reuse.upper(i);
-                for (int j = 0; j < l.length; j++) {
-                    l[j] = Math.max(l[j], pl[j]);
-                    u[j] = Math.min(u[j], pu[j]);
-                }
+                intersect(l, u, reuse.lower(i), reuse.upper(i));
             }
             if (i < k) {
                 infeasible |= SplitBounds.apply(splits, i, l, u);
@@ -225,6 +227,13 @@ public final class SymbolicPropagator implements BoundPropagator {
             hi[i] = u;
         }
         return new NetworkBounds(lo, hi, infeasible, err);
+    }
+
+    private static void intersect(double[] l, double[] u, double[] pl, double[] pu) {
+        for (int j = 0; j < l.length; j++) {
+            l[j] = Math.max(l[j], pl[j]);
+            u[j] = Math.min(u[j], pu[j]);
+        }
     }
 
     private static void widen(double[] l, double[] u, double[] e) {
