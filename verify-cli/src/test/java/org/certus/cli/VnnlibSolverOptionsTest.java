@@ -36,7 +36,7 @@ class VnnlibSolverOptionsTest {
         RootTightening shortRun = VnnlibSolver.rootTightened(net(784), o, Duration.ofSeconds(100)).rootTightening();
         assertEquals(Tightening.MIP, shortRun.kind());
         assertEquals(Duration.ofSeconds(60), shortRun.budget());
-        assertEquals(Duration.ofSeconds(2), shortRun.neuronTimeLimit());
+        assertEquals(Duration.ofSeconds(5), shortRun.neuronTimeLimit());
         assertTrue(shortRun.neuronSearch(), "neurons are bounded by the engine's own search, not a MILP");
         RootTightening longRun = VnnlibSolver.rootTightened(net(SearchOptions.INPUT_SPLIT_MAX_INPUTS + 1), o, Duration.ofSeconds(600))
                 .rootTightening();
