@@ -317,7 +317,7 @@ public final class BranchAndBound {
         }
         if (root != null && root.bound != Double.POSITIVE_INFINITY && found.get() == null) {
             // Cheap bounds first: LP or MIP tightening only when symbolic bounds leave the root open.
-            NetworkBounds tightened = tightenRoot(root.bounds);
+            NetworkBounds tightened = tightenRoot(root.bounds, root.openDisjuncts);
             if (tightened != null) {
                 root = bound(query.inputLower(), query.inputUpper(), none, tightened, chain.reluLayerCount(), root.openDisjuncts,
                         0, root.rowLower, root.starts);
@@ -355,7 +355,7 @@ public final class BranchAndBound {
      * engine's arithmetic, so sound mode's float32 error model is kept. Its time counts against the
      * query's limit; neurons it does not reach keep their symbolic bounds.
      */
-    private NetworkBounds tightenRoot(NetworkBounds start) {
+    private NetworkBounds tightenRoot(NetworkBounds start, boolean[] openDisjuncts) {
         RootTightening t = options.rootTightening();
         if (!t.tightensBeyondSymbolic() || chain.reluLayerCount() < 2 || start.infeasible()) {
             return null;
@@ -373,7 +373,9 @@ public final class BranchAndBound {
         // ball, input constraints), where a box point could then contradict them: LP and MILPs there.
         if (t.kind() == org.certus.bounds.Tightening.MIP && t.neuronSearch() && query.ball() == null && query.inputConstraints() == null) {
             return new NeuronSearchTightening(t.neuronTimeLimit(), budget, parallel, options.arithmetic(),
-                    options.boundIterations(), options.cancel(), NeuronSearchTightening.ROOT_GAP_FRACTION)
+                    Math.min(options.boundIterations(), NeuronSearchTightening.ROOT_SEARCH_BOUND_ITERATIONS), options.cancel(),
+                    NeuronSearchTightening.ROOT_GAP_FRACTION)
+                    .withPriority(openRows(openDisjuncts))
                     .tighten(query.network(), lo, hi, start);
         }
         NetworkBounds lp = new LpTightening(budget, budget, parallel, options.arithmetic()).tighten(chain, lo, hi, start);
@@ -385,6 +387,19 @@ public final class BranchAndBound {
             return lp;
         }
         return new MipTightening(t.neuronTimeLimit(), Duration.ofNanos(rest), parallel, options.arithmetic()).tighten(chain, lo, hi, lp);
+    }
+
+    /** The objective's rows of the disjuncts still open (what the root tightening is for). */
+    private AffineMap openRows(boolean[] openDisjuncts) {
+        List<AffineMap> ds = new ArrayList<>();
+        int rows = 0;
+        for (int d = 0; d < openDisjuncts.length; d++) {
+            if (openDisjuncts[d]) {
+                ds.add(query.disjuncts().get(d));
+                rows += query.disjuncts().get(d).rows();
+            }
+        }
+        return stack(ds, rows, query.network().outputSize());
     }
 
     private double globalBound() {

@@ -1,6 +1,8 @@
 package org.certus.bnb;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -97,7 +99,23 @@ class NeuronSearchTighteningTest {
         exactRanges(seed, NeuronSearchTightening.ROOT_GAP_FRACTION);
     }
 
+    /**
+     * The same with each layer's time shared out by the neurons' scores in a random objective over the
+     * outputs (as the search's root tightening does with the property's open rows); seeds alternate between
+     * the default share and sharing everything by score.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void exactRangesLieWithinWithScorePriority(long seed) {
+        exactRanges(seed, NeuronSearchTightening.ROOT_GAP_FRACTION, seed % 2 == 0 ? NeuronSearchTightening.PRIORITY_SHARE : 1.0);
+    }
+
     private void exactRanges(long seed, double gapFraction) {
+        exactRanges(seed, gapFraction, Double.NaN);
+    }
+
+    /** @param priorityShare NaN: no priority objective */
+    private void exactRanges(long seed, double gapFraction, double priorityShare) {
         Random rnd = new Random(seed);
         int inputs = 1 + rnd.nextInt(3);
         Network net = randomDeepNetwork(rnd, inputs, 1.0);
@@ -106,8 +124,14 @@ class NeuronSearchTighteningTest {
         NetworkBounds start = new SymbolicPropagator(false, null, ArithmeticModel.REAL).propagate(chain, box[0], box[1]);
         NeuronSearchTightening t = new NeuronSearchTightening(NEURON_LIMIT, BUDGET, false, ArithmeticModel.REAL, 20, new CancelToken(),
                 gapFraction);
+        if (!Double.isNaN(priorityShare)) {
+            int outputs = chain.outputSize();
+            AffineMap objective = AffineMap.fromDense(2, outputs, BruteForceAgreementTest.gaussian(rnd, 2 * outputs, 1.0),
+                    BruteForceAgreementTest.gaussian(rnd, 2, 0.3));
+            t = t.withPriority(objective, priorityShare);
+        }
         NetworkBounds b = t.tighten(net, box[0], box[1], start);
-        String where = "seed " + seed + " gap " + gapFraction;
+        String where = "seed " + seed + " gap " + gapFraction + " priority share " + priorityShare;
         assertNotLooser(b, start, where);
         NeuronSearchTightening.Statistics s = t.lastStatistics();
         assertEquals(0, s.skippedForTime(), where + ": budget too small for the test");
@@ -192,6 +216,21 @@ class NeuronSearchTighteningTest {
             }
         }
         assertTrue(better > 0, "search tightening improved no LP bound on 40 random networks");
+    }
+
+    @Test
+    void neuronsAreTightenedInDecreasingScoreOrder() {
+        double[] scores = {0.5, 3.0, 0.0, 3.0, 1.25};
+        assertArrayEquals(new int[] {1, 3, 4, 0, 2}, NeuronSearchTightening.byDecreasingScore(new int[] {0, 1, 2, 3, 4}, scores));
+        assertArrayEquals(new int[] {4, 0, 2}, NeuronSearchTightening.byDecreasingScore(new int[] {2, 4, 0}, scores));
+    }
+
+    @Test
+    void priorityShareOutsideTheUnitIntervalIsRejected() {
+        NeuronSearchTightening t = new NeuronSearchTightening(NEURON_LIMIT, BUDGET, false, ArithmeticModel.REAL, 20, new CancelToken());
+        AffineMap objective = AffineMap.fromDense(1, 2, new double[] {1, -1}, new double[] {0});
+        assertThrows(IllegalArgumentException.class, () -> t.withPriority(objective, 1.5));
+        assertThrows(IllegalArgumentException.class, () -> t.withPriority(objective, Double.NaN));
     }
 
     @Test
