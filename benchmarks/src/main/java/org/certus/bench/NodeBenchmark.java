@@ -64,6 +64,13 @@ public class NodeBenchmark {
     @Param("-1")
     public int sample;
 
+    /**
+     * Radius of the L∞ ball. The bundled networks at 0.1; a deep fully connected MNIST network from a file
+     * (e.g. VNN-COMP's mnist_fc {@code mnist-net_256x4.onnx}, not bundled) at its own 0.03 or 0.05.
+     */
+    @Param("0.1")
+    public double eps;
+
     private OpenRoot root;
     private final SymbolicPropagator parallel = OpenRoot.enginePropagator(true);
     private final SymbolicPropagator sequential = OpenRoot.enginePropagator(false);
@@ -80,7 +87,7 @@ public class NodeBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        root = sample < 0 ? OpenRoot.find(network, 0.1, 0, false) : OpenRoot.find(network, 0.1, sample, true);
+        root = sample < 0 ? OpenRoot.find(network, eps, 0, false) : OpenRoot.find(network, eps, sample, true);
         MnistQuery q = root.q;
         int[] pick = argmaxScore(q, root.bounds, OpenRoot.noSplits(q), scores(parallel, root.bounds));
         if (pick == null) {

@@ -97,6 +97,33 @@ public final class AffineMap {
         return d.length == 0 ? null : d;
     }
 
+    /** Lazily built column-major dense copy (empty when the map has no dense copy); a pure cache. */
+    private volatile double[] denseColumns;
+
+    /**
+     * The matrix as dense column-major {@code a[c * rows + r]}, exactly when {@link #denseOrNull()} is
+     * non-null (else null): for loops that run over one input's column across all rows, which the JIT
+     * vectorises. Built once on first use; callers must not modify it.
+     */
+    public double[] denseColumnsOrNull() {
+        double[] t = denseColumns;
+        if (t == null) {
+            double[] d = denseOrNull();
+            if (d == null) {
+                t = new double[0];
+            } else {
+                t = new double[d.length];
+                for (int r = 0; r < rows; r++) {
+                    for (int c = 0; c < cols; c++) {
+                        t[c * rows + r] = d[r * cols + c];
+                    }
+                }
+            }
+            denseColumns = t;
+        }
+        return t.length == 0 ? null : t;
+    }
+
     /** From a dense row-major matrix {@code weights[r * cols + c]}; exact zeros are dropped. */
     public static AffineMap fromDense(int rows, int cols, double[] weights, double[] bias) {
         int nnz = 0;

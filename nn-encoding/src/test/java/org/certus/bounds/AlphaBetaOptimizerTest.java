@@ -119,6 +119,60 @@ class AlphaBetaOptimizerTest {
         }
     }
 
+    /**
+     * The relaxed forward pass's two loop orders (one dot product per needed row; the weight columns of the
+     * non-zero inputs) give the same pre-activations and lines up to rounding, on dense maps with sparse
+     * inputs and random needed rows; rows not needed are 0 with the intercept as their line.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void relaxedLayerLoopOrdersAgree(long seed) {
+        Random rnd = new Random(seed * 17 + 5);
+        int rows = 1 + rnd.nextInt(40);
+        int cols = 1 + rnd.nextInt(40);
+        AffineMap a = AffineMap.fromDense(rows, cols, BoundSoundnessTest.gaussian(rnd, rows * cols, 1.0),
+                BoundSoundnessTest.gaussian(rnd, rows, 1.0));
+        if (a.denseOrNull() == null) {
+            return; // a draw with exact zeros below the dense fill: only the row order applies
+        }
+        double[] h = new double[cols];
+        for (int c = 0; c < cols; c++) {
+            h[c] = rnd.nextDouble() < 0.4 ? 0.0 : rnd.nextGaussian();
+        }
+        boolean[] need = new boolean[rows];
+        double[] slope = new double[rows];
+        double[] intercept = new double[rows];
+        for (int n = 0; n < rows; n++) {
+            need[n] = rnd.nextDouble() < 0.6;
+            slope[n] = need[n] ? rnd.nextDouble() : 0.0;
+            intercept[n] = rnd.nextDouble();
+        }
+        double[][] z = new double[2][rows];
+        double[][] hn = new double[2][rows];
+        AlphaBetaOptimizer.relaxedLayer(a, h, need, false, slope, intercept, z[0], hn[0]);
+        AlphaBetaOptimizer.relaxedLayer(a, h, need, true, slope, intercept, z[1], hn[1]);
+        double[] w = a.denseOrNull();
+        for (int n = 0; n < rows; n++) {
+            double scale = Math.abs(a.bias()[n]);
+            for (int c = 0; c < cols; c++) {
+                scale += Math.abs(w[n * cols + c] * h[c]);
+            }
+            double tol = 1e-13 * (1 + scale);
+            String where = "seed " + seed + " row " + n;
+            if (!need[n]) {
+                assertTrue(z[0][n] == 0.0 && z[1][n] == 0.0 && hn[0][n] == intercept[n] && hn[1][n] == intercept[n], where);
+                continue;
+            }
+            double exact = a.bias()[n];
+            for (int c = 0; c < cols; c++) {
+                exact += w[n * cols + c] * h[c];
+            }
+            assertTrue(Math.abs(z[0][n] - exact) <= tol && Math.abs(z[1][n] - exact) <= tol,
+                    where + ": " + z[0][n] + " / " + z[1][n] + " vs " + exact);
+            assertTrue(Math.abs(hn[0][n] - hn[1][n]) <= tol, where + ": lines " + hn[0][n] + " / " + hn[1][n]);
+        }
+    }
+
     /** A random box of half-widths 0.1–0.6 around centres in [−0.5, 0.5). */
     static void randomBox(Random rnd, double[] lo, double[] hi) {
         for (int i = 0; i < lo.length; i++) {
