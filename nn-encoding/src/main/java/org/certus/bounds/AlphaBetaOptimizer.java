@@ -349,18 +349,8 @@ public final class AlphaBetaOptimizer {
         int rows = a.rows();
         double[] bias = a.bias();
         if (byColumns) {
-            double[] wt = a.denseColumnsOrNull();
             System.arraycopy(bias, 0, z, 0, rows);
-            for (int c = 0; c < h.length; c++) {
-                double x = h[c];
-                if (x == 0.0) {
-                    continue;
-                }
-                int base = c * rows;
-                for (int n = 0; n < rows; n++) {
-                    z[n] += wt[base + n] * x;
-                }
-            }
+            AffineMap.addColumns(a.denseColumnsOrNull(), rows, a.cols(), h, z);
             for (int n = 0; n < rows; n++) {
                 if (!need[n]) {
                     z[n] = 0.0;

@@ -124,6 +124,25 @@ public final class AffineMap {
         return t.length == 0 ? null : t;
     }
 
+    /**
+     * {@code out += W in} for a dense column-major {@code rows × cols} matrix {@code W} ({@code columns[c * rows + r]}), one column
+     * at a time in ascending input order, skipping zero inputs: each output gets the same sum, in the same
+     * order, as its own dot product (adding a product ±0 changes no sum), while the inner loop runs
+     * across outputs and vectorises.
+     */
+    public static void addColumns(double[] columns, int rows, int cols, double[] in, double[] out) {
+        for (int c = 0; c < cols; c++) {
+            double x = in[c];
+            if (x == 0.0) {
+                continue;
+            }
+            int base = c * rows;
+            for (int r = 0; r < rows; r++) {
+                out[r] += columns[base + r] * x;
+            }
+        }
+    }
+
     /** From a dense row-major matrix {@code weights[r * cols + c]}; exact zeros are dropped. */
     public static AffineMap fromDense(int rows, int cols, double[] weights, double[] bias) {
         int nnz = 0;

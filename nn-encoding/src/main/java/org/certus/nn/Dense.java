@@ -68,16 +68,7 @@ public final class Dense implements AffineLayer {
         // zero inputs (half of them after a ReLU) are skipped; adding a product ±0 changes no sum.
         double[] wt = columnMajor();
         System.arraycopy(bias, 0, out, 0, outputSize);
-        for (int i = 0; i < inputSize; i++) {
-            double x = in[i];
-            if (x == 0.0) {
-                continue;
-            }
-            int base = i * outputSize;
-            for (int o = 0; o < outputSize; o++) {
-                out[o] += wt[base + o] * x;
-            }
-        }
+        AffineMap.addColumns(wt, outputSize, inputSize, in, out);
     }
 
     private double[] columnMajor() {
