@@ -62,7 +62,7 @@ public final class RootPriorityComparison {
         double[] lo = q.inputLower();
         double[] hi = q.inputUpper();
         List<AffineMap> disjuncts = q.disjuncts();
-        AffineMap rows = stack(disjuncts, net.outputSize());
+        AffineMap rows = AffineMap.stack(disjuncts, net.outputSize());
         System.out.printf(Locale.ROOT, "%s %s: budget %.0f s, at most %.1f s per neuron and direction%n",
                 Path.of(positional.get(0)).getFileName(), Path.of(positional.get(1)).getFileName(), budgetSeconds, perNeuron);
         long t0 = System.nanoTime();
@@ -100,25 +100,6 @@ public final class RootPriorityComparison {
             least = Math.min(least, best);
         }
         return least;
-    }
-
-    private static AffineMap stack(List<AffineMap> ds, int cols) {
-        int rows = 0;
-        for (AffineMap d : ds) {
-            rows += d.rows();
-        }
-        double[] w = new double[rows * cols];
-        double[] b = new double[rows];
-        int r = 0;
-        for (AffineMap d : ds) {
-            for (int i = 0; i < d.rows(); i++, r++) {
-                b[r] = d.bias()[i];
-                for (int q = d.rowStart()[i]; q < d.rowStart()[i + 1]; q++) {
-                    w[r * cols + d.colIndex()[q]] = d.values()[q];
-                }
-            }
-        }
-        return AffineMap.fromDense(rows, cols, w, b);
     }
 
     private static void report(String method, long start, NetworkBounds b, double root, String detail) {

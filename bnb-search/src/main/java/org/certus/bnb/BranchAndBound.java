@@ -111,14 +111,13 @@ public final class BranchAndBound {
         this.optimizer = new org.certus.bounds.AlphaBetaOptimizer(options.arithmetic());
         List<AffineMap> ds = query.disjuncts();
         this.disjunctStart = new int[ds.size() + 1];
-        AffineMap stacked = null;
         int rows = 0;
         for (int d = 0; d < ds.size(); d++) {
             disjunctStart[d] = rows;
             rows += ds.get(d).rows();
         }
         disjunctStart[ds.size()] = rows;
-        this.objective = stack(ds, rows, query.network().outputSize());
+        this.objective = AffineMap.stack(ds, query.network().outputSize());
         // A norm-ball region is not a box: bisecting its bounding box would not shrink it, so split ReLUs.
         this.inputSplit = query.ball() == null && (options.splitMode() == SplitMode.INPUT
                 || (options.splitMode() == SplitMode.AUTO && chain.inputSize() <= SearchOptions.INPUT_SPLIT_MAX_INPUTS));
@@ -141,31 +140,6 @@ public final class BranchAndBound {
     BranchAndBound withMixedMaxUnstable(int n) {
         this.mixedMaxUnstable = n;
         return this;
-    }
-
-    private static AffineMap stack(List<AffineMap> ds, int rows, int cols) {
-        int nnz = 0;
-        for (AffineMap d : ds) {
-            nnz += d.nonZeros();
-        }
-        int[] start = new int[rows + 1];
-        int[] idx = new int[nnz];
-        double[] val = new double[nnz];
-        double[] bias = new double[rows];
-        int r = 0, k = 0;
-        for (AffineMap d : ds) {
-            for (int i = 0; i < d.rows(); i++, r++) {
-                start[r] = k;
-                bias[r] = d.bias()[i];
-                for (int q = d.rowStart()[i]; q < d.rowStart()[i + 1]; q++) {
-                    idx[k] = d.colIndex()[q];
-                    val[k] = d.values()[q];
-                    k++;
-                }
-            }
-        }
-        start[rows] = k;
-        return new AffineMap(rows, cols, start, idx, val, bias);
     }
 
     /** A node: a box and a set of phase splits, already bounded. */
@@ -392,14 +366,12 @@ public final class BranchAndBound {
     /** The objective's rows of the disjuncts still open (what the root tightening is for). */
     private AffineMap openRows(boolean[] openDisjuncts) {
         List<AffineMap> ds = new ArrayList<>();
-        int rows = 0;
         for (int d = 0; d < openDisjuncts.length; d++) {
             if (openDisjuncts[d]) {
                 ds.add(query.disjuncts().get(d));
-                rows += query.disjuncts().get(d).rows();
             }
         }
-        return stack(ds, rows, query.network().outputSize());
+        return AffineMap.stack(ds, query.network().outputSize());
     }
 
     private double globalBound() {

@@ -53,7 +53,6 @@ public final class NeuronSearchTightening {
     private final AffineMap priority;
     /** With {@link #priority}: the part of a layer's time shared out by score. */
     private final double priorityShare;
-    private SymbolicPropagator symbolic;
 
     private final AtomicInteger searches = new AtomicInteger();
     private final AtomicLong nodes = new AtomicLong();
@@ -181,13 +180,13 @@ public final class NeuronSearchTightening {
         long now = System.nanoTime();
         deadline = budget.toNanos() > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + budget.toNanos();
         ReluChain chain = ReluChain.of(network);
-        symbolic = new SymbolicPropagator(parallel, null, arithmetic);
+        SymbolicPropagator symbolic = new SymbolicPropagator(parallel, null, arithmetic);
         if (priority != null && priority.cols() != chain.outputSize()) {
             throw new IllegalArgumentException("priority objective over " + priority.cols() + " outputs, the network has "
                     + chain.outputSize());
         }
         return LayerwiseTightening.run(symbolic, arithmetic, chain, inputLower, inputUpper, start,
-                (c, inLo, inHi, lo, hi, err, layer) -> tightenLayer(network, c, inLo, inHi, lo, hi, err, layer));
+                (c, inLo, inHi, lo, hi, err, layer) -> tightenLayer(network, symbolic, c, inLo, inHi, lo, hi, err, layer));
     }
 
     /**
@@ -209,8 +208,8 @@ public final class NeuronSearchTightening {
         throw new IllegalArgumentException("network '" + network.name() + "' has no ReLU layer " + layer);
     }
 
-    private void tightenLayer(Network network, ReluChain chain, double[] inLo, double[] inHi, double[][] lo, double[][] hi,
-                              double[][] err, int layer) {
+    private void tightenLayer(Network network, SymbolicPropagator symbolic, ReluChain chain, double[] inLo, double[] inHi,
+                              double[][] lo, double[][] hi, double[][] err, int layer) {
         double[] l = lo[layer];
         double[] u = hi[layer];
         int[] rows = IntStream.range(0, l.length).filter(r -> l[r] < 0 && u[r] > 0).toArray();
@@ -236,7 +235,7 @@ public final class NeuronSearchTightening {
         // Thread-nanoseconds for each direction of the layer's searches.
         double layerTime = (double) share * threads / 2.0;
         Duration[] limits = new Duration[rows.length];
-        double[] scores = priority == null ? null : layerScores(chain, inLo, inHi, lo, hi, err, layer);
+        double[] scores = priority == null ? null : layerScores(symbolic, chain, inLo, inHi, lo, hi, err, layer);
         double total = 0;
         if (scores != null) {
             rows = byDecreasingScore(rows, scores);
@@ -290,7 +289,8 @@ public final class NeuronSearchTightening {
      * from the layers tightened before this one): the gap its relaxation opens in the objective's CROWN bound,
      * summed over the objective's rows.
      */
-    private double[] layerScores(ReluChain chain, double[] inLo, double[] inHi, double[][] lo, double[][] hi, double[][] err,
+    private double[] layerScores(SymbolicPropagator symbolic, ReluChain chain, double[] inLo, double[] inHi, double[][] lo,
+                                 double[][] hi, double[][] err,
                                  int layer) {
         double[][] scores = new double[chain.reluLayerCount()][];
         for (int i = 0; i < scores.length; i++) {

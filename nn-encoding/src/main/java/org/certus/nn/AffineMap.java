@@ -143,6 +143,40 @@ public final class AffineMap {
         }
     }
 
+    /**
+     * The rows of {@code maps}, one after the other, as one map over {@code cols} inputs (every map must have
+     * that many columns): e.g. the rows of every disjunct of an output condition as one objective.
+     */
+    public static AffineMap stack(java.util.List<AffineMap> maps, int cols) {
+        int rows = 0;
+        int nnz = 0;
+        for (AffineMap d : maps) {
+            if (d.cols != cols) {
+                throw new NetworkException("cannot stack " + d + " into a map over " + cols + " inputs");
+            }
+            rows += d.rows;
+            nnz += d.nonZeros();
+        }
+        int[] start = new int[rows + 1];
+        int[] idx = new int[nnz];
+        double[] val = new double[nnz];
+        double[] bias = new double[rows];
+        int r = 0, k = 0;
+        for (AffineMap d : maps) {
+            for (int i = 0; i < d.rows; i++, r++) {
+                start[r] = k;
+                bias[r] = d.bias[i];
+                for (int q = d.rowStart[i]; q < d.rowStart[i + 1]; q++) {
+                    idx[k] = d.colIndex[q];
+                    val[k] = d.values[q];
+                    k++;
+                }
+            }
+        }
+        start[rows] = k;
+        return new AffineMap(rows, cols, start, idx, val, bias);
+    }
+
     /** From a dense row-major matrix {@code weights[r * cols + c]}; exact zeros are dropped. */
     public static AffineMap fromDense(int rows, int cols, double[] weights, double[] bias) {
         int nnz = 0;
