@@ -19,11 +19,13 @@ import org.certus.nn.io.NetworkLoader;
 /**
  * Mean number of unstable ReLUs over MNIST test samples with symbolic bounds and with LP tightening
  * from them (real arithmetic, the L∞ ball clipped to [0, 1]) — the figure the MIPVerify paper quotes
- * (121 of 4,804 for mnist-wk17a at ε = 0.1, after its progressive tightening). With {@code mip} as the
- * sixth argument, MIP tightening of the ReLUs still unstable after LP follows (the paper's progressive
- * strategy; 10 s per neuron). Prints one line per sample ({@code sample symbolic lp [mip]}) and the means.
+ * (121 of 4,804 for mnist-wk17a at ε = 0.1, after its progressive tightening). LP tightening includes its
+ * cutting-plane stage ({@link LpTightening#withCuts}); with {@code nocuts} as the sixth argument it runs without.
+ * With {@code mip} as the sixth argument, MIP tightening of the ReLUs still unstable after LP follows (the
+ * paper's progressive strategy; 10 s per neuron). Prints one line per sample ({@code sample symbolic lp [mip]})
+ * and the means.
  *
- * <p>{@code java -cp benchmarks/target/benchmarks.jar org.certus.bench.UnstableCounts [NETWORK EPS FIRST LAST STEP [mip]]}
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar org.certus.bench.UnstableCounts [NETWORK EPS FIRST LAST STEP [mip|nocuts]]}
  * (defaults: mnist-wk17a 0.1 0 9999 1).
  */
 public final class UnstableCounts {
@@ -41,7 +43,8 @@ public final class UnstableCounts {
         ReluChain chain = ReluChain.of(net);
         Dataset data = Datasets.load("mnist");
         SymbolicPropagator symbolic = new SymbolicPropagator(true, null, ArithmeticModel.REAL);
-        LpTightening lp = new LpTightening(Duration.ofSeconds(60), true);
+        boolean noCuts = args.length > 5 && args[5].equals("nocuts");
+        LpTightening lp = new LpTightening(Duration.ofSeconds(60), true).withCuts(!noCuts);
         MipTightening mip = new MipTightening(Duration.ofSeconds(10), Duration.ofMinutes(10), true);
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
         long sumSymbolic = 0;

@@ -44,6 +44,33 @@ public final class ModelBuilder {
         rowStart.add(0);
     }
 
+    /**
+     * A builder holding a copy of {@code model} (variables with their types, bounds and names, constraints,
+     * objective), to which rows can be added: how cutting planes extend a model, since a built
+     * {@link Model} is immutable.
+     */
+    public static ModelBuilder copyOf(Model model) {
+        ModelBuilder b = new ModelBuilder();
+        for (int j = 0; j < model.numVariables(); j++) {
+            b.addVariable(model.variableType(j), model.variableLower(j), model.variableUpper(j), model.variableName(j));
+        }
+        for (int i = 0; i < model.numConstraints(); i++) {
+            b.addConstraint(model.constraintLower(i), model.rowIndices(i), model.rowCoefficients(i), model.constraintUpper(i),
+                    model.constraintName(i));
+        }
+        int[] idx = new int[model.numVariables()];
+        double[] coef = new double[model.numVariables()];
+        int m = 0;
+        for (int j = 0; j < model.numVariables(); j++) {
+            if (model.objectiveCoefficient(j) != 0.0) {
+                idx[m] = j;
+                coef[m++] = model.objectiveCoefficient(j);
+            }
+        }
+        b.setObjective(model.sense(), Arrays.copyOf(idx, m), Arrays.copyOf(coef, m), model.objectiveConstant());
+        return b;
+    }
+
     /** Adds a continuous variable with bounds {@code [lo, hi]} (either may be infinite) and returns its index. */
     public int addContinuous(double lo, double hi) {
         return addVariable(VariableType.CONTINUOUS, lo, hi, null);

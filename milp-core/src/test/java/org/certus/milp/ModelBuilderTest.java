@@ -41,6 +41,44 @@ class ModelBuilderTest {
     }
 
     @Test
+    void copyOfReproducesTheModelAndTakesMoreRowsWithoutChangingIt() {
+        ModelBuilder b = new ModelBuilder();
+        int x = b.addContinuous(-INF, 2, "x");
+        int y = b.addBinary("y");
+        int z = b.addContinuous(0, 3);
+        b.addConstraint(1, new int[] {x, z}, new double[] {2, -1}, 1, "eq");
+        b.addConstraint(-INF, new int[] {y, z}, new double[] {1, 5}, 4);
+        b.setObjective(Sense.MAXIMIZE, new int[] {z, y}, new double[] {1.5, -2}, 7);
+        Model m = b.build();
+
+        ModelBuilder copy = ModelBuilder.copyOf(m);
+        Model same = copy.build();
+        assertEquals(m.toString(), same.toString());
+        for (int j = 0; j < 3; j++) {
+            assertEquals(m.variableLower(j), same.variableLower(j));
+            assertEquals(m.variableUpper(j), same.variableUpper(j));
+            assertEquals(m.isBinary(j), same.isBinary(j));
+            assertEquals(m.variableName(j), same.variableName(j));
+        }
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(m.rowIndices(i), same.rowIndices(i));
+            assertArrayEquals(m.rowCoefficients(i), same.rowCoefficients(i));
+            assertEquals(m.constraintLower(i), same.constraintLower(i));
+            assertEquals(m.constraintUpper(i), same.constraintUpper(i));
+            assertEquals(m.constraintName(i), same.constraintName(i));
+        }
+        assertEquals(m.sense(), same.sense());
+        assertArrayEquals(m.objectiveCoefficients(), same.objectiveCoefficients());
+        assertEquals(m.objectiveConstant(), same.objectiveConstant());
+
+        copy.addConstraint(-INF, new int[] {x, y}, new double[] {1, 1}, 0.5, "cut");
+        Model more = copy.build();
+        assertEquals(3, more.numConstraints());
+        assertEquals("cut", more.constraintName(2));
+        assertEquals(2, m.numConstraints(), "the original is unchanged");
+    }
+
+    @Test
     void modelIsASnapshot() {
         ModelBuilder b = new ModelBuilder();
         int[] idx = {b.addContinuous(0, 1)};

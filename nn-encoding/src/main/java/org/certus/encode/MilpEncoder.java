@@ -132,7 +132,8 @@ public final class MilpEncoder {
                 errors[t] = b.effectiveError(m, rows[t]);
             }
         }
-        return new PreActivationModel(b.mb.build(), m, rows.clone(), z, List.copyOf(b.indicators), errors);
+        return new PreActivationModel(b.mb.build(), m, rows.clone(), z, List.copyOf(b.indicators), errors,
+                List.copyOf(b.unstable));
     }
 
     private static void checkBox(ReluChain chain, double[] lo, double[] hi) {
@@ -187,6 +188,7 @@ public final class MilpEncoder {
         final ModelBuilder mb = new ModelBuilder();
         final ExpressionAccumulator acc = new ExpressionAccumulator();
         final List<PhaseIndicator> indicators = new ArrayList<>();
+        final List<EncodedRelu> unstable = new ArrayList<>();
         final int[] inputVars;
         /** Post-activation expressions of the last encoded layer (the input for none). */
         LinearExpression[] post;
@@ -319,6 +321,7 @@ public final class MilpEncoder {
             coef[n + 1] = -l;
             mb.addConstraint(Double.NEGATIVE_INFINITY, idx, coef, z.constant() + e - l);
             indicators.add(new PhaseIndicator(i, j, l, u, a));
+            unstable.add(new EncodedRelu(i, j, h, a, z, e));
             return LinearExpression.variable(h);
         }
 

@@ -10,7 +10,9 @@ import org.certus.milp.Model;
  *
  * @param evaluationErrors per returned pre-activation, a bound on how far its floating-point evaluation
  *                         can be from the expression (all 0 for real arithmetic); add it to any bound
+ * @param unstableRelus    the encoded unstable ReLUs (one per indicator, same order), for cutting planes
  */
 public record PreActivationModel(Model model, int layer, int[] rows, LinearExpression[] preActivations,
-                                 List<PhaseIndicator> indicators, double[] evaluationErrors) {
+                                 List<PhaseIndicator> indicators, double[] evaluationErrors,
+                                 List<EncodedRelu> unstableRelus) {
 }

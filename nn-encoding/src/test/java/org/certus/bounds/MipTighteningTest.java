@@ -149,7 +149,7 @@ class MipTighteningTest {
      * the box is the union of the regions of the phase patterns of the neurons {@code bounds} leaves
      * unstable, and on each region the network is affine, so one LP per region and neuron gives them.
      */
-    private static double[][][] exactExtremes(ReluChain chain, double[] lo, double[] hi, NetworkBounds bounds) {
+    static double[][][] exactExtremes(ReluChain chain, double[] lo, double[] hi, NetworkBounds bounds) {
         int k = chain.reluLayerCount();
         int n = lo.length;
         List<int[]> unstable = new ArrayList<>();
