@@ -127,6 +127,7 @@ public final class LpTightening {
         return this;
     }
 
+
     /** Statistics of the last run: LPs solved, bounds improved, certifications that failed. */
     public record Statistics(int lpsSolved, int boundsImproved, int uncertified, int skippedForTime, int cutsAdded,
                              int settledByCuts) {
@@ -238,53 +239,67 @@ public final class LpTightening {
                 }
                 int r = rows[t];
                 PreActivationModel pm = MilpEncoder.preActivations(chain, inLo, inHi, lo, hi, err, layer, new int[] {r});
-                LinearExpression z = pm.preActivations()[0];
-                double e = pm.evaluationErrors()[0];
-                boolean upper = u[r] <= -l[r];
-                Sense sense = upper ? Sense.MAXIMIZE : Sense.MINIMIZE;
-                Model model = pm.model();
-                List<IdealReluCuts.Cut> found = new ArrayList<>();
-                for (int round = 0; round <= CUT_ROUNDS && System.nanoTime() <= deadline; round++) {
-                    OjAlgoLpSolver lp = new OjAlgoLpSolver(model);
-                    lp.setObjective(z.idx(), z.coef(), sense);
-                    long left = deadline == Long.MAX_VALUE ? CUT_LP_TIME_LIMIT_MS : (deadline - System.nanoTime()) / 1_000_000;
-                    lp.setTimeLimit(Math.max(1, Math.min(CUT_LP_TIME_LIMIT_MS, left)));
-                    LpResult res = lp.solve();
-                    solved.incrementAndGet();
-                    double bound = certify(res, model, z, e, upper);
-                    if (upper && bound < u[r]) {
-                        u[r] = bound;
-                        improved.incrementAndGet();
-                    } else if (!upper && bound > l[r]) {
-                        l[r] = bound;
-                        improved.incrementAndGet();
-                    }
-                    if (u[r] <= 0 || l[r] >= 0) {
-                        settledByCuts.incrementAndGet();
-                        break;
-                    }
-                    if (!res.hasPrimal()) {
-                        break;
-                    }
-                    int before = found.size();
-                    for (EncodedRelu relu : pm.unstableRelus()) {
-                        IdealReluCuts.Cut c = IdealReluCuts.separate(relu, model, res.primal(), CUT_MIN_VIOLATION);
-                        if (c != null) {
-                            found.add(c);
-                        }
-                    }
-                    if (found.size() == before) {
-                        break;
-                    }
-                    cutsAdded.addAndGet(found.size() - before);
-                    ModelBuilder b = ModelBuilder.copyOf(pm.model());
-                    for (IdealReluCuts.Cut c : found) {
-                        b.addConstraint(Double.NEGATIVE_INFINITY, c.idx(), c.coef(), c.upper());
-                    }
-                    model = b.build();
-                }
+                cutSide(pm, r, u[r] <= -l[r], l, u, deadline);
             }
         });
+    }
+
+    /**
+     * A neuron's cutting-plane stage on its bound nearer zero ({@code upper} or lower): optimises its
+     * pre-activation over the model, adds the cuts violated at the optimum and repeats (see {@link #settleWithCuts}).
+     */
+    private void cutSide(PreActivationModel pm, int r, boolean upper, double[] l, double[] u, long deadline) {
+        List<IdealReluCuts.Cut> found = new ArrayList<>();
+        LinearExpression z = pm.preActivations()[0];
+        double e = pm.evaluationErrors()[0];
+        Sense sense = upper ? Sense.MAXIMIZE : Sense.MINIMIZE;
+        Model model = pm.model();
+        for (int round = 0; round <= CUT_ROUNDS && System.nanoTime() <= deadline; round++) {
+            OjAlgoLpSolver lp = new OjAlgoLpSolver(model);
+            lp.setObjective(z.idx(), z.coef(), sense);
+            long left = deadline == Long.MAX_VALUE ? CUT_LP_TIME_LIMIT_MS : (deadline - System.nanoTime()) / 1_000_000;
+            lp.setTimeLimit(Math.max(1, Math.min(CUT_LP_TIME_LIMIT_MS, left)));
+            LpResult res = lp.solve();
+            solved.incrementAndGet();
+            double bound = certify(res, model, z, e, upper);
+            if (upper && bound < u[r]) {
+                u[r] = bound;
+                improved.incrementAndGet();
+            } else if (!upper && bound > l[r]) {
+                l[r] = bound;
+                improved.incrementAndGet();
+            }
+            if (u[r] <= 0 || l[r] >= 0) {
+                settledByCuts.incrementAndGet();
+                return;
+            }
+            if (!res.hasPrimal()) {
+                return;
+            }
+            int before = found.size();
+            for (EncodedRelu relu : pm.unstableRelus()) {
+                IdealReluCuts.Cut c = IdealReluCuts.separate(relu, model, res.primal(), CUT_MIN_VIOLATION);
+                if (c != null) {
+                    found.add(c);
+                }
+            }
+            if (found.size() == before) {
+                return;
+            }
+            cutsAdded.addAndGet(found.size() - before);
+            model = withCuts(pm.model(), found);
+        }
+    }
+
+    private static Model withCuts(Model base, List<IdealReluCuts.Cut> cuts) {
+        if (cuts.isEmpty()) {
+            return base;
+        }
+        ModelBuilder b = ModelBuilder.copyOf(base);
+        for (IdealReluCuts.Cut c : cuts) {
+            b.addConstraint(Double.NEGATIVE_INFINITY, c.idx(), c.coef(), c.upper());
+        }
+        return b.build();
     }
 
     /**
