@@ -96,20 +96,7 @@ class LpTighteningCutsTest {
                 }
             }
         }
-        double[] x = new double[in];
-        for (int s = 0; s < 1000; s++) {
-            for (int i = 0; i < in; i++) {
-                double p = rnd.nextDouble();
-                x[i] = p < 0.2 ? lo[i] : p < 0.4 ? hi[i] : lo[i] + rnd.nextDouble() * (hi[i] - lo[i]);
-            }
-            double[][] z = chain.preActivations(x);
-            for (int i = 0; i < z.length; i++) {
-                for (int j = 0; j < z[i].length; j++) {
-                    assertTrue(z[i][j] >= cut.lower(i)[j] && z[i][j] <= cut.upper(i)[j], "seed " + seed
-                            + ": sample outside the bounds at layer " + i + " neuron " + j);
-                }
-            }
-        }
+        SampledActivations.assertWithin(chain, lo, hi, cut, rnd, 1000, "seed " + seed);
         return new Outcome(tightened);
     }
 

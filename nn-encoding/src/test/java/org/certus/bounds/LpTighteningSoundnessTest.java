@@ -52,22 +52,7 @@ class LpTighteningSoundnessTest {
                 }
             }
         }
-        double[] x = new double[in];
-        for (int s = 0; s < 3000; s++) {
-            for (int i = 0; i < in; i++) {
-                // Corners are where bounds are attained: sample them often.
-                double p = rnd.nextDouble();
-                x[i] = p < 0.2 ? lo[i] : p < 0.4 ? hi[i] : lo[i] + rnd.nextDouble() * (hi[i] - lo[i]);
-            }
-            double[][] z = chain.preActivations(x);
-            for (int i = 0; i < z.length; i++) {
-                for (int j = 0; j < z[i].length; j++) {
-                    assertTrue(z[i][j] >= lp.lower(i)[j] && z[i][j] <= lp.upper(i)[j], "seed " + seed
-                            + ": sample outside LP bounds at layer " + i + " neuron " + j + ": " + z[i][j] + " not in ["
-                            + lp.lower(i)[j] + ", " + lp.upper(i)[j] + "]");
-                }
-            }
-        }
+        SampledActivations.assertWithin(chain, lo, hi, lp, rnd, 3000, "seed " + seed);
         return new Result(improved);
     }
 

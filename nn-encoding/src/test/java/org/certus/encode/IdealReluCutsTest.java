@@ -47,6 +47,27 @@ class IdealReluCutsTest {
         return new Case(mb.build(), new EncodedRelu(0, 0, h, a, z, e), lo, hi);
     }
 
+    /** Interval bounds {@code [min, max]} of the case's pre-activation over its box. */
+    private static double[] interval(Case k) {
+        LinearExpression z = k.relu().preActivation();
+        double zl = z.constant();
+        double zu = z.constant();
+        for (int q = 0; q < z.size(); q++) {
+            zl += Math.min(z.coef()[q] * k.lo()[q], z.coef()[q] * k.hi()[q]);
+            zu += Math.max(z.coef()[q] * k.lo()[q], z.coef()[q] * k.hi()[q]);
+        }
+        return new double[] {zl, zu};
+    }
+
+    /** The subset of terms {@code 0 … n−1} whose bits are set in {@code mask}. */
+    private static boolean[] subset(int mask, int n) {
+        boolean[] inI = new boolean[n];
+        for (int q = 0; q < n; q++) {
+            inI[q] = ((mask >> q) & 1) == 1;
+        }
+        return inI;
+    }
+
     private static double activity(IdealReluCuts.Cut c, double[] p) {
         double s = 0;
         for (int q = 0; q < c.idx().length; q++) {
@@ -75,11 +96,7 @@ class IdealReluCutsTest {
         Case k = randomCase(rnd);
         int n = k.lo().length;
         for (int mask = 0; mask < (1 << n); mask++) {
-            boolean[] inI = new boolean[n];
-            for (int q = 0; q < n; q++) {
-                inI[q] = ((mask >> q) & 1) == 1;
-            }
-            IdealReluCuts.Cut c = IdealReluCuts.cut(k.relu(), k.model(), inI);
+            IdealReluCuts.Cut c = IdealReluCuts.cut(k.relu(), k.model(), subset(mask, n));
             for (int s = 0; s < 200; s++) {
                 double[] p = graphPoint(rnd, k, s % 2);
                 assertTrue(activity(c, p) <= c.upper(), "seed " + seed + " subset " + mask + ": cut violated on the graph by "
@@ -95,13 +112,10 @@ class IdealReluCutsTest {
         Case k = randomCase(rnd);
         int n = k.lo().length;
         LinearExpression z = k.relu().preActivation();
-        // Interval bounds of z, and a point of the big-M (triangle) relaxation with h as large as it allows.
-        double zl = z.constant();
-        double zu = z.constant();
-        for (int q = 0; q < n; q++) {
-            zl += Math.min(z.coef()[q] * k.lo()[q], z.coef()[q] * k.hi()[q]);
-            zu += Math.max(z.coef()[q] * k.lo()[q], z.coef()[q] * k.hi()[q]);
-        }
+        // A point of the big-M (triangle) relaxation with h as large as it allows.
+        double[] range = interval(k);
+        double zl = range[0];
+        double zu = range[1];
         double[] p = graphPoint(rnd, k, 0);
         double a = rnd.nextDouble();
         double zp = z.evaluate(p);
@@ -110,11 +124,7 @@ class IdealReluCutsTest {
         p[n] = Math.max(Math.max(0, zp - e), Math.min(Math.max(zu, 0) * a, zp + e - zl * (1 - a)));
         double best = Double.NEGATIVE_INFINITY;
         for (int mask = 0; mask < (1 << n); mask++) {
-            boolean[] inI = new boolean[n];
-            for (int q = 0; q < n; q++) {
-                inI[q] = ((mask >> q) & 1) == 1;
-            }
-            IdealReluCuts.Cut c = IdealReluCuts.cut(k.relu(), k.model(), inI);
+            IdealReluCuts.Cut c = IdealReluCuts.cut(k.relu(), k.model(), subset(mask, n));
             best = Math.max(best, activity(c, p) - c.upper());
         }
         IdealReluCuts.Cut found = IdealReluCuts.separate(k.relu(), k.model(), p, 1e-9);
@@ -135,12 +145,9 @@ class IdealReluCutsTest {
             int n = k.lo().length;
             double[] p = graphPoint(rnd, k, 0);
             LinearExpression z = k.relu().preActivation();
-            double zl = z.constant();
-            double zu = z.constant();
-            for (int q = 0; q < n; q++) {
-                zl += Math.min(z.coef()[q] * k.lo()[q], z.coef()[q] * k.hi()[q]);
-                zu += Math.max(z.coef()[q] * k.lo()[q], z.coef()[q] * k.hi()[q]);
-            }
+            double[] range = interval(k);
+            double zl = range[0];
+            double zu = range[1];
             if (!(zl < 0 && zu > 0)) {
                 continue;
             }
