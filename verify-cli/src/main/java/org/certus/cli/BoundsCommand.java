@@ -71,8 +71,9 @@ final class BoundsCommand implements Callable<Integer> {
                 LpTightening t = new LpTightening(seconds(layerBudget), true);
                 b = t.propagate(q.chain(), lo, hi);
                 LpTightening.Statistics s = t.lastStatistics();
-                stats = String.format(Locale.ROOT, "lp: %d LPs, %d bounds improved, %d uncertified, %d skipped for time",
-                        s.lpsSolved(), s.boundsImproved(), s.uncertified(), s.skippedForTime());
+                stats = String.format(Locale.ROOT, "lp: %d LPs, %d bounds improved, %d uncertified, %d skipped for time, "
+                        + "%d cuts added, %d phases settled by cuts", s.lpsSolved(), s.boundsImproved(), s.uncertified(),
+                        s.skippedForTime(), s.cutsAdded(), s.settledByCuts());
             }
             case mip -> {
                 MipTightening t = new MipTightening(seconds(neuronTimeLimit), seconds(budget), true);
