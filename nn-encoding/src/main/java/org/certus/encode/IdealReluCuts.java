@@ -1,5 +1,6 @@
 package org.certus.encode;
 
+import java.util.Arrays;
 import org.certus.milp.Model;
 
 /**
@@ -102,6 +103,6 @@ public final class IdealReluCuts {
         idx[m] = relu.indicator();
         coef[m++] = -indicatorCoef;
         double upper = Math.nextUp(right + ROUNDING_RELATIVE * (rightMagnitude + indicatorMagnitude) + Double.MIN_NORMAL);
-        return new Cut(java.util.Arrays.copyOf(idx, m), java.util.Arrays.copyOf(coef, m), upper);
+        return new Cut(Arrays.copyOf(idx, m), Arrays.copyOf(coef, m), upper);
     }
 }

@@ -67,14 +67,9 @@ class LpTighteningCutsTest {
                 ? RandomNetworks.dense(rnd, in, 3 + rnd.nextInt(3), 3 + rnd.nextInt(3), 3 + rnd.nextInt(2), 2)
                 : RandomNetworks.dense(rnd, in, 3 + rnd.nextInt(4), 3 + rnd.nextInt(3), 2);
         ReluChain chain = ReluChain.of(net);
-        double[] lo = new double[in];
-        double[] hi = new double[in];
-        double radius = 0.1 + 0.6 * rnd.nextDouble();
-        for (int i = 0; i < in; i++) {
-            double c = 2 * rnd.nextDouble() - 1;
-            lo[i] = Math.max(-1, c - radius);
-            hi[i] = Math.min(1, c + radius);
-        }
+        double[][] bx = MipTighteningTest.box(rnd, in, -1, 1, 0.6);
+        double[] lo = bx[0];
+        double[] hi = bx[1];
         ArithmeticModel arithmetic = seed % 3 == 2 ? ArithmeticModel.FLOAT32 : ArithmeticModel.REAL;
         NetworkBounds sym = new SymbolicPropagator(false, null, arithmetic).propagate(chain, lo, hi);
         NetworkBounds plain = new LpTightening(Duration.ofSeconds(30), null, false, arithmetic).withCuts(false)

@@ -47,7 +47,7 @@ class MipTighteningTest {
         return LongStream.range(0, 30);
     }
 
-    private static double[][] box(Random rnd, int n, double lo, double hi, double maxRadius) {
+    static double[][] box(Random rnd, int n, double lo, double hi, double maxRadius) {
         double[] l = new double[n];
         double[] h = new double[n];
         double radius = 0.1 + maxRadius * rnd.nextDouble();
