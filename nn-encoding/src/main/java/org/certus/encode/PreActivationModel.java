@@ -6,7 +6,8 @@ import org.certus.milp.Model;
 /**
  * The encoding of ReLU layers {@code 0 … m−1} (big-M; its LP relaxation is the triangle relaxation)
  * together with the pre-activations of chosen neurons of layer {@code m} as expressions over its
- * variables: what LP- and MIP-based bound tightening optimise. The model has a zero objective.
+ * variables: what LP- and MIP-based bound tightening optimise. The model has a zero objective; its variables
+ * {@code 0 … n−1} are the network's n inputs, in order, so a solution's first n values are an input.
  *
  * @param evaluationErrors per returned pre-activation, a bound on how far its floating-point evaluation
  *                         can be from the expression (all 0 for real arithmetic); add it to any bound

@@ -4,11 +4,13 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.certus.bnb.BranchAndBoundSignSearch;
 import org.certus.bounds.IntervalPropagator;
 import org.certus.bounds.LpTightening;
 import org.certus.bounds.MipTightening;
 import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.SymbolicPropagator;
+import org.certus.bounds.UnstableWitnesses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -44,8 +46,20 @@ final class BoundsCommand implements Callable<Integer> {
             description = "LP time per layer for --tightening lp; neurons not reached keep symbolic bounds (default: ${DEFAULT-VALUE}).")
     double layerBudget;
 
+    @Option(names = "--witnesses",
+            description = {"Also search inputs at which each unstable ReLU is positive and inputs at which it is negative",
+                    "(an attack, then branch and bound for at most SECONDS, default 5, per ReLU and sign the attack missed)",
+                    "and print how many take both signs (no sound bound can call those stable) and how many the search",
+                    "proves stable. All of them witnessed means the bounds are exact as to which ReLUs are stable."},
+            paramLabel = "SECONDS", arity = "0..1", fallbackValue = "5")
+    Double witnessSeconds;
+
     @Override
     public Integer call() {
+        if (witnessSeconds != null && (!(witnessSeconds >= 0) || Double.isInfinite(witnessSeconds))) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--witnesses must be a finite number of seconds >= 0, got "
+                    + witnessSeconds);
+        }
         if (!(layerBudget >= 0) || Double.isInfinite(layerBudget)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--layer-budget must be a finite number >= 0, got " + layerBudget);
         }
@@ -98,6 +112,25 @@ final class BoundsCommand implements Callable<Integer> {
             out.println(stats);
         }
         out.printf(Locale.ROOT, "time: %.3f s%n", seconds);
+        if (witnessSeconds != null) {
+            long w0 = System.nanoTime();
+            UnstableWitnesses.Result w = new UnstableWitnesses().withExactSearch(new BranchAndBoundSignSearch(), seconds(witnessSeconds))
+                    .find(q.chain(), lo, hi, b);
+            int contradicting = 0;
+            for (int i = 0; i < b.reluLayerCount(); i++) {
+                for (int j = 0; j < b.lower(i).length; j++) {
+                    contradicting += w.bothSigns(i, j) && !b.isUnstable(i, j) ? 1 : 0;
+                }
+            }
+            int both = w.bothSignsCount() - contradicting;
+            out.printf(Locale.ROOT, "witnessed: %d of the %d unstable take both signs, %d proved stable by MILP, %d undecided (%.3f s)%n",
+                    both, unstable, w.provedStableCount(), unstable - both - w.provedStableCount(), (System.nanoTime() - w0) / 1e9);
+            if (contradicting > 0) {
+                // Cannot happen with sound bounds: an input of each sign was evaluated exactly.
+                spec.commandLine().getErr().printf("warning: %d ReLUs called stable take both signs at evaluated inputs: "
+                        + "the bounds are unsound, please report this%n", contradicting);
+            }
+        }
         out.printf("unstable: %d of %d%n", unstable, total);
         out.flush();
         return 0;

@@ -46,6 +46,28 @@ class BoundsCommandTest {
         assertTrue(mip.out().contains("mip: "), mip::toString);
     }
 
+    /**
+     * Sample 14: LP tightening leaves 47 ReLUs unstable, and inputs of both signs exist for every one of them
+     * (so 47 is the exact count; the whole-test-set run in README.md found the same for every sample).
+     */
+    @Test
+    void witnessesShowEveryReluLpLeavesUnstableTakesBothSigns() {
+        CliRun r = CliRun.of("bounds", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "14", "--eps", "0.1",
+                "--tightening", "lp", "--witnesses");
+        assertEquals(0, r.exitCode(), r::toString);
+        int unstable = unstable(r);
+        String line = r.outLines().stream().filter(l -> l.startsWith("witnessed: ")).findFirst().orElseThrow(() -> new AssertionError(r));
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("witnessed: (\\d+) of the (\\d+) unstable take both signs, (\\d+) proved stable by MILP, (\\d+) undecided .*")
+                .matcher(line);
+        assertTrue(m.matches(), line);
+        assertEquals(unstable, Integer.parseInt(m.group(2)), line);
+        assertEquals(unstable, Integer.parseInt(m.group(1)), line);
+        assertEquals(0, Integer.parseInt(m.group(3)), line);
+        assertEquals(0, Integer.parseInt(m.group(4)), line);
+        assertTrue(r.err().isEmpty(), r::toString);
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);

@@ -1,0 +1,95 @@
+package org.certus.bnb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.LongStream;
+import org.certus.bounds.IntervalPropagator;
+import org.certus.bounds.NetworkBounds;
+import org.certus.bounds.UnstableWitnesses;
+import org.certus.data.Datasets;
+import org.certus.nn.AffineMap;
+import org.certus.nn.Network;
+import org.certus.nn.ReluChain;
+import org.certus.nn.io.NetworkLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link BranchAndBoundSignSearch} as the complete stage of {@link UnstableWitnesses}: on small random
+ * networks, against brute force over phase patterns of the network cut after each neuron, every neuron that
+ * takes both signs gets witnesses of both and every neuron that interval bounds leave unstable but that is
+ * stable is proved so. The cut network computes exactly the neuron's pre-activation, also for convolutions.
+ */
+class BranchAndBoundSignSearchTest {
+    /** Extremes closer to zero than this are left out: there the LP solver's tolerance decides. */
+    private static final double AMBIGUOUS = 1e-6;
+
+    static LongStream seeds() {
+        return LongStream.range(0, 30);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void witnessesAndProofsMatchBruteForce(long seed) {
+        Random rnd = new Random(seed);
+        int inputs = 2 + rnd.nextInt(3);
+        Network net = BruteForceAgreementTest.randomNetwork(rnd, inputs);
+        ReluChain chain = ReluChain.of(net);
+        double[] lo = new double[inputs];
+        double[] hi = new double[inputs];
+        for (int i = 0; i < inputs; i++) {
+            double ctr = rnd.nextDouble() - 0.5;
+            double r = 0.1 + rnd.nextDouble() * 0.6;
+            lo[i] = ctr - r;
+            hi[i] = ctr + r;
+        }
+        NetworkBounds loose = new IntervalPropagator().propagate(chain, lo, hi);
+        // No attack at all: every sign the random corners miss goes to branch and bound.
+        UnstableWitnesses.Result w = new UnstableWitnesses(1, 0, 0, seed,
+                new BranchAndBoundSignSearch(SearchOptions.defaults().withThreads(1)), Duration.ofSeconds(30)).find(chain, lo, hi, loose);
+        for (int i = 0; i < chain.reluLayerCount(); i++) {
+            for (int j = 0; j < chain.width(i); j++) {
+                if (!loose.isUnstable(i, j)) {
+                    continue;
+                }
+                ReluChain cut = ReluChain.of(BranchAndBoundSignSearch.cutBefore(net, i, j));
+                double max = -PhasePatternOracle.minMargin(cut, lo, hi, List.of(AffineMap.fromDense(1, 1, new double[] {-1}, new double[] {0})));
+                double min = PhasePatternOracle.minMargin(cut, lo, hi, List.of(AffineMap.fromDense(1, 1, new double[] {1}, new double[] {0})));
+                String where = "seed " + seed + " layer " + i + " neuron " + j + ": exact [" + min + ", " + max + "]";
+                if (min < -AMBIGUOUS && max > AMBIGUOUS) {
+                    assertTrue(w.bothSigns(i, j), "takes both signs but not witnessed: " + where);
+                    assertTrue(chain.preActivations(w.positiveWitness(i, j))[i][j] > 0, where);
+                    assertTrue(chain.preActivations(w.negativeWitness(i, j))[i][j] < 0, where);
+                    assertFalse(w.provedStable(i, j), where);
+                } else if (min > AMBIGUOUS || max < -AMBIGUOUS) {
+                    assertTrue(w.provedStable(i, j), "stable but not proved so: " + where);
+                    assertFalse(w.bothSigns(i, j), where);
+                }
+            }
+        }
+    }
+
+    /** mnist-wk17a (two convolutions, one dense layer): the cut network's output is the chain's pre-activation. */
+    @Test
+    void theCutNetworkComputesTheNeuronsPreActivation() {
+        Network net = NetworkLoader.load("mnist-wk17a");
+        ReluChain chain = ReluChain.of(net);
+        double[] x = Datasets.load("mnist").image(7);
+        double[][] z = chain.preActivations(x);
+        Random rnd = new Random(3);
+        for (int layer = 0; layer < chain.reluLayerCount(); layer++) {
+            for (int t = 0; t < 5; t++) {
+                int j = rnd.nextInt(chain.width(layer));
+                Network cut = BranchAndBoundSignSearch.cutBefore(net, layer, j);
+                assertEquals(1, cut.outputSize());
+                assertEquals(z[layer][j], cut.evaluate(x)[0], 1e-12, "layer " + layer + " neuron " + j);
+            }
+        }
+    }
+}
