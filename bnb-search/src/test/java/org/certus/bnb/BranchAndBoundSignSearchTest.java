@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.stream.LongStream;
 import org.certus.bounds.IntervalPropagator;
 import org.certus.bounds.NetworkBounds;
+import org.certus.bounds.SignSearch;
 import org.certus.bounds.UnstableWitnesses;
 import org.certus.data.Datasets;
 import org.certus.nn.AffineMap;
@@ -24,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link BranchAndBoundSignSearch} as the complete stage of {@link UnstableWitnesses}: on small random
  * networks, against brute force over phase patterns of the network cut after each neuron, every neuron that
  * takes both signs gets witnesses of both and every neuron that interval bounds leave unstable but that is
- * stable is proved so. The cut network computes exactly the neuron's pre-activation, also for convolutions.
+ * stable is proved so; on a convolutional network, its inputs give the neuron it was asked about the sign.
  */
 class BranchAndBoundSignSearchTest {
     /** Extremes closer to zero than this are left out: there the LP solver's tolerance decides. */
@@ -58,9 +59,10 @@ class BranchAndBoundSignSearchTest {
                 if (!loose.isUnstable(i, j)) {
                     continue;
                 }
-                ReluChain cut = ReluChain.of(BranchAndBoundSignSearch.cutBefore(net, i, j));
-                double max = -PhasePatternOracle.minMargin(cut, lo, hi, List.of(AffineMap.fromDense(1, 1, new double[] {-1}, new double[] {0})));
-                double min = PhasePatternOracle.minMargin(cut, lo, hi, List.of(AffineMap.fromDense(1, 1, new double[] {1}, new double[] {0})));
+                // Brute force over the network cut before layer i: the extremes of output j.
+                ReluChain cut = ReluChain.of(NeuronSearchTightening.cutBefore(net, i));
+                double max = -PhasePatternOracle.minMargin(cut, lo, hi, List.of(pick(cut, j, -1)));
+                double min = PhasePatternOracle.minMargin(cut, lo, hi, List.of(pick(cut, j, 1)));
                 String where = "seed " + seed + " layer " + i + " neuron " + j + ": exact [" + min + ", " + max + "]";
                 if (min < -AMBIGUOUS && max > AMBIGUOUS) {
                     assertTrue(w.bothSigns(i, j), "takes both signs but not witnessed: " + where);
@@ -75,21 +77,47 @@ class BranchAndBoundSignSearchTest {
         }
     }
 
-    /** mnist-wk17a (two convolutions, one dense layer): the cut network's output is the chain's pre-activation. */
+    private static AffineMap pick(ReluChain chain, int output, double coefficient) {
+        double[] w = new double[chain.outputSize()];
+        w[output] = coefficient;
+        return AffineMap.fromDense(1, w.length, w, new double[] {0});
+    }
+
+    /**
+     * mnist-wk17a (two convolutions, one dense layer), sample 7 at ε = 0.1, LP bounds: the sign search decides a
+     * convolutional neuron's sign in the numbering of {@link ReluChain} — its witness gives that neuron the sign.
+     */
     @Test
-    void theCutNetworkComputesTheNeuronsPreActivation() {
+    void decidesConvolutionalNeuronsInTheChainsNumbering() {
         Network net = NetworkLoader.load("mnist-wk17a");
         ReluChain chain = ReluChain.of(net);
         double[] x = Datasets.load("mnist").image(7);
-        double[][] z = chain.preActivations(x);
-        Random rnd = new Random(3);
-        for (int layer = 0; layer < chain.reluLayerCount(); layer++) {
-            for (int t = 0; t < 5; t++) {
-                int j = rnd.nextInt(chain.width(layer));
-                Network cut = BranchAndBoundSignSearch.cutBefore(net, layer, j);
-                assertEquals(1, cut.outputSize());
-                assertEquals(z[layer][j], cut.evaluate(x)[0], 1e-12, "layer " + layer + " neuron " + j);
+        double[] lo = new double[x.length];
+        double[] hi = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            lo[i] = Math.max(0, x[i] - 0.1);
+            hi[i] = Math.min(1, x[i] + 0.1);
+        }
+        NetworkBounds b = new IntervalPropagator().propagate(chain, lo, hi);
+        BranchAndBoundSignSearch search = new BranchAndBoundSignSearch();
+        int checked = 0;
+        for (int layer = 0; layer < 2; layer++) {
+            for (int j = 0; j < chain.width(layer) && checked < 4 * (layer + 1); j++) {
+                if (!b.isUnstable(layer, j)) {
+                    continue;
+                }
+                for (boolean positive : new boolean[] {true, false}) {
+                    SignSearch.Outcome o = search.search(chain, lo, hi, b, layer, j, positive, Duration.ofSeconds(30));
+                    if (o.input() != null) {
+                        double z = chain.preActivations(o.input())[layer][j];
+                        assertTrue(positive ? z >= 0 : z <= 0, "layer " + layer + " neuron " + j + " z = " + z);
+                    } else {
+                        assertTrue(o.impossible(), "layer " + layer + " neuron " + j + " undecided");
+                    }
+                }
+                checked++;
             }
         }
+        assertEquals(8, checked, "four unstable neurons in each convolutional layer");
     }
 }
