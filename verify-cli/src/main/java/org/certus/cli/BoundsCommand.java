@@ -123,7 +123,7 @@ final class BoundsCommand implements Callable<Integer> {
                 }
             }
             int both = w.bothSignsCount() - contradicting;
-            out.printf(Locale.ROOT, "witnessed: %d of the %d unstable take both signs, %d proved stable by MILP, %d undecided (%.3f s)%n",
+            out.printf(Locale.ROOT, "witnessed: %d of the %d unstable take both signs, %d proved stable by search, %d undecided (%.3f s)%n",
                     both, unstable, w.provedStableCount(), unstable - both - w.provedStableCount(), (System.nanoTime() - w0) / 1e9);
             if (contradicting > 0) {
                 // Cannot happen with sound bounds: an input of each sign was evaluated exactly.

@@ -58,7 +58,7 @@ class BoundsCommandTest {
         int unstable = unstable(r);
         String line = r.outLines().stream().filter(l -> l.startsWith("witnessed: ")).findFirst().orElseThrow(() -> new AssertionError(r));
         java.util.regex.Matcher m = java.util.regex.Pattern
-                .compile("witnessed: (\\d+) of the (\\d+) unstable take both signs, (\\d+) proved stable by MILP, (\\d+) undecided .*")
+                .compile("witnessed: (\\d+) of the (\\d+) unstable take both signs, (\\d+) proved stable by search, (\\d+) undecided .*")
                 .matcher(line);
         assertTrue(m.matches(), line);
         assertEquals(unstable, Integer.parseInt(m.group(2)), line);
