@@ -51,13 +51,9 @@ public final class UnstableCounts {
         int n = 0;
         long t0 = System.nanoTime();
         for (int s = first; s <= Math.min(last, data.size() - 1); s += step) {
-            double[] x = data.image(s);
-            double[] lo = new double[x.length];
-            double[] hi = new double[x.length];
-            for (int i = 0; i < x.length; i++) {
-                lo[i] = Math.max(0, x[i] - eps);
-                hi[i] = Math.min(1, x[i] + eps);
-            }
+            double[][] box = box(data.image(s), eps);
+            double[] lo = box[0];
+            double[] hi = box[1];
             NetworkBounds b = symbolic.propagate(chain, lo, hi, none);
             NetworkBounds t = lp.tighten(chain, lo, hi, b);
             UnstableWitnesses.Result w = finder.find(chain, lo, hi, t);
@@ -74,6 +70,17 @@ public final class UnstableCounts {
         System.out.printf(Locale.ROOT, "samples %d: mean unstable ReLUs symbolic %.4f, lp %.4f, witnessed both signs %.4f, "
                         + "proved stable by MILP %.4f (%.1f ms per sample)%n", n, sumSymbolic / (double) n, sumLp / (double) n,
                 sumWitnessed / (double) n, sumProved / (double) n, (System.nanoTime() - t0) / 1e6 / n);
+    }
+
+    /** The L∞ ball of radius eps around x, clipped to [0, 1]: {lower, upper}. */
+    private static double[][] box(double[] x, double eps) {
+        double[] lo = new double[x.length];
+        double[] hi = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            lo[i] = Math.max(0, x[i] - eps);
+            hi[i] = Math.min(1, x[i] + eps);
+        }
+        return new double[][] {lo, hi};
     }
 
     public static void main(String[] args) {
@@ -100,13 +107,9 @@ public final class UnstableCounts {
         long sumMip = 0;
         int n = 0;
         for (int s = first; s <= Math.min(last, data.size() - 1); s += step) {
-            double[] x = data.image(s);
-            double[] lo = new double[x.length];
-            double[] hi = new double[x.length];
-            for (int i = 0; i < x.length; i++) {
-                lo[i] = Math.max(0, x[i] - eps);
-                hi[i] = Math.min(1, x[i] + eps);
-            }
+            double[][] box = box(data.image(s), eps);
+            double[] lo = box[0];
+            double[] hi = box[1];
             NetworkBounds b = symbolic.propagate(chain, lo, hi, none);
             NetworkBounds t = lp.tighten(chain, lo, hi, b);
             NetworkBounds m = withMip ? mip.tighten(chain, lo, hi, t) : null;

@@ -60,13 +60,21 @@ class LpTighteningCutsTest {
     private record Outcome(int tightened) {
     }
 
-    private static Outcome check(long seed) {
-        Random rnd = new Random(seed);
-        int in = 2 + rnd.nextInt(2);
+    /**
+     * A random dense network with {@code in} inputs and two or three hidden layers of 3–6 ReLUs (few enough
+     * unstable ones for {@link MipTighteningTest#exactExtremes}).
+     */
+    static ReluChain smallChain(Random rnd, int in) {
         Network net = rnd.nextBoolean()
                 ? RandomNetworks.dense(rnd, in, 3 + rnd.nextInt(3), 3 + rnd.nextInt(3), 3 + rnd.nextInt(2), 2)
                 : RandomNetworks.dense(rnd, in, 3 + rnd.nextInt(4), 3 + rnd.nextInt(3), 2);
-        ReluChain chain = ReluChain.of(net);
+        return ReluChain.of(net);
+    }
+
+    private static Outcome check(long seed) {
+        Random rnd = new Random(seed);
+        int in = 2 + rnd.nextInt(2);
+        ReluChain chain = smallChain(rnd, in);
         double[][] bx = MipTighteningTest.box(rnd, in, -1, 1, 0.6);
         double[] lo = bx[0];
         double[] hi = bx[1];

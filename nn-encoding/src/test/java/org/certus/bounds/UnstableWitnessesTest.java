@@ -14,7 +14,6 @@ import java.util.stream.LongStream;
 import org.certus.nn.Dense;
 import org.certus.nn.InputDomain;
 import org.certus.nn.Network;
-import org.certus.nn.RandomNetworks;
 import org.certus.nn.ReluChain;
 import org.certus.nn.Relu;
 import org.certus.nn.Shape;
@@ -41,10 +40,7 @@ class UnstableWitnessesTest {
     void witnessesAreRealAndTheMilpStageMakesThemComplete(long seed) {
         Random rnd = new Random(seed);
         int in = 2 + rnd.nextInt(3);
-        Network net = rnd.nextBoolean()
-                ? RandomNetworks.dense(rnd, in, 3 + rnd.nextInt(3), 3 + rnd.nextInt(3), 3 + rnd.nextInt(2), 2)
-                : RandomNetworks.dense(rnd, in, 3 + rnd.nextInt(4), 3 + rnd.nextInt(3), 2);
-        ReluChain chain = ReluChain.of(net);
+        ReluChain chain = LpTighteningCutsTest.smallChain(rnd, in);
         double[][] bx = MipTighteningTest.box(rnd, in, -1, 1, 0.6);
         double[] lo = bx[0];
         double[] hi = bx[1];
