@@ -51,6 +51,8 @@ public final class UnstableWitnesses {
     private final long seed;
     private final SignSearch exact;
     private final Duration exactTime;
+    /** Total time of the complete searches of one {@link #find} (null: no limit beyond each search's own). */
+    private final Duration exactBudget;
 
     /** The default attack, then the MILP ({@link MilpSignSearch}) for {@link #DEFAULT_EXACT_TIME} per neuron and sign. */
     public UnstableWitnesses() {
@@ -66,12 +68,21 @@ public final class UnstableWitnesses {
      * @param exactTime     its time per neuron and sign (≥ 0; zero skips it)
      */
     public UnstableWitnesses(int randomCorners, int restarts, int steps, long seed, SignSearch exact, Duration exactTime) {
+        this(randomCorners, restarts, steps, seed, exact, exactTime, null);
+    }
+
+    private UnstableWitnesses(int randomCorners, int restarts, int steps, long seed, SignSearch exact, Duration exactTime,
+                              Duration exactBudget) {
         if (randomCorners < 0 || restarts < 0 || steps < 0) {
             throw new IllegalArgumentException("random corners, restarts and steps must be >= 0");
         }
         if (exactTime == null || exactTime.isNegative()) {
             throw new IllegalArgumentException("the exact search's time must be >= 0: " + exactTime);
         }
+        if (exactBudget != null && exactBudget.isNegative()) {
+            throw new IllegalArgumentException("the exact searches' budget must be >= 0: " + exactBudget);
+        }
+        this.exactBudget = exactBudget;
         this.randomCorners = randomCorners;
         this.restarts = restarts;
         this.steps = steps;
@@ -82,7 +93,15 @@ public final class UnstableWitnesses {
 
     /** This attack with another complete search (null for none) and its time per neuron and sign. */
     public UnstableWitnesses withExactSearch(SignSearch search, Duration time) {
-        return new UnstableWitnesses(randomCorners, restarts, steps, seed, search, time);
+        return new UnstableWitnesses(randomCorners, restarts, steps, seed, search, time, null);
+    }
+
+    /**
+     * As {@link #withExactSearch(SignSearch, Duration)}, with a total time for all complete searches of one
+     * {@link #find}: signs not searched when it is spent stay undecided.
+     */
+    public UnstableWitnesses withExactSearch(SignSearch search, Duration time, Duration budget) {
+        return new UnstableWitnesses(randomCorners, restarts, steps, seed, search, time, budget);
     }
 
     /**
@@ -122,6 +141,7 @@ public final class UnstableWitnesses {
             }
         }
         boolean[][] impossible = new boolean[chain.reluLayerCount()][];
+        long start = System.nanoTime();
         for (int layer = 0; layer < chain.reluLayerCount(); layer++) {
             impossible[layer] = new boolean[chain.width(layer)];
             if (exact == null || exactTime.isZero()) {
@@ -132,8 +152,13 @@ public final class UnstableWitnesses {
                     continue;
                 }
                 for (boolean positive : new boolean[] {true, false}) {
-                    if (!impossible[layer][j] && s.witness(layer, j, positive) < 0) {
-                        SignSearch.Outcome o = exact.search(chain, lo, hi, bounds, layer, j, positive, exactTime);
+                    Duration limit = exactTime;
+                    if (exactBudget != null) {
+                        Duration left = exactBudget.minusNanos(System.nanoTime() - start);
+                        limit = left.compareTo(limit) < 0 ? left : limit;
+                    }
+                    if (!impossible[layer][j] && s.witness(layer, j, positive) < 0 && limit.toNanos() > 0) {
+                        SignSearch.Outcome o = exact.search(chain, lo, hi, bounds, layer, j, positive, limit);
                         if (o.input() != null) {
                             s.evaluate(s.clamp(o.input()));
                         }

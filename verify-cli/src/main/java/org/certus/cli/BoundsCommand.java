@@ -54,8 +54,16 @@ final class BoundsCommand implements Callable<Integer> {
             paramLabel = "SECONDS", arity = "0..1", fallbackValue = "5")
     Double witnessSeconds;
 
+    @Option(names = "--witness-budget", defaultValue = "300", paramLabel = "SECONDS",
+            description = "Total time of the branch-and-bound searches of --witnesses; signs not searched stay undecided (default: ${DEFAULT-VALUE}).")
+    double witnessBudget;
+
     @Override
     public Integer call() {
+        if (!(witnessBudget >= 0) || Double.isInfinite(witnessBudget)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--witness-budget must be a finite number >= 0, got "
+                    + witnessBudget);
+        }
         if (witnessSeconds != null && (!(witnessSeconds >= 0) || Double.isInfinite(witnessSeconds))) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--witnesses must be a finite number of seconds >= 0, got "
                     + witnessSeconds);
@@ -114,7 +122,8 @@ final class BoundsCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "time: %.3f s%n", seconds);
         if (witnessSeconds != null) {
             long w0 = System.nanoTime();
-            UnstableWitnesses.Result w = new UnstableWitnesses().withExactSearch(new BranchAndBoundSignSearch(), seconds(witnessSeconds))
+            UnstableWitnesses.Result w = new UnstableWitnesses().withExactSearch(new BranchAndBoundSignSearch(), seconds(witnessSeconds),
+                    seconds(witnessBudget))
                     .find(q.chain(), lo, hi, b);
             int contradicting = 0;
             for (int i = 0; i < b.reluLayerCount(); i++) {
