@@ -42,14 +42,9 @@ class BranchAndBoundSignSearchTest {
         int inputs = 2 + rnd.nextInt(3);
         Network net = BruteForceAgreementTest.randomNetwork(rnd, inputs);
         ReluChain chain = ReluChain.of(net);
-        double[] lo = new double[inputs];
-        double[] hi = new double[inputs];
-        for (int i = 0; i < inputs; i++) {
-            double ctr = rnd.nextDouble() - 0.5;
-            double r = 0.1 + rnd.nextDouble() * 0.6;
-            lo[i] = ctr - r;
-            hi[i] = ctr + r;
-        }
+        double[][] box = BruteForceAgreementTest.randomBox(rnd, inputs);
+        double[] lo = box[0];
+        double[] hi = box[1];
         NetworkBounds loose = new IntervalPropagator().propagate(chain, lo, hi);
         // No attack at all: every sign the random corners miss goes to branch and bound.
         UnstableWitnesses.Result w = new UnstableWitnesses(1, 0, 0, seed,

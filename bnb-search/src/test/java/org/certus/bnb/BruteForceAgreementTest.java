@@ -51,6 +51,19 @@ class BruteForceAgreementTest {
         return new Network("random", Shape.flat(inputs), InputDomain.uniform(inputs, -1, 1), layers);
     }
 
+    /** A random input box {lower, upper}: per input a centre in [−0.5, 0.5) and a radius in [0.1, 0.7). */
+    static double[][] randomBox(Random rnd, int inputs) {
+        double[] lo = new double[inputs];
+        double[] hi = new double[inputs];
+        for (int i = 0; i < inputs; i++) {
+            double ctr = rnd.nextDouble() - 0.5;
+            double r = 0.1 + rnd.nextDouble() * 0.6;
+            lo[i] = ctr - r;
+            hi[i] = ctr + r;
+        }
+        return new double[][] {lo, hi};
+    }
+
     static double[] gaussian(Random rnd, int n, double s) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
@@ -79,12 +92,9 @@ class BruteForceAgreementTest {
         int inputs = 2 + rnd.nextInt(3);
         Network net = randomNetwork(rnd, inputs);
         ReluChain chain = ReluChain.of(net);
-        double[] lo = new double[inputs], hi = new double[inputs];
-        for (int i = 0; i < inputs; i++) {
-            double ctr = rnd.nextDouble() - 0.5, r = 0.1 + rnd.nextDouble() * 0.6;
-            lo[i] = ctr - r;
-            hi[i] = ctr + r;
-        }
+        double[][] box = randomBox(rnd, inputs);
+        double[] lo = box[0];
+        double[] hi = box[1];
         List<AffineMap> ds = randomDisjuncts(rnd, net.outputSize());
         double oracle = PhasePatternOracle.minMargin(chain, lo, hi, ds);
         Assumptions.assumeTrue(Math.abs(oracle) > AMBIGUOUS, "seed " + seed + ": oracle margin too close to 0");

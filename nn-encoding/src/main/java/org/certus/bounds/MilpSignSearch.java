@@ -1,6 +1,7 @@
 package org.certus.bounds;
 
 import java.time.Duration;
+import java.util.Arrays;
 import org.certus.encode.LinearExpression;
 import org.certus.encode.MilpEncoder;
 import org.certus.encode.PreActivationModel;
@@ -38,7 +39,7 @@ public final class MilpSignSearch implements SignSearch {
         double[] input = null;
         if (r.hasIncumbent()) {
             // The encoder adds the inputs first: variable i is input i.
-            input = java.util.Arrays.copyOf(r.incumbent(), lo.length);
+            input = Arrays.copyOf(r.incumbent(), lo.length);
         }
         double b = r.provenBound();
         boolean impossible = false;
