@@ -22,7 +22,8 @@ import org.certus.nn.io.NetworkLoader;
  * Mean number of unstable ReLUs over MNIST test samples with symbolic bounds and with LP tightening
  * from them (real arithmetic, the L∞ ball clipped to [0, 1]) — the figure the MIPVerify paper quotes
  * (121 of 4,804 for mnist-wk17a at ε = 0.1, after its progressive tightening). LP tightening includes its
- * cutting-plane stage ({@link LpTightening#withCuts}); with {@code nocuts} as the sixth argument it runs without.
+ * cutting-plane and splitting stages ({@link LpTightening#withCuts}, {@link LpTightening#withSplits}); with
+ * {@code nocuts} as the sixth argument it runs without either, with {@code nosplits} without the splitting stage.
  * With {@code mip} as the sixth argument, MIP tightening of the ReLUs still unstable after LP follows (the
  * paper's progressive strategy; 10 s per neuron). With {@code witness}, {@link UnstableWitnesses} looks for inputs of
  * both signs for every ReLU the LP leaves unstable (branch and bound, 60 s per sign, for what its attack misses):
@@ -30,7 +31,7 @@ import org.certus.nn.io.NetworkLoader;
  * an upper bound on the exact count. Prints one line per sample ({@code sample symbolic lp [mip | witnessed
  * provedStable]}) and the means.
  *
- * <p>{@code java -cp benchmarks/target/benchmarks.jar org.certus.bench.UnstableCounts [NETWORK EPS FIRST LAST STEP [mip|nocuts|witness]]}
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar org.certus.bench.UnstableCounts [NETWORK EPS FIRST LAST STEP [mip|nocuts|nosplits|witness]]}
  * (defaults: mnist-wk17a 0.1 0 9999 1).
  */
 public final class UnstableCounts {
@@ -61,7 +62,8 @@ public final class UnstableCounts {
         ReluChain chain = ReluChain.of(net);
         Dataset data = Datasets.load("mnist");
         SymbolicPropagator symbolic = new SymbolicPropagator(true, null, ArithmeticModel.REAL);
-        LpTightening lp = new LpTightening(Duration.ofSeconds(60), true).withCuts(!mode.equals("nocuts"));
+        LpTightening lp = new LpTightening(Duration.ofSeconds(60), true).withCuts(!mode.equals("nocuts"))
+                .withSplits(!mode.equals("nocuts") && !mode.equals("nosplits"));
         MipTightening mip = new MipTightening(Duration.ofSeconds(10), Duration.ofMinutes(10), true);
         UnstableWitnesses witnesses = new UnstableWitnesses().withExactSearch(new BranchAndBoundSignSearch(), Duration.ofSeconds(60));
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
@@ -71,12 +73,15 @@ public final class UnstableCounts {
         long sumWitnessed = 0;
         long sumProved = 0;
         int n = 0;
+        long lpNanos = 0;
         for (int s = first; s <= Math.min(last, data.size() - 1); s += step) {
             double[][] box = box(data.image(s), eps);
             double[] lo = box[0];
             double[] hi = box[1];
             NetworkBounds b = symbolic.propagate(chain, lo, hi, none);
+            long t0 = System.nanoTime();
             NetworkBounds t = lp.tighten(chain, lo, hi, b);
+            lpNanos += System.nanoTime() - t0;
             int us = b.unstableCount();
             int ul = t.unstableCount();
             sumSymbolic += us;
@@ -98,7 +103,7 @@ public final class UnstableCounts {
         String more = withMip ? String.format(Locale.ROOT, ", mip %.4f", sumMip / (double) n)
                 : withWitnesses ? String.format(Locale.ROOT, ", witnessed both signs %.4f, proved stable %.4f", sumWitnessed / (double) n,
                 sumProved / (double) n) : "";
-        System.out.printf(Locale.ROOT, "samples %d: mean unstable ReLUs symbolic %.4f, lp %.4f%s%n", n, sumSymbolic / (double) n,
-                sumLp / (double) n, more);
+        System.out.printf(Locale.ROOT, "samples %d: mean unstable ReLUs symbolic %.4f, lp %.4f%s; LP tightening %.2f s per sample%n",
+                n, sumSymbolic / (double) n, sumLp / (double) n, more, lpNanos / 1e9 / n);
     }
 }

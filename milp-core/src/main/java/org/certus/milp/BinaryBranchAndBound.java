@@ -20,7 +20,8 @@ import java.util.function.Function;
  * uncertifiable — so pruning against an incumbent that is only approximately feasible still never
  * makes the bound wrong, only the search shorter.
  *
- * <p><b>Search.</b> Best-first on the proven bound; branch on the most fractional binary; both
+ * <p><b>Search.</b> Best-first on the proven bound; branch on the most fractional binary, or on the one a
+ * {@link BranchingRule} chooses ({@link #withBranching}); both
  * children are solved at once (one bound change each from their parent's basis) and queued with their
  * proven bounds. Stops when no node is open, the proven bound reaches {@link MilpLimits#threshold()},
  * or a time or node limit is hit; in every case the bound returned is valid.
@@ -54,6 +55,8 @@ public final class BinaryBranchAndBound {
     private final byte[] target;
 
     private Elastic elastic;
+    /** Chooses the binary to branch on; null: the most fractional one. */
+    private BranchingRule branching;
     /** The running search's objective in maximisation form, to rebuild the solver with. */
     private int[] objectiveIdx;
     private double[] objectiveCoef;
@@ -98,6 +101,15 @@ public final class BinaryBranchAndBound {
 
     public Model model() {
         return model;
+    }
+
+    /**
+     * Branches where {@code rule} says instead of on the most fractional binary. A node whose LP solution is
+     * integral is still an incumbent; one the rule declines to branch is closed on its proven bound.
+     */
+    public BinaryBranchAndBound withBranching(BranchingRule rule) {
+        this.branching = rule;
+        return this;
     }
 
     /** A node: the binaries fixed on the way from the root, its proven bound (max form) and the binary to branch on. */
@@ -277,6 +289,12 @@ public final class BinaryBranchAndBound {
             int branchOn = mostFractional(r);
             if (branchOn < 0) {
                 return new Outcome(bound, -1, true, r.objectiveValue(), r.primal());
+            }
+            if (branching != null) {
+                branchOn = branching.choose(r.primal(), nodeLo, nodeHi);
+                if (branchOn >= 0 && (branchOn >= n || !model.isBinary(branchOn) || nodeLo[branchOn] == nodeHi[branchOn])) {
+                    throw new MilpException("branching rule chose variable " + branchOn + ", which is not a free binary");
+                }
             }
             return new Outcome(bound, branchOn, false, Double.NaN, null);
         }

@@ -257,4 +257,64 @@ class BinaryBranchAndBoundTest {
         assertEquals(0.2, lp.variableUpper(z), 0.0);
         assertEquals(1.0, lp.variableUpper(x), 0.0);
     }
+    /** A rule that branches on a random free binary: any choice must still reach the brute-force optimum. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void anyBranchingRuleReachesTheBruteForceOptimum(long seed) {
+        Random rnd = new Random(seed);
+        int nc = 1 + rnd.nextInt(4);
+        int nb = 1 + rnd.nextInt(6);
+        Model m = randomMilp(rnd, nc, nb, 2 + rnd.nextInt(5));
+        double[] c = new double[m.numVariables()];
+        for (int j = 0; j < c.length; j++) {
+            c[j] = rnd.nextGaussian();
+        }
+        Random choices = new Random(seed + 1000);
+        BranchingRule randomFree = (x, lo, hi) -> {
+            int[] free = java.util.stream.IntStream.range(0, x.length).filter(j -> m.isBinary(j) && lo[j] < hi[j]).toArray();
+            return free[choices.nextInt(free.length)];
+        };
+        Double brute = bruteForce(m, c, Sense.MAXIMIZE);
+        MilpResult r = new BinaryBranchAndBound(m).withBranching(randomFree).optimize(allVariables(c.length), c, Sense.MAXIMIZE,
+                MilpLimits.of(Duration.ofSeconds(30)));
+        String where = "seed " + seed + ": " + r + ", brute force " + brute;
+        if (brute == null) {
+            assertEquals(MilpStatus.INFEASIBLE, r.status(), where);
+        } else {
+            assertEquals(MilpStatus.OPTIMAL, r.status(), where);
+            assertEquals(brute, r.provenBound(), MilpLimits.DEFAULT_ABSOLUTE_GAP + LP_TOLERANCE, where);
+        }
+    }
+
+    /** A node the rule declines to branch is closed on its certified bound: one node, and a bound still valid. */
+    @Test
+    void aDeclinedNodeIsClosedOnItsBound() {
+        // max x + y over x, y binary with x + y <= 1.5: LP bound 1.5, MILP optimum 1.
+        ModelBuilder b = new ModelBuilder();
+        int x = b.addBinary();
+        int y = b.addBinary();
+        b.addConstraint(Double.NEGATIVE_INFINITY, new int[] {x, y}, new double[] {1, 1}, 1.5);
+        Model m = b.build();
+        MilpResult r = new BinaryBranchAndBound(m).withBranching((p, lo, hi) -> -1)
+                .optimize(new int[] {x, y}, new double[] {1, 1}, Sense.MAXIMIZE, MilpLimits.of(Duration.ofSeconds(10)));
+        assertEquals(1, r.nodes());
+        assertEquals(1.5, r.provenBound(), 1e-9);
+        assertNull(r.incumbent());
+    }
+
+    @Test
+    void aRuleChoosingAnythingButAFreeBinaryIsAnError() {
+        ModelBuilder b = new ModelBuilder();
+        int x = b.addBinary();
+        int y = b.addBinary();
+        int z = b.addContinuous(0, 1);
+        b.addConstraint(Double.NEGATIVE_INFINITY, new int[] {x, y}, new double[] {1, 1}, 1.5);
+        Model m = b.build();
+        for (int bad : new int[] {z, 7}) {
+            BinaryBranchAndBound bnb = new BinaryBranchAndBound(m).withBranching((p, lo, hi) -> bad);
+            MilpException e = org.junit.jupiter.api.Assertions.assertThrows(MilpException.class,
+                    () -> bnb.optimize(new int[] {x, y}, new double[] {1, 1}, Sense.MAXIMIZE, MilpLimits.of(Duration.ofSeconds(10))));
+            assertTrue(e.getMessage().contains("not a free binary"), e.getMessage());
+        }
+    }
 }

@@ -7,6 +7,7 @@ import java.util.stream.IntStream;
 import org.certus.encode.LinearExpression;
 import org.certus.encode.MilpEncoder;
 import org.certus.encode.PreActivationModel;
+import org.certus.encode.ReluGapBranching;
 import org.certus.milp.BinaryBranchAndBound;
 import org.certus.milp.MilpLimits;
 import org.certus.milp.MilpResult;
@@ -152,9 +153,8 @@ public final class MipTightening {
                 LinearExpression z = pm.preActivations()[t];
                 double e = pm.evaluationErrors()[t];
                 double gap = RELATIVE_GAP * (u[r] - l[r]);
-                // The search may stop once the widened bound would settle the phase.
-                double widening = LpTightening.wideningOf(model, z, e);
-                double settle = Math.nextUp(widening) + Math.ulp(Math.abs(z.constant()) + widening);
+                bnb.withBranching(new ReluGapBranching(pm.unstableRelus(), z, model.numVariables()));
+                double settle = settleMargin(model, z, e);
                 Double up = search(bnb, model, z, e, Sense.MAXIMIZE, gap, -z.constant() - settle);
                 if (up == null) {
                     continue;
@@ -196,7 +196,21 @@ public final class MipTightening {
         if (r.status() == MilpStatus.LIMIT) {
             limited.incrementAndGet();
         }
-        boolean max = sense == Sense.MAXIMIZE;
+        return widenedBound(r, model, z, evaluationError, sense == Sense.MAXIMIZE);
+    }
+
+    /**
+     * How far past zero the proven bound of {@code z}'s linear part must be before its widened bound
+     * ({@link LpTightening#preActivationBound}) settles the phase: a search may stop at
+     * {@code −constant ∓ margin}.
+     */
+    static double settleMargin(Model model, LinearExpression z, double evaluationError) {
+        double widening = LpTightening.wideningOf(model, z, evaluationError);
+        return Math.nextUp(widening) + Math.ulp(Math.abs(z.constant()) + widening);
+    }
+
+    /** A search's proven bound on {@code z} (constant and widening added), or ±∞ in its direction when nothing was proved. */
+    static double widenedBound(MilpResult r, Model model, LinearExpression z, double evaluationError, boolean max) {
         double b = r.provenBound();
         if (Double.isNaN(b) || Double.isInfinite(b)) {
             // +∞/−∞ in the direction of the search: nothing proved. The other infinity would say "no input

@@ -94,8 +94,8 @@ final class BoundsCommand implements Callable<Integer> {
                 b = t.propagate(q.chain(), lo, hi);
                 LpTightening.Statistics s = t.lastStatistics();
                 stats = String.format(Locale.ROOT, "lp: %d LPs, %d bounds improved, %d uncertified, %d skipped for time, "
-                        + "%d cuts added, %d phases settled by cuts", s.lpsSolved(), s.boundsImproved(), s.uncertified(),
-                        s.skippedForTime(), s.cutsAdded(), s.settledByCuts());
+                        + "%d cuts added, %d phases settled by cuts, %d by splitting (%d LPs)", s.lpsSolved(), s.boundsImproved(),
+                        s.uncertified(), s.skippedForTime(), s.cutsAdded(), s.settledByCuts(), s.settledBySplits(), s.splitLps());
             }
             case mip -> {
                 MipTightening t = new MipTightening(seconds(neuronTimeLimit), seconds(budget), true);
