@@ -80,11 +80,16 @@ public final class LpTightening {
 
     /**
      * A neuron still unstable after the cutting-plane stage gets the splitting stage when one of its bounds is
-     * within this share of its width of zero. (Placeholder; tuned on mnist-wk17a below.)
+     * within this share of its width of zero. On mnist-wk17a at ε = 0.1 (60 samples where LP and exact differ,
+     * up to 1,000 LPs per neuron) every phase the stage settled had a bound within 10.1% of its width of zero
+     * (33 of 5,408 candidates within 50%, all in the dense layer); 25% leaves room for other networks.
      */
     static final double SPLIT_CANDIDATE_SHARE = 0.25;
 
-    /** LPs one neuron's splitting stage may solve (nodes of its branch and bound). */
+    /**
+     * LPs one neuron's splitting stage may solve (nodes of its branch and bound). The phases settled in the
+     * measurement above took 9–443 LPs, 28 of 33 within 200; a neuron that is not settled costs all of them.
+     */
     static final long SPLIT_NODE_LIMIT = 200;
 
     /** Time limit of one neuron's splitting stage (and of each of its LPs). */
