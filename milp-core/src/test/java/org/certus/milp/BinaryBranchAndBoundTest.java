@@ -80,6 +80,13 @@ class BinaryBranchAndBoundTest {
         return b.build();
     }
 
+    /** {@link #randomMilp(Random, int, int, int)} with 1–4 continuous variables, 1–6 binaries and 2–6 rows. */
+    static Model randomMilp(Random rnd) {
+        int nc = 1 + rnd.nextInt(4);
+        int nb = 1 + rnd.nextInt(6);
+        return randomMilp(rnd, nc, nb, 2 + rnd.nextInt(5));
+    }
+
     private static int[] allVariables(int n) {
         int[] idx = new int[n];
         for (int j = 0; j < n; j++) {
@@ -117,9 +124,7 @@ class BinaryBranchAndBoundTest {
     @MethodSource("seeds")
     void provenBoundMatchesBruteForceOverAllAssignments(long seed) {
         Random rnd = new Random(seed);
-        int nc = 1 + rnd.nextInt(4);
-        int nb = 1 + rnd.nextInt(6);
-        Model m = randomMilp(rnd, nc, nb, 2 + rnd.nextInt(5));
+        Model m = randomMilp(rnd);
         for (Sense sense : Sense.values()) {
             double[] c = new double[m.numVariables()];
             for (int j = 0; j < c.length; j++) {
@@ -165,9 +170,7 @@ class BinaryBranchAndBoundTest {
         int infeasible = 0;
         for (long seed = 0; seed < 60; seed++) {
             Random rnd = new Random(seed);
-            int nc = 1 + rnd.nextInt(4);
-            int nb = 1 + rnd.nextInt(6);
-            Model m = randomMilp(rnd, nc, nb, 2 + rnd.nextInt(5));
+            Model m = randomMilp(rnd);
             double[] c = new double[m.numVariables()];
             for (int j = 0; j < c.length; j++) {
                 c[j] = rnd.nextGaussian();
@@ -220,14 +223,21 @@ class BinaryBranchAndBoundTest {
         }
     }
 
-    @Test
-    void thresholdStopsOnceTheBoundIsGoodEnough() {
-        // max x + y over x, y binary with x + y <= 1.5: LP bound 1.5, MILP optimum 1.
+    /** Binaries x (variable 0) and y (variable 1) with x + y <= 1.5. */
+    private static Model twoBinariesSummingToAtMostOneAndAHalf() {
         ModelBuilder b = new ModelBuilder();
         int x = b.addBinary();
         int y = b.addBinary();
         b.addConstraint(Double.NEGATIVE_INFINITY, new int[] {x, y}, new double[] {1, 1}, 1.5);
-        Model m = b.build();
+        return b.build();
+    }
+
+    @Test
+    void thresholdStopsOnceTheBoundIsGoodEnough() {
+        // max x + y: LP bound 1.5, MILP optimum 1.
+        Model m = twoBinariesSummingToAtMostOneAndAHalf();
+        int x = 0;
+        int y = 1;
         BinaryBranchAndBound bnb = new BinaryBranchAndBound(m);
         MilpResult full = bnb.optimize(new int[] {x, y}, new double[] {1, 1}, Sense.MAXIMIZE, MilpLimits.of(Duration.ofSeconds(10)));
         assertEquals(MilpStatus.OPTIMAL, full.status());
@@ -257,14 +267,13 @@ class BinaryBranchAndBoundTest {
         assertEquals(0.2, lp.variableUpper(z), 0.0);
         assertEquals(1.0, lp.variableUpper(x), 0.0);
     }
+
     /** A rule that branches on a random free binary: any choice must still reach the brute-force optimum. */
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void anyBranchingRuleReachesTheBruteForceOptimum(long seed) {
         Random rnd = new Random(seed);
-        int nc = 1 + rnd.nextInt(4);
-        int nb = 1 + rnd.nextInt(6);
-        Model m = randomMilp(rnd, nc, nb, 2 + rnd.nextInt(5));
+        Model m = randomMilp(rnd);
         double[] c = new double[m.numVariables()];
         for (int j = 0; j < c.length; j++) {
             c[j] = rnd.nextGaussian();
@@ -289,12 +298,10 @@ class BinaryBranchAndBoundTest {
     /** A node the rule declines to branch is closed on its certified bound: one node, and a bound still valid. */
     @Test
     void aDeclinedNodeIsClosedOnItsBound() {
-        // max x + y over x, y binary with x + y <= 1.5: LP bound 1.5, MILP optimum 1.
-        ModelBuilder b = new ModelBuilder();
-        int x = b.addBinary();
-        int y = b.addBinary();
-        b.addConstraint(Double.NEGATIVE_INFINITY, new int[] {x, y}, new double[] {1, 1}, 1.5);
-        Model m = b.build();
+        // max x + y: LP bound 1.5, MILP optimum 1.
+        Model m = twoBinariesSummingToAtMostOneAndAHalf();
+        int x = 0;
+        int y = 1;
         MilpResult r = new BinaryBranchAndBound(m).withBranching((p, lo, hi) -> -1)
                 .optimize(new int[] {x, y}, new double[] {1, 1}, Sense.MAXIMIZE, MilpLimits.of(Duration.ofSeconds(10)));
         assertEquals(1, r.nodes());

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.certus.encode.EncodedRelu;
 import org.certus.encode.IdealReluCuts;
@@ -281,45 +282,32 @@ public final class LpTightening {
                                    double[][] err, int layer, long deadline) {
         double[] l = lo[layer];
         double[] u = hi[layer];
-        int[] rows = nearZero(l, u, splitCandidateShare);
-        if (rows.length == 0) {
+        forEachNearZero(l, u, splitCandidateShare, deadline, r -> splitNeuron(
+                MilpEncoder.preActivations(chain, inLo, inHi, lo, hi, err, layer, new int[] {r}), r, l, u, deadline));
+    }
+
+    /** One neuron's splitting stage, towards its bound nearer zero (see {@link #settleBySplitting}). */
+    private void splitNeuron(PreActivationModel pm, int r, double[] l, double[] u, long deadline) {
+        long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+        if (left <= 0) {
+            // A zero limit would mean "none" to the search.
+            skipped.incrementAndGet();
             return;
         }
-        int threads = LayerwiseTightening.threadsFor(parallel, rows.length);
-        LayerwiseTightening.workers(threads).forEach(w -> {
-            for (int t = w; t < rows.length; t += threads) {
-                long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
-                if (left <= 0) {
-                    skipped.incrementAndGet();
-                    continue;
-                }
-                int r = rows[t];
-                boolean upper = u[r] <= -l[r];
-                PreActivationModel pm = MilpEncoder.preActivations(chain, inLo, inHi, lo, hi, err, layer, new int[] {r});
-                Model model = pm.model();
-                LinearExpression z = pm.preActivations()[0];
-                double e = pm.evaluationErrors()[0];
-                double margin = MipTightening.settleMargin(model, z, e);
-                Duration limit = Duration.ofNanos(Math.min(left, SPLIT_TIME_LIMIT_MS * 1_000_000L));
-                MilpLimits limits = new MilpLimits(limit, splitNodeLimit, 0, upper ? -z.constant() - margin : -z.constant() + margin);
-                BinaryBranchAndBound search = new BinaryBranchAndBound(model)
-                        .withBranching(new ReluGapBranching(pm.unstableRelus(), z, model.numVariables()));
-                MilpResult res = search.optimize(z.idx(), z.coef(), upper ? Sense.MAXIMIZE : Sense.MINIMIZE, limits);
-                splitLps.addAndGet((int) res.nodes());
-                double bound = MipTightening.widenedBound(res, model, z, e, upper);
-                if (upper ? bound < u[r] : bound > l[r]) {
-                    if (upper) {
-                        u[r] = bound;
-                    } else {
-                        l[r] = bound;
-                    }
-                    improved.incrementAndGet();
-                }
-                if (u[r] <= 0 || l[r] >= 0) {
-                    settledBySplits.incrementAndGet();
-                }
-            }
-        });
+        boolean upper = u[r] <= -l[r];
+        Model model = pm.model();
+        LinearExpression z = pm.preActivations()[0];
+        double e = pm.evaluationErrors()[0];
+        double margin = MipTightening.settleMargin(model, z, e);
+        Duration limit = Duration.ofNanos(Math.min(left, SPLIT_TIME_LIMIT_MS * 1_000_000L));
+        MilpLimits limits = new MilpLimits(limit, splitNodeLimit, 0, upper ? -z.constant() - margin : -z.constant() + margin);
+        BinaryBranchAndBound search = new BinaryBranchAndBound(model)
+                .withBranching(new ReluGapBranching(pm.unstableRelus(), z, model.numVariables()));
+        MilpResult res = search.optimize(z.idx(), z.coef(), upper ? Sense.MAXIMIZE : Sense.MINIMIZE, limits);
+        splitLps.addAndGet((int) res.nodes());
+        if (narrow(r, upper, MipTightening.widenedBound(res, model, z, e, upper), l, u)) {
+            settledBySplits.incrementAndGet();
+        }
     }
 
     /**
@@ -334,7 +322,18 @@ public final class LpTightening {
                                 int layer, long deadline) {
         double[] l = lo[layer];
         double[] u = hi[layer];
-        int[] rows = nearZero(l, u, cutCandidateShare);
+        forEachNearZero(l, u, cutCandidateShare, deadline, r -> {
+            PreActivationModel pm = MilpEncoder.preActivations(chain, inLo, inHi, lo, hi, err, layer, new int[] {r});
+            settleNeuron(pm, r, u[r] <= -l[r], l, u, deadline);
+        });
+    }
+
+    /**
+     * Runs {@code stage} on each neuron of a layer still unstable with a bound within {@code share} of its width of
+     * zero, spread over the threads; neurons reached after the deadline are skipped (and counted).
+     */
+    private void forEachNearZero(double[] l, double[] u, double share, long deadline, IntConsumer stage) {
+        int[] rows = nearZero(l, u, share);
         if (rows.length == 0) {
             return;
         }
@@ -345,9 +344,7 @@ public final class LpTightening {
                     skipped.incrementAndGet();
                     continue;
                 }
-                int r = rows[t];
-                PreActivationModel pm = MilpEncoder.preActivations(chain, inLo, inHi, lo, hi, err, layer, new int[] {r});
-                settleNeuron(pm, r, u[r] <= -l[r], l, u, deadline);
+                stage.accept(rows[t]);
             }
         });
     }
@@ -369,15 +366,7 @@ public final class LpTightening {
             lp.setTimeLimit(Math.max(1, Math.min(CUT_LP_TIME_LIMIT_MS, left)));
             LpResult res = lp.solve();
             solved.incrementAndGet();
-            double bound = certify(res, model, z, e, upper);
-            if (upper && bound < u[r]) {
-                u[r] = bound;
-                improved.incrementAndGet();
-            } else if (!upper && bound > l[r]) {
-                l[r] = bound;
-                improved.incrementAndGet();
-            }
-            if (u[r] <= 0 || l[r] >= 0) {
+            if (narrow(r, upper, certify(res, model, z, e, upper), l, u)) {
                 settledByCuts.incrementAndGet();
                 return;
             }
@@ -397,6 +386,21 @@ public final class LpTightening {
             cutsAdded.addAndGet(found.size() - before);
             model = modelWithCuts(pm.model(), found);
         }
+    }
+
+    /**
+     * Takes a new upper (or lower) bound of neuron r where it is tighter; returns whether the neuron's phase is
+     * now settled.
+     */
+    private boolean narrow(int r, boolean upper, double bound, double[] l, double[] u) {
+        if (upper && bound < u[r]) {
+            u[r] = bound;
+            improved.incrementAndGet();
+        } else if (!upper && bound > l[r]) {
+            l[r] = bound;
+            improved.incrementAndGet();
+        }
+        return u[r] <= 0 || l[r] >= 0;
     }
 
     /** {@code base} with the cuts as extra rows (a built {@link Model} is immutable, so a copy). */

@@ -37,13 +37,16 @@ class LpTighteningCutsTest {
      * p = (x₁ + x₂)/2 at x = (0, 1), so the LP's maximum is 0.05 and z looks unstable; the ideal inequality
      * p ≤ x₁ (the subset {x₁}) gives −0.45.
      */
-    @Test
-    void aNeuronReadingOneUnstableReluIsExactWithCutsAndLooseWithout() {
-        Network net = new Network("cut-example", Shape.flat(2), InputDomain.uniform(2, 0, 1), List.of(
+    static ReluChain example() {
+        return ReluChain.of(new Network("cut-example", Shape.flat(2), InputDomain.uniform(2, 0, 1), List.of(
                 new Dense(2, 2, new double[] {1, 1, 1, 0}, new double[] {-1, 0}), new Relu(),
                 new Dense(2, 1, new double[] {1, -1}, new double[] {-0.45}), new Relu(),
-                new Dense(1, 1, new double[] {1}, new double[] {0})));
-        ReluChain chain = ReluChain.of(net);
+                new Dense(1, 1, new double[] {1}, new double[] {0}))));
+    }
+
+    @Test
+    void aNeuronReadingOneUnstableReluIsExactWithCutsAndLooseWithout() {
+        ReluChain chain = example();
         double[] lo = {0, 0};
         double[] hi = {1, 1};
         NetworkBounds sym = new SymbolicPropagator(false).propagate(chain, lo, hi);

@@ -4,15 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 import java.util.stream.LongStream;
-import org.certus.nn.Dense;
-import org.certus.nn.InputDomain;
-import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
-import org.certus.nn.Relu;
-import org.certus.nn.Shape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,11 +30,7 @@ class LpTighteningSplitsTest {
      */
     @Test
     void oneSplitSettlesWhatTheTriangleRelaxationGetsWrong() {
-        Network net = new Network("split-example", Shape.flat(2), InputDomain.uniform(2, 0, 1), List.of(
-                new Dense(2, 2, new double[] {1, 1, 1, 0}, new double[] {-1, 0}), new Relu(),
-                new Dense(2, 1, new double[] {1, -1}, new double[] {-0.45}), new Relu(),
-                new Dense(1, 1, new double[] {1}, new double[] {0})));
-        ReluChain chain = ReluChain.of(net);
+        ReluChain chain = LpTighteningCutsTest.example();
         double[] lo = {0, 0};
         double[] hi = {1, 1};
         NetworkBounds sym = new SymbolicPropagator(false).propagate(chain, lo, hi);
