@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.certus.encode.EncodedRelu;
 import org.certus.encode.IdealReluCuts;
@@ -13,9 +12,9 @@ import org.certus.encode.MilpEncoder;
 import org.certus.encode.PreActivationModel;
 import org.certus.encode.ReluGapBranching;
 import org.certus.milp.BinaryBranchAndBound;
+import org.certus.milp.LpResult;
 import org.certus.milp.MilpLimits;
 import org.certus.milp.MilpResult;
-import org.certus.milp.LpResult;
 import org.certus.milp.Model;
 import org.certus.milp.ModelBuilder;
 import org.certus.milp.OjAlgoLpSolver;
@@ -256,37 +255,17 @@ public final class LpTightening {
                 }
             }
         });
-        if (cuts) {
-            settleWithCuts(chain, inLo, inHi, lo, hi, err, layer, deadline);
+        if (cuts || splits) {
+            settleNearZero(chain, inLo, inHi, lo, hi, err, layer, deadline);
         }
-        if (splits) {
-            settleBySplitting(chain, inLo, inHi, lo, hi, err, layer, deadline);
-        }
-    }
-
-    /** The neurons of a layer still unstable with a bound within {@code share} of their width of zero. */
-    private static int[] nearZero(double[] l, double[] u, double share) {
-        return IntStream.range(0, l.length)
-                .filter(j -> l[j] < 0 && u[j] > 0 && Math.min(u[j], -l[j]) <= share * (u[j] - l[j]))
-                .toArray();
     }
 
     /**
-     * The splitting stage (see {@link #withSplits}): each neuron of the layer still unstable with a bound within
-     * the candidate share of its width of zero gets a branch and bound of the LP of its own dependencies towards
-     * that bound, stopped as soon as the proven bound settles the phase or the LP or time limit is reached.
-     * The bound kept is the search's proven one (every node certified from its duals with its own variable
-     * bounds), widened like every other LP bound; a search that proves nothing changes nothing.
+     * The splitting stage of one neuron (see {@link #withSplits}): a branch and bound of the LP of its own
+     * dependencies towards its bound nearer zero, stopped as soon as the proven bound settles the phase or the LP
+     * or time limit is reached. The bound kept is the search's proven one (every node certified from its duals
+     * with its own variable bounds), widened like every other LP bound; a search that proves nothing changes nothing.
      */
-    private void settleBySplitting(ReluChain chain, double[] inLo, double[] inHi, double[][] lo, double[][] hi,
-                                   double[][] err, int layer, long deadline) {
-        double[] l = lo[layer];
-        double[] u = hi[layer];
-        forEachNearZero(l, u, splitCandidateShare, deadline, r -> splitNeuron(
-                MilpEncoder.preActivations(chain, inLo, inHi, lo, hi, err, layer, new int[] {r}), r, l, u, deadline));
-    }
-
-    /** One neuron's splitting stage, towards its bound nearer zero (see {@link #settleBySplitting}). */
     private void splitNeuron(PreActivationModel pm, int r, double[] l, double[] u, long deadline) {
         long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
         if (left <= 0) {
@@ -311,29 +290,21 @@ public final class LpTightening {
     }
 
     /**
-     * The cutting-plane stage: each neuron of the layer still unstable with a bound within
-     * {@link #CUT_CANDIDATE_SHARE} of its width of zero gets the LP of its own dependencies, optimised towards
-     * that bound; the ideal-formulation inequalities of the encoded ReLUs violated at the optimum are added and
-     * the LP solved again, until the phase is settled, nothing is violated or {@link #CUT_ROUNDS} rounds have run.
-     * Every bound is certified from the duals of the model it was solved on, cuts included (the cuts are
-     * valid rows, see {@link IdealReluCuts}).
+     * The stages for neurons of the layer still unstable with a bound near zero, each on the LP of the neuron's own
+     * dependencies (built once per neuron), spread over the threads; neurons reached after the deadline are skipped
+     * (and counted). First the cutting-plane stage, for a bound within {@link #CUT_CANDIDATE_SHARE} of the width of
+     * zero: the LP is optimised towards that bound; the ideal-formulation inequalities of the encoded ReLUs violated
+     * at the optimum are added and the LP solved again, until the phase is settled, nothing is violated or
+     * {@link #CUT_ROUNDS} rounds have run. Every bound is certified from the duals of the model it was solved on,
+     * cuts included (the cuts are valid rows, see {@link IdealReluCuts}). Then, for a neuron still unstable within
+     * {@link #SPLIT_CANDIDATE_SHARE}, the splitting stage ({@link #splitNeuron}).
      */
-    private void settleWithCuts(ReluChain chain, double[] inLo, double[] inHi, double[][] lo, double[][] hi, double[][] err,
+    private void settleNearZero(ReluChain chain, double[] inLo, double[] inHi, double[][] lo, double[][] hi, double[][] err,
                                 int layer, long deadline) {
         double[] l = lo[layer];
         double[] u = hi[layer];
-        forEachNearZero(l, u, cutCandidateShare, deadline, r -> {
-            PreActivationModel pm = MilpEncoder.preActivations(chain, inLo, inHi, lo, hi, err, layer, new int[] {r});
-            settleNeuron(pm, r, u[r] <= -l[r], l, u, deadline);
-        });
-    }
-
-    /**
-     * Runs {@code stage} on each neuron of a layer still unstable with a bound within {@code share} of its width of
-     * zero, spread over the threads; neurons reached after the deadline are skipped (and counted).
-     */
-    private void forEachNearZero(double[] l, double[] u, double share, long deadline, IntConsumer stage) {
-        int[] rows = nearZero(l, u, share);
+        double share = Math.max(cuts ? cutCandidateShare : 0, splits ? splitCandidateShare : 0);
+        int[] rows = IntStream.range(0, l.length).filter(j -> nearZero(l[j], u[j], share)).toArray();
         if (rows.length == 0) {
             return;
         }
@@ -344,14 +315,26 @@ public final class LpTightening {
                     skipped.incrementAndGet();
                     continue;
                 }
-                stage.accept(rows[t]);
+                int r = rows[t];
+                PreActivationModel pm = MilpEncoder.preActivations(chain, inLo, inHi, lo, hi, err, layer, new int[] {r});
+                if (cuts && nearZero(l[r], u[r], cutCandidateShare)) {
+                    settleNeuron(pm, r, u[r] <= -l[r], l, u, deadline);
+                }
+                if (splits && nearZero(l[r], u[r], splitCandidateShare)) {
+                    splitNeuron(pm, r, l, u, deadline);
+                }
             }
         });
     }
 
+    /** Whether a neuron with bounds [l, u] is unstable with a bound within {@code share} of its width of zero. */
+    private static boolean nearZero(double l, double u, double share) {
+        return l < 0 && u > 0 && Math.min(u, -l) <= share * (u - l);
+    }
+
     /**
      * A neuron's cutting-plane stage on its bound nearer zero ({@code upper} or lower): optimises its
-     * pre-activation over the model, adds the cuts violated at the optimum and repeats (see {@link #settleWithCuts}).
+     * pre-activation over the model, adds the cuts violated at the optimum and repeats (see {@link #settleNearZero}).
      */
     private void settleNeuron(PreActivationModel pm, int r, boolean upper, double[] l, double[] u, long deadline) {
         List<IdealReluCuts.Cut> found = new ArrayList<>();
