@@ -159,6 +159,12 @@ public final class AlphaBetaOptimizer {
         /** Per layer, which pre-activations the last relaxed forward pass needed (scratch). */
         final boolean[][] needed;
         double[] vertex;
+        /**
+         * The first layer's pre-activations at the last vertex: successive steps move the minimising
+         * vertex in few inputs, so the largest product of the forward pass is updated by the columns of
+         * the inputs that moved instead of recomputed (null until the first forward pass).
+         */
+        private IncrementalProduct first;
 
         Pass(ReluChain chain, int k) {
             slope = new double[k][];
@@ -296,7 +302,8 @@ public final class AlphaBetaOptimizer {
          * non-zero slope (the next layer reads them; not in the last ReLU layer) and those whose
          * gradient the optimiser takes (split neurons, unstable ones on their α line). Inactive
          * neurons, most of a deep layer, are skipped: as rows when few are needed, as zero inputs of the
-         * next layer when its inputs are sparse ({@link #columnsCheaper}, per layer).
+         * next layer when its inputs are sparse ({@link #columnsCheaper}, per layer). The first layer, the
+         * largest product on image inputs, is updated from the last step's vertex ({@link IncrementalProduct}).
          */
         void forwardRelaxed(ReluChain chain, NetworkBounds b, ReluSplits splits) {
             double[] h = vertex;
@@ -313,8 +320,35 @@ public final class AlphaBetaOptimizer {
                     }
                 }
                 double[] hn = readByNext ? new double[need.length] : null;
-                relaxedLayer(a, h, need, columnsCheaper(a, h, neededRows), slope[j], intercept[j], zHat[j], hn);
+                if (j == 0 && a.denseColumnsOrNull() != null) {
+                    if (first == null) {
+                        first = new IncrementalProduct(a);
+                    }
+                    selectRows(first.at(h), need, slope[j], intercept[j], zHat[j], hn);
+                } else {
+                    relaxedLayer(a, h, need, columnsCheaper(a, h, neededRows), slope[j], intercept[j], zHat[j], hn);
+                }
                 h = hn;
+            }
+        }
+    }
+
+    /**
+     * The needed rows of precomputed pre-activations {@code all} into {@code z} (0 for the others), and
+     * when {@code hn} is given the chosen lines, as {@link #relaxedLayer} leaves them.
+     */
+    static void selectRows(double[] all, boolean[] need, double[] slope, double[] intercept, double[] z, double[] hn) {
+        for (int n = 0; n < all.length; n++) {
+            if (!need[n]) {
+                z[n] = 0.0;
+                if (hn != null) {
+                    hn[n] = intercept[n];
+                }
+            } else {
+                z[n] = all[n];
+                if (hn != null) {
+                    hn[n] = slope[n] * all[n] + intercept[n];
+                }
             }
         }
     }
