@@ -334,8 +334,8 @@ public final class AlphaBetaOptimizer {
     }
 
     /**
-     * The needed rows of precomputed pre-activations {@code all} into {@code z} (0 for the others), and
-     * when {@code hn} is given the chosen lines, as {@link #relaxedLayer} leaves them.
+     * The needed rows of precomputed pre-activations {@code all} into {@code z} (0 for the others; {@code z}
+     * may be {@code all}), and when {@code hn} is given the chosen lines, as {@link #relaxedLayer} leaves them.
      */
     static void selectRows(double[] all, boolean[] need, double[] slope, double[] intercept, double[] z, double[] hn) {
         for (int n = 0; n < all.length; n++) {
@@ -385,16 +385,7 @@ public final class AlphaBetaOptimizer {
         if (byColumns) {
             System.arraycopy(bias, 0, z, 0, rows);
             AffineMap.addColumns(a.denseColumnsOrNull(), rows, a.cols(), h, z);
-            for (int n = 0; n < rows; n++) {
-                if (!need[n]) {
-                    z[n] = 0.0;
-                    if (hn != null) {
-                        hn[n] = intercept[n];
-                    }
-                } else if (hn != null) {
-                    hn[n] = slope[n] * z[n] + intercept[n];
-                }
-            }
+            selectRows(z, need, slope, intercept, z, hn);
             return;
         }
         int[] rs = a.rowStart();
