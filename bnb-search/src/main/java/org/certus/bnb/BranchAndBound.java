@@ -90,16 +90,23 @@ public final class BranchAndBound {
      * disjunct on a node once its proven bound exceeds {@link #pruneThreshold()}.
      */
     private final double optimalityTolerance;
+    /**
+     * Worst-margin mode for a caller that only needs the sign while no violating point is known (the root
+     * tightening's per-neuron searches: a neuron proved stable has no relaxation, so how far below zero
+     * it stays does not matter): disjuncts then close at 0 instead of within the tolerance of the incumbent.
+     */
+    private final boolean signSuffices;
     /** Worst-margin mode: the smallest double-precision margin of any checked region point so far. */
     private volatile double incumbent = Double.POSITIVE_INFINITY;
     private double[] incumbentInput;
 
     public BranchAndBound(VerificationQuery query, SearchOptions options) {
-        this(query, options, Double.NaN);
+        this(query, options, Double.NaN, false);
     }
 
-    private BranchAndBound(VerificationQuery query, SearchOptions options, double optimalityTolerance) {
+    private BranchAndBound(VerificationQuery query, SearchOptions options, double optimalityTolerance, boolean signSuffices) {
         this.optimalityTolerance = optimalityTolerance;
+        this.signSuffices = signSuffices;
         this.query = query;
         this.options = options;
         this.chain = ReluChain.of(query.network());
@@ -190,15 +197,20 @@ public final class BranchAndBound {
         if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
             throw new IllegalArgumentException("tolerance must be finite and >= 0, got " + tolerance);
         }
-        return new BranchAndBound(query, options, tolerance).runMinimize();
+        return new BranchAndBound(query, options, tolerance, false).runMinimize();
     }
 
-    /** {@link #worstMargin(VerificationQuery, SearchOptions, double)} with the root started from these bounds. */
-    static WorstCaseMargin worstMargin(VerificationQuery query, SearchOptions options, double tolerance, NetworkBounds start) {
+    /**
+     * {@link #worstMargin(VerificationQuery, SearchOptions, double)} with the root started from these bounds;
+     * with {@code signSuffices}, while no violating point is known a disjunct closes as soon as its bound is
+     * positive (the search then proves the sign, not the margin to within the tolerance).
+     */
+    static WorstCaseMargin worstMargin(VerificationQuery query, SearchOptions options, double tolerance, NetworkBounds start,
+                                       boolean signSuffices) {
         if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
             throw new IllegalArgumentException("tolerance must be finite and >= 0, got " + tolerance);
         }
-        return new BranchAndBound(query, options, tolerance).startingFrom(start).runMinimize();
+        return new BranchAndBound(query, options, tolerance, signSuffices).startingFrom(start).runMinimize();
     }
 
     private boolean optimising() {
@@ -209,7 +221,7 @@ public final class BranchAndBound {
      * A disjunct whose proven bound on a node exceeds this is closed there: 0 when deciding
      * feasibility; when minimising, the incumbent minus the tolerance (no point of the node can
      * improve on it by more), but while no violating point is known at least 0, so that a bound
-     * {@code <= 0} stays open and a completed search decides the sign.
+     * {@code <= 0} stays open and a completed search decides the sign ({@link #signSuffices}: exactly 0 then).
      */
     private double pruneThreshold() {
         if (!optimising()) {
@@ -217,7 +229,10 @@ public final class BranchAndBound {
         }
         double inc = incumbent;
         double t = inc - optimalityTolerance;
-        return inc > 0 ? Math.max(t, 0.0) : t;
+        if (inc > 0) {
+            return signSuffices ? 0.0 : Math.max(t, 0.0);
+        }
+        return t;
     }
 
     private WorstCaseMargin runMinimize() {

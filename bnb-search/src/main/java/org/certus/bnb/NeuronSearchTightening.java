@@ -67,6 +67,9 @@ public final class NeuronSearchTightening {
      * bound of a truly unstable neuron where LP or symbolic bounds put it. On mnist_fc 256x4 prop_10_0.05
      * (2 s per neuron, 180 s) stopping there gave a root of −0.96 (133 unstable) and −0.48 after 300 s;
      * 0.1 gave −0.54 (122 unstable) and −0.20; 256x6 prop_3_0.05 with 0.1: root +0.77, unsat in 178 s.
+     * Searches that have found no input on the other side stop at the phase proof instead of minimising past
+     * zero to the gap: the 8 mnist_fc instances decided by the root tightening 1,063 → 924 s in all (6 faster);
+     * 256x6 prop_4_0.05 after 170 s, layer 4 147 → 122 unstable ReLUs.
      */
     public static final double ROOT_GAP_FRACTION = 0.1;
     /**
@@ -106,7 +109,9 @@ public final class NeuronSearchTightening {
      * @param gapFraction NaN: a search stops at the first input on the other side of zero (the phase cannot
      *                    be settled that way); otherwise it goes on minimising, as
      *                    {@link BranchAndBound#worstMargin}, until its proven bound is within this fraction of
-     *                    the neuron's current width of the best input found (or its limit)
+     *                    the neuron's current width of the best input found (or its limit) — but only once an
+     *                    input on the other side of zero is known: before that, a bound proving the phase ends it
+     *                    (a stable neuron has no relaxation, so a tighter bound beyond zero buys nothing)
      */
     public NeuronSearchTightening(Duration neuronTimeLimit, Duration budget, boolean parallel, ArithmeticModel arithmetic,
                                   int boundIterations, CancelToken cancel, double gapFraction) {
@@ -324,7 +329,8 @@ public final class NeuronSearchTightening {
         SearchOptions o = SearchOptions.defaults().withTimeLimit(limit).withThreads(1).withSplitMode(SplitMode.RELU)
                 .withAttack(0, 0).withArithmetic(arithmetic).withBoundIterations(boundIterations).withCancel(cancel);
         if (!Double.isNaN(gapFraction)) {
-            WorstCaseMargin w = BranchAndBound.worstMargin(q, o, gapFraction * range, fixed);
+            // A neuron's search has done its job once it proves the phase: a stable neuron has no relaxation.
+            WorstCaseMargin w = BranchAndBound.worstMargin(q, o, gapFraction * range, fixed, true);
             searches.incrementAndGet();
             nodes.addAndGet(w.statistics().nodes());
             if (!w.complete()) {

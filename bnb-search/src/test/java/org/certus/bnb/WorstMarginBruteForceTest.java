@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.LongStream;
 import org.certus.bounds.ArithmeticModel;
+import org.certus.bounds.NetworkBounds;
+import org.certus.bounds.SymbolicPropagator;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
@@ -83,6 +85,43 @@ class WorstMarginBruteForceTest {
         String sctx = ctx + "; sound [" + sound.lower() + ", " + sound.upper() + "]";
         assertTrue(sound.lower() <= oracle + ORACLE_SLACK && oracle <= sound.upper() + ORACLE_SLACK, sctx);
         checkExample(net, q, sound, sctx);
+    }
+
+    /**
+     * The root tightening's mode ({@code signSuffices}): while no violating point is known a disjunct closes at a
+     * positive bound, so the search proves the sign rather than the margin; once a violation is known it
+     * minimises to the tolerance as usual. Against the same brute force, with a tolerance coarse enough that the
+     * two stopping rules differ.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void signSufficesDecidesThePhaseSoundly(long seed) {
+        Random rnd = new Random(9500 + seed);
+        int inputs = 2 + rnd.nextInt(3);
+        Network net = BruteForceAgreementTest.randomNetwork(rnd, inputs);
+        ReluChain chain = ReluChain.of(net);
+        double[] lo = new double[inputs], hi = new double[inputs];
+        for (int i = 0; i < inputs; i++) {
+            lo[i] = -0.5 - rnd.nextDouble() * 0.5;
+            hi[i] = 0.5 + rnd.nextDouble() * 0.5;
+        }
+        List<AffineMap> ds = BruteForceAgreementTest.randomDisjuncts(rnd, net.outputSize());
+        double oracle = -PhasePatternOracle.minMargin(chain, lo, hi, ds);
+        VerificationQuery q = new VerificationQuery(net, lo, hi, ds);
+        SearchOptions real = SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(60)).withThreads(1 + (int) (seed % 2))
+                .withSplitMode(SplitMode.RELU).withArithmetic(ArithmeticModel.REAL);
+        NetworkBounds start = new SymbolicPropagator(false, null, ArithmeticModel.REAL).propagate(chain, lo, hi);
+        double tolerance = 0.25;
+        WorstCaseMargin w = BranchAndBound.worstMargin(q, real, tolerance, start, true);
+        String ctx = "seed " + seed + ": oracle " + oracle + ", bounds [" + w.lower() + ", " + w.upper() + "], " + w.statistics();
+        assertFalse(w.limitReached(), ctx);
+        assertTrue(w.lower() <= oracle + ORACLE_SLACK && oracle <= w.upper() + ORACLE_SLACK, ctx);
+        if (oracle < -ORACLE_SLACK) {
+            assertTrue(w.provedRobust(), ctx + ": the sign was not proved");
+        } else if (oracle > ORACLE_SLACK) {
+            assertTrue(w.adversarial() && w.complete() && w.upper() - w.lower() <= tolerance, ctx);
+            checkExample(net, q, w, ctx);
+        }
     }
 
     private static void checkExample(Network net, VerificationQuery q, WorstCaseMargin w, String ctx) {
