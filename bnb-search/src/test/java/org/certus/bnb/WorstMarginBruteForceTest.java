@@ -39,15 +39,12 @@ class WorstMarginBruteForceTest {
     @MethodSource("seeds")
     void worstMarginMatchesBruteForce(long seed) {
         Random rnd = new Random(9000 + seed);
-        int inputs = 2 + rnd.nextInt(3);
-        Network net = BruteForceAgreementTest.randomNetwork(rnd, inputs);
-        ReluChain chain = ReluChain.of(net);
-        double[] lo = new double[inputs], hi = new double[inputs];
-        for (int i = 0; i < inputs; i++) {
-            lo[i] = -0.5 - rnd.nextDouble() * 0.5;
-            hi[i] = 0.5 + rnd.nextDouble() * 0.5;
-        }
-        List<AffineMap> ds = BruteForceAgreementTest.randomDisjuncts(rnd, net.outputSize());
+        Instance in = Instance.random(rnd);
+        Network net = in.net();
+        ReluChain chain = in.chain();
+        double[] lo = in.lo(), hi = in.hi();
+        int inputs = lo.length;
+        List<AffineMap> ds = in.disjuncts();
         AffineMap constraint = null;
         if (seed % 3 == 0) {
             double[] g = BruteForceAgreementTest.gaussian(rnd, inputs, 1.0);
@@ -96,16 +93,11 @@ class WorstMarginBruteForceTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void signSufficesDecidesThePhaseSoundly(long seed) {
-        Random rnd = new Random(9500 + seed);
-        int inputs = 2 + rnd.nextInt(3);
-        Network net = BruteForceAgreementTest.randomNetwork(rnd, inputs);
-        ReluChain chain = ReluChain.of(net);
-        double[] lo = new double[inputs], hi = new double[inputs];
-        for (int i = 0; i < inputs; i++) {
-            lo[i] = -0.5 - rnd.nextDouble() * 0.5;
-            hi[i] = 0.5 + rnd.nextDouble() * 0.5;
-        }
-        List<AffineMap> ds = BruteForceAgreementTest.randomDisjuncts(rnd, net.outputSize());
+        Instance in = Instance.random(new Random(9500 + seed));
+        Network net = in.net();
+        ReluChain chain = in.chain();
+        double[] lo = in.lo(), hi = in.hi();
+        List<AffineMap> ds = in.disjuncts();
         double oracle = -PhasePatternOracle.minMargin(chain, lo, hi, ds);
         VerificationQuery q = new VerificationQuery(net, lo, hi, ds);
         SearchOptions real = SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(60)).withThreads(1 + (int) (seed % 2))
@@ -121,6 +113,20 @@ class WorstMarginBruteForceTest {
         } else if (oracle > ORACLE_SLACK) {
             assertTrue(w.adversarial() && w.complete() && w.upper() - w.lower() <= tolerance, ctx);
             checkExample(net, q, w, ctx);
+        }
+    }
+
+    /** A small random network, a box around the origin and random disjuncts, drawn from {@code rnd} in that order. */
+    private record Instance(Network net, ReluChain chain, double[] lo, double[] hi, List<AffineMap> disjuncts) {
+        static Instance random(Random rnd) {
+            int inputs = 2 + rnd.nextInt(3);
+            Network net = BruteForceAgreementTest.randomNetwork(rnd, inputs);
+            double[] lo = new double[inputs], hi = new double[inputs];
+            for (int i = 0; i < inputs; i++) {
+                lo[i] = -0.5 - rnd.nextDouble() * 0.5;
+                hi[i] = 0.5 + rnd.nextDouble() * 0.5;
+            }
+            return new Instance(net, ReluChain.of(net), lo, hi, BruteForceAgreementTest.randomDisjuncts(rnd, net.outputSize()));
         }
     }
 
