@@ -74,8 +74,7 @@ public record VnncompSummary(int instances, int sat, int unsat, int timeout, int
         out.printf(Locale.ROOT, "  %-9s %6d%n", "unknown", unknown);
         out.printf(Locale.ROOT, "  %-9s %6d%n", "error", error);
         out.printf(Locale.ROOT, "  %-9s %6d%n", "total", instances);
-        out.printf(Locale.ROOT, "  solved %d/%d; time: total %.1f s, median %.2f s; solved instances: median %.2f s, max %.2f s%n",
-                solved(), instances, totalSeconds, medianSeconds, medianSolvedSeconds, maxSolvedSeconds);
+        out.println(timesLine());
         if (expectedKnown) {
             out.printf(Locale.ROOT, "  vs expected answers: %d with a known answer, %d correct, %d WRONG%n",
                     withAnswer, correct, wrong.size());
@@ -84,6 +83,18 @@ public record VnncompSummary(int instances, int sat, int unsat, int timeout, int
             }
         }
         out.flush();
+    }
+
+    /** The solved count and times; medians of no rows are left out rather than printed as NaN. */
+    String timesLine() {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  solved %d/%d; time: total %.1f s", solved(), instances, totalSeconds));
+        if (instances > 0) {
+            b.append(String.format(Locale.ROOT, ", median %.2f s", medianSeconds));
+        }
+        b.append(solved() > 0
+                ? String.format(Locale.ROOT, "; solved instances: median %.2f s, max %.2f s", medianSolvedSeconds, maxSolvedSeconds)
+                : "; no instance solved");
+        return b.toString();
     }
 
     static String wrongLine(VnncompResults.Row r, VnncompExpected expected) {

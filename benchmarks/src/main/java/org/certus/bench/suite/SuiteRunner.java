@@ -140,9 +140,9 @@ public final class SuiteRunner {
         out.printf(Locale.ROOT, "%n%s: %d instances listed, %d run%n", name, listed, s.instances());
         out.printf(Locale.ROOT, "%-32s %7s %5s %5s %6s %7s %12s %12s %10s%n",
                 "tool", "solved", "sat", "unsat", "wrong", "of", "median_s", "max_s", "total_s");
-        out.printf(Locale.ROOT, "%-32s %7d %5d %5d %6s %7d %12.2f %12.2f %10.1f%n",
+        out.printf(Locale.ROOT, "%-32s %7d %5d %5d %6s %7d %12s %12s %10.1f%n",
                 "Certus (" + Runtime.getRuntime().availableProcessors() + " cores, this machine)", s.solved(), s.sat(), s.unsat(),
-                withExpected ? Integer.toString(s.wrong().size()) : "-", s.instances(), s.medianSolvedSeconds(), s.maxSolvedSeconds(),
+                withExpected ? Integer.toString(s.wrong().size()) : "-", s.instances(), seconds(s.medianSolvedSeconds()), seconds(s.maxSolvedSeconds()),
                 s.totalSeconds());
         if (runtimeSummary != null) {
             for (String[] t : tools(runtimeSummary, name)) {
@@ -153,8 +153,13 @@ public final class SuiteRunner {
         } else {
             out.println("(median_s and max_s over solved instances)");
         }
-        out.printf(Locale.ROOT, "Certus: timeout %d, unknown %d, error %d; median over all run %.2f s%n",
-                s.timeout(), s.unknown(), s.error(), s.medianSeconds());
+        out.printf(Locale.ROOT, "Certus: timeout %d, unknown %d, error %d; median over all run %s%n",
+                s.timeout(), s.unknown(), s.error(), Double.isNaN(s.medianSeconds()) ? "n/a" : seconds(s.medianSeconds()) + " s");
+    }
+
+    /** Two decimals, or n/a for the median of no instance (none solved, or none run). */
+    static String seconds(double s) {
+        return Double.isNaN(s) ? "n/a" : String.format(Locale.ROOT, "%.2f", s);
     }
 
     /** Rows benchmark,year,tool,solved,instances_listed,wrong,median,max of runtime_summary.csv for one benchmark. */

@@ -1,6 +1,7 @@
 package org.certus.bench.suite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -9,6 +10,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.certus.cli.VnncompResults;
+import org.certus.cli.VnncompSummary;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +38,18 @@ class SuiteRunnerTest {
         assertTrue(o.contains("VNN-COMP 2023 sometool"), o);
         assertTrue(o.lines().filter(l -> l.contains("sometool")).count() == 1, "only the benchmark's own rows\n" + o);
         assertTrue(o.lines().anyMatch(l -> l.startsWith("Certus (") && l.matches(".*\\s1\\s+0\\s+1\\s+0\\s+1\\s.*")), o);
+    }
+
+    @Test
+    void tableWithNoSolvedInstanceSaysNotApplicableNotNaN() {
+        VnncompSummary s = VnncompSummary.of(List.of(
+                new VnncompResults.Row("onnx/n.onnx", "vnnlib/p.vnnlib", "timeout", 300.0, 7)), null);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SuiteRunner.printTable("mnist_fc", 90, s, false, null, new PrintStream(out, true, StandardCharsets.UTF_8));
+        String o = out.toString(StandardCharsets.UTF_8);
+        assertFalse(o.contains("NaN"), o);
+        assertTrue(o.lines().anyMatch(l -> l.startsWith("Certus (") && l.matches(".*\\s0\\s+0\\s+0\\s+-\\s+1\\s+n/a\\s+n/a\\s+300\\.0$")), o);
+        assertTrue(o.contains("timeout 1, unknown 0, error 0; median over all run 300.00 s"), o);
     }
 
     @Test
