@@ -41,7 +41,7 @@ public final class Verifier {
 
     private Verifier(Network network) {
         this.network = network;
-        ReluChain.of(network); // fail early on layers the verifier does not support
+        ReluChain.requireLowerable(network); // fail early on operations the verifier cannot lower
     }
 
     public static Verifier create(Network network) {

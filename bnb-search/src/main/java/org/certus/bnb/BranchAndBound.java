@@ -109,7 +109,7 @@ public final class BranchAndBound {
         this.signSuffices = signSuffices;
         this.query = query;
         this.options = options;
-        this.chain = ReluChain.of(query.network());
+        this.chain = ReluChain.of(query.network(), query.inputLower(), query.inputUpper());
         // Row-parallel bounds only when the caller allows several threads (Spark tasks ask for one).
         // Linear input constraints (e.g. a blur kernel's sum) tighten every concretisation to the input.
         this.propagator = new SymbolicPropagator(options.threads() > 1, query.ball(), options.arithmetic(),
@@ -365,7 +365,7 @@ public final class BranchAndBound {
                     Math.min(options.boundIterations(), NeuronSearchTightening.ROOT_SEARCH_BOUND_ITERATIONS), options.cancel(),
                     NeuronSearchTightening.ROOT_GAP_FRACTION)
                     .withPriority(openRows(openDisjuncts))
-                    .tighten(query.network(), lo, hi, start);
+                    .tighten(chain, lo, hi, start);
         }
         NetworkBounds lp = new LpTightening(budget, budget, parallel, options.arithmetic()).tighten(chain, lo, hi, start);
         if (t.kind() != org.certus.bounds.Tightening.MIP) {

@@ -33,7 +33,7 @@ public final class BranchAndBoundSignSearch implements SignSearch {
     @Override
     public Outcome search(ReluChain chain, double[] lo, double[] hi, NetworkBounds bounds, int layer, int neuron, boolean positive,
                           Duration limit) {
-        Network cut = NeuronSearchTightening.cutBefore(chain.network(), layer);
+        Network cut = NeuronSearchTightening.cutBefore(chain, layer);
         // Unsafe set: row(y) <= 0 with row = ∓y_neuron, i.e. ±z >= 0.
         AffineMap unsafe = new AffineMap(1, cut.outputSize(), new int[] {0, 1}, new int[] {neuron},
                 new double[] {positive ? -1.0 : 1.0}, new double[] {0.0});

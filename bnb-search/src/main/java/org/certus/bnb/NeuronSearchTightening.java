@@ -11,9 +11,7 @@ import org.certus.bounds.LayerwiseTightening;
 import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.SymbolicPropagator;
 import org.certus.nn.AffineMap;
-import org.certus.nn.Layer;
 import org.certus.nn.Network;
-import org.certus.nn.Relu;
 import org.certus.nn.ReluChain;
 
 /**
@@ -176,6 +174,11 @@ public final class NeuronSearchTightening {
      * arithmetic, with its evaluation-error model in FLOAT32). Never looser than {@code start}.
      */
     public NetworkBounds tighten(Network network, double[] inputLower, double[] inputUpper, NetworkBounds start) {
+        return tighten(ReluChain.of(network, inputLower, inputUpper), inputLower, inputUpper, start);
+    }
+
+    /** As {@link #tighten(Network, double[], double[], NetworkBounds)} on the network's lowered chain. */
+    public NetworkBounds tighten(ReluChain chain, double[] inputLower, double[] inputUpper, NetworkBounds start) {
         searches.set(0);
         nodes.set(0);
         improved.set(0);
@@ -184,36 +187,24 @@ public final class NeuronSearchTightening {
         limited.set(0);
         long now = System.nanoTime();
         deadline = budget.toNanos() > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + budget.toNanos();
-        ReluChain chain = ReluChain.of(network);
         SymbolicPropagator symbolic = new SymbolicPropagator(parallel, null, arithmetic);
         if (priority != null && priority.cols() != chain.outputSize()) {
             throw new IllegalArgumentException("priority objective over " + priority.cols() + " outputs, the network has "
                     + chain.outputSize());
         }
         return LayerwiseTightening.run(symbolic, arithmetic, chain, inputLower, inputUpper, start,
-                (c, inLo, inHi, lo, hi, err, layer) -> tightenLayer(network, symbolic, c, inLo, inHi, lo, hi, err, layer));
+                (c, inLo, inHi, lo, hi, err, layer) -> tightenLayer(symbolic, c, inLo, inHi, lo, hi, err, layer));
     }
 
     /**
-     * {@code network} cut just before ReLU layer {@code layer}: its outputs are that layer's
-     * pre-activations, computed by the same layers in the same order.
+     * The network of {@code chain} cut just before ReLU layer {@code layer}: its outputs are that layer's
+     * pre-activations, by the same maps and float32 error model ({@link ReluChain#cutBefore}).
      */
-    static Network cutBefore(Network network, int layer) {
-        List<Layer> layers = network.layers();
-        int relus = 0;
-        for (int p = 0; p < layers.size(); p++) {
-            if (layers.get(p) instanceof Relu) {
-                if (relus == layer) {
-                    return new Network(network.name() + " cut before ReLU layer " + layer, network.inputShape(),
-                            network.inputDomain(), new ArrayList<>(layers.subList(0, p)));
-                }
-                relus++;
-            }
-        }
-        throw new IllegalArgumentException("network '" + network.name() + "' has no ReLU layer " + layer);
+    static Network cutBefore(ReluChain chain, int layer) {
+        return chain.cutBefore(layer).network();
     }
 
-    private void tightenLayer(Network network, SymbolicPropagator symbolic, ReluChain chain, double[] inLo, double[] inHi,
+    private void tightenLayer(SymbolicPropagator symbolic, ReluChain chain, double[] inLo, double[] inHi,
                               double[][] lo, double[][] hi, double[][] err, int layer) {
         double[] l = lo[layer];
         double[] u = hi[layer];
@@ -225,7 +216,7 @@ public final class NeuronSearchTightening {
             skipped.addAndGet(rows.length);
             return;
         }
-        Network cut = cutBefore(network, layer);
+        Network cut = cutBefore(chain, layer);
         if (ReluChain.of(cut).reluLayerCount() != layer) {
             throw new IllegalStateException("cut network has the wrong number of ReLU layers");
         }

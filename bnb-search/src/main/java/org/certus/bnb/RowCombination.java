@@ -1,7 +1,8 @@
 package org.certus.bnb;
 
+import org.certus.nn.OutwardRounding;
 import org.certus.bounds.NetworkBounds;
-import org.certus.bounds.OutwardRounding;
+import org.certus.nn.OutwardRounding;
 import org.certus.bounds.SymbolicPropagator;
 import org.certus.nn.AffineMap;
 import org.certus.nn.ReluChain;

@@ -55,7 +55,7 @@ class BranchAndBoundSignSearchTest {
                     continue;
                 }
                 // Brute force over the network cut before layer i: the extremes of output j.
-                ReluChain cut = ReluChain.of(NeuronSearchTightening.cutBefore(net, i));
+                ReluChain cut = ReluChain.of(NeuronSearchTightening.cutBefore(ReluChain.of(net), i));
                 double max = -PhasePatternOracle.minMargin(cut, lo, hi, List.of(pick(cut, j, -1)));
                 double min = PhasePatternOracle.minMargin(cut, lo, hi, List.of(pick(cut, j, 1)));
                 String where = "seed " + seed + " layer " + i + " neuron " + j + ": exact [" + min + ", " + max + "]";

@@ -11,7 +11,7 @@ import java.util.stream.LongStream;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Dense;
 import org.certus.nn.InputDomain;
-import org.certus.nn.Layer;
+import org.certus.nn.Operation;
 import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
 import org.certus.nn.Relu;
@@ -35,7 +35,7 @@ class BruteForceAgreementTest {
     }
 
     static Network randomNetwork(Random rnd, int inputs) {
-        List<Layer> layers = new ArrayList<>();
+        List<Operation> layers = new ArrayList<>();
         int width = inputs;
         int budget = 12;
         int hidden = 1 + rnd.nextInt(2);

@@ -18,7 +18,7 @@ import org.certus.nn.AffineMap;
 import org.certus.nn.Dense;
 import org.certus.nn.Float32Evaluation;
 import org.certus.nn.InputDomain;
-import org.certus.nn.Layer;
+import org.certus.nn.Operation;
 import org.certus.nn.Network;
 import org.certus.nn.Relu;
 import org.certus.nn.Shape;
@@ -82,7 +82,7 @@ class FloatingPointAdversarialTest {
             lo[i] = f(0.5 + rnd.nextDouble());
             hi[i] = f(lo[i] + 0.01 + rnd.nextDouble());
         }
-        List<Layer> layers = new ArrayList<>();
+        List<Operation> layers = new ArrayList<>();
         // Lifting layers: h = relu(diag(α) h), α ∈ [1, 4): values only grow, stay positive.
         double[] vMin = lo.clone();
         for (int l = 0; l < lifts; l++) {
@@ -247,7 +247,7 @@ class FloatingPointAdversarialTest {
     /** The exact network of the paper's idea, spelled out: x ∈ [0.5, 1], s = 1e8, c = 1, t = 0.5. */
     @Test
     void textbookGadget() {
-        List<Layer> layers = List.of(
+        List<Operation> layers = List.of(
                 new Dense(1, 2, new double[] {1e8, 1e8}, new double[] {1, 0}),
                 new Relu(),
                 new Dense(2, 2, new double[] {1, -1, 0, 0}, new double[] {0, 0.5}));

@@ -18,7 +18,7 @@ import org.certus.nn.AffineMap;
 import org.certus.nn.Dense;
 import org.certus.nn.Float32Evaluation;
 import org.certus.nn.InputDomain;
-import org.certus.nn.Layer;
+import org.certus.nn.Operation;
 import org.certus.nn.Network;
 import org.certus.nn.Relu;
 import org.certus.nn.ReluChain;
@@ -47,7 +47,7 @@ class NeuronSearchTighteningTest {
 
     /** 2–3 hidden layers, 2–4 ReLUs each, at most 12 in all; inputs in [−1, 1]. */
     static Network randomDeepNetwork(Random rnd, int inputs, double scale) {
-        List<Layer> layers = new ArrayList<>();
+        List<Operation> layers = new ArrayList<>();
         int width = inputs;
         int hidden = 2 + rnd.nextInt(2);
         for (int i = 0; i < hidden; i++) {
@@ -136,7 +136,7 @@ class NeuronSearchTighteningTest {
         NeuronSearchTightening.Statistics s = t.lastStatistics();
         assertEquals(0, s.skippedForTime(), where + ": budget too small for the test");
         for (int i = 1; i < chain.reluLayerCount(); i++) {
-            ReluChain cut = ReluChain.of(NeuronSearchTightening.cutBefore(net, i));
+            ReluChain cut = ReluChain.of(NeuronSearchTightening.cutBefore(ReluChain.of(net), i));
             assertEquals(i, cut.reluLayerCount(), where);
             for (int j = 0; j < chain.width(i); j++) {
                 double max = -PhasePatternOracle.minMargin(cut, box[0], box[1], List.of(unit(chain.width(i), j, -1.0)));
@@ -172,7 +172,7 @@ class NeuronSearchTighteningTest {
         assertNotLooser(b, start, where);
         Float32Evaluation[] cuts = new Float32Evaluation[chain.reluLayerCount()];
         for (int i = 0; i < cuts.length; i++) {
-            cuts[i] = new Float32Evaluation(NeuronSearchTightening.cutBefore(net, i));
+            cuts[i] = new Float32Evaluation(NeuronSearchTightening.cutBefore(ReluChain.of(net), i));
         }
         for (int k = 0; k < 300; k++) {
             double[] x = new double[inputs];
@@ -244,7 +244,7 @@ class NeuronSearchTighteningTest {
         double[] x = {0.1, -0.4, 0.7};
         double[][] z = chain.preActivations(x);
         for (int i = 0; i < chain.reluLayerCount(); i++) {
-            assertEquals(java.util.Arrays.toString(z[i]), java.util.Arrays.toString(NeuronSearchTightening.cutBefore(net, i).evaluate(x)));
+            assertEquals(java.util.Arrays.toString(z[i]), java.util.Arrays.toString(NeuronSearchTightening.cutBefore(ReluChain.of(net), i).evaluate(x)));
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.certus.bounds;
 
+import org.certus.nn.OutwardRounding;
 import org.certus.nn.AffineMap;
 import org.certus.nn.ReluChain;
 

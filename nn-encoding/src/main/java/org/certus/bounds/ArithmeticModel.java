@@ -1,5 +1,7 @@
 package org.certus.bounds;
 
+import org.certus.nn.OutwardRounding;
+
 /**
  * Which evaluations of the network the bounds must contain.
  *
@@ -43,23 +45,15 @@ public enum ArithmeticModel {
      * {@code maxAbs[i]} (e.g. {@code max(|l|, |u|)} of the post-activations); null for {@link #REAL}.
      */
     double[] rowErrors(org.certus.nn.AffineMap a, double[] maxAbs) {
-        if (this == REAL) {
-            return null;
-        }
-        double[] e = new double[a.rows()];
-        int[] start = a.rowStart();
-        int[] col = a.colIndex();
-        double[] val = a.values();
-        for (int r = 0; r < a.rows(); r++) {
-            double s = Math.abs(a.bias()[r]);
-            for (int q = start[r]; q < start[r + 1]; q++) {
-                s += Math.abs(val[q]) * maxAbs[col[q]];
-            }
-            int m = start[r + 1] - start[r] + 1;
-            // The sum s is itself computed in double: inflate it by a double γ before using it.
-            double sUp = OutwardRounding.up(s, s, m);
-            e[r] = Math.nextUp(gamma(m) * sUp + m * underflow);
-        }
-        return e;
+        return this == REAL ? null : org.certus.nn.Float32Rounding.rowErrors(a, maxAbs);
+    }
+
+    /**
+     * Per-row bound on the evaluation error of the network at map {@code i} of {@code chain} (its own
+     * rows' rounding, or the chain's error map where a layer combines several rounding operations; see
+     * {@link org.certus.nn.ReluChain#float32Errors}); null for {@link #REAL}.
+     */
+    double[] rowErrors(org.certus.nn.ReluChain chain, int i, double[] maxAbs) {
+        return this == REAL ? null : chain.float32Errors(i, maxAbs);
     }
 }

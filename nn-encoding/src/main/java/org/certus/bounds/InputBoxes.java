@@ -17,5 +17,6 @@ final class InputBoxes {
                 throw new BoundsException("input box element " + i + " is empty, infinite or NaN: [" + lo[i] + ", " + hi[i] + "]");
             }
         }
+        chain.requireWithinRegion(lo);
     }
 }

@@ -1,5 +1,6 @@
 package org.certus.bounds;
 
+import org.certus.nn.OutwardRounding;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

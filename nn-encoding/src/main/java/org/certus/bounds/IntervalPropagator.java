@@ -1,5 +1,6 @@
 package org.certus.bounds;
 
+import org.certus.nn.OutwardRounding;
 import org.certus.nn.AffineMap;
 import org.certus.nn.ReluChain;
 
@@ -41,28 +42,6 @@ public final class IntervalPropagator implements BoundPropagator {
 
     /** {@code [lo, hi] ⊇ A [inLo, inHi] + b}, with the rounding widening of {@link OutwardRounding}. */
     static void affineInterval(AffineMap a, double[] inLo, double[] inHi, double[] lo, double[] hi) {
-        int[] start = a.rowStart();
-        int[] col = a.colIndex();
-        double[] val = a.values();
-        double[] bias = a.bias();
-        for (int r = 0; r < a.rows(); r++) {
-            double l = bias[r], u = bias[r], mag = Math.abs(bias[r]);
-            int n = start[r + 1] - start[r];
-            for (int q = start[r]; q < start[r + 1]; q++) {
-                double w = val[q];
-                double x0 = inLo[col[q]], x1 = inHi[col[q]];
-                double p0 = w * x0, p1 = w * x1;
-                if (p0 < p1) {
-                    l += p0;
-                    u += p1;
-                } else {
-                    l += p1;
-                    u += p0;
-                }
-                mag += Math.max(Math.abs(p0), Math.abs(p1));
-            }
-            lo[r] = OutwardRounding.down(l, mag, n + 1);
-            hi[r] = OutwardRounding.up(u, mag, n + 1);
-        }
+        org.certus.nn.AffineOperation.intervalOf(a, inLo, inHi, lo, hi);
     }
 }

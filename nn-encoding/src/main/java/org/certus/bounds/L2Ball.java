@@ -1,5 +1,7 @@
 package org.certus.bounds;
 
+import org.certus.nn.OutwardRounding;
+
 /**
  * An L2 ball {@code ‖x − c‖₂ <= r} that, intersected with the input box, forms the input region of
  * an L2 robustness query. The centre must lie in the box.

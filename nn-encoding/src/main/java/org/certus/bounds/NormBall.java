@@ -1,5 +1,7 @@
 package org.certus.bounds;
 
+import org.certus.nn.OutwardRounding;
+
 /**
  * A norm ball {@code ‖x − c‖ <= r} that, intersected with the input box, forms the input region of
  * a robustness query in a norm other than L∞ (whose ball is itself a box). The centre must lie in

@@ -1,5 +1,6 @@
 package org.certus.bounds;
 
+import org.certus.nn.OutwardRounding;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.certus.nn.AffineMap;
@@ -169,7 +170,7 @@ public final class SymbolicPropagator implements BoundPropagator {
                     for (int j = 0; j < m.length; j++) {
                         m[j] = Math.max(Math.abs(inputLower[j]), Math.abs(inputUpper[j]));
                     }
-                    err[0] = arithmetic.rowErrors(a, m);
+                    err[0] = arithmetic.rowErrors(chain, 0, m);
                     widen(l, u, err[0]);
                 }
                 if (forward != null) {
@@ -184,7 +185,7 @@ public final class SymbolicPropagator implements BoundPropagator {
                 }
                 IntervalPropagator.affineInterval(a, pl, pu, l, u);
                 if (err != null) {
-                    err[i] = arithmetic.rowErrors(a, pu);
+                    err[i] = arithmetic.rowErrors(chain, i, pu);
                     widen(l, u, err[i]);
                 }
                 if (forward != null) {

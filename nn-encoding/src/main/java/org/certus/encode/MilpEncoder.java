@@ -1,5 +1,6 @@
 package org.certus.encode;
 
+import org.certus.nn.OutwardRounding;
 import java.util.ArrayList;
 import java.util.List;
 import org.certus.bounds.NetworkBounds;
@@ -259,7 +260,7 @@ public final class MilpEncoder {
                 return e;
             }
             double sum = e + carried;
-            return org.certus.bounds.OutwardRounding.up(sum, sum, terms + 1);
+            return org.certus.nn.OutwardRounding.up(sum, sum, terms + 1);
         }
 
         /** Pre-activations of layer i over the current post-activations; null where not needed. */

@@ -4,7 +4,7 @@ package org.certus.nn;
  * Average pooling per channel. With {@code countIncludePad} the divisor is the full kernel area
  * (padding counts as zeros); without it (the ONNX default) only the in-bounds positions count.
  */
-public record AveragePool(Window2d window, boolean countIncludePad) implements AffineLayer {
+public record AveragePool(Window2d window, boolean countIncludePad) implements UnaryAffineOperation {
 
     @Override
     public Shape outputShape(Shape input) {
@@ -19,6 +19,26 @@ public record AveragePool(Window2d window, boolean countIncludePad) implements A
     @Override
     public void forward(Shape input, double[] in, double[] out) {
         toAffineMap(input).apply(in, out);
+    }
+
+    /** As runtimes evaluate it: the window's sum in float, then one division by the count. */
+    @Override
+    public void forwardFloat32(java.util.List<Shape> inputs, float[][] in, float[] out) {
+        Shape input = inputs.get(0);
+        int[][] windows = PoolWindows.inputIndices(window, input, outputShape(input));
+        int area = window.kernelH() * window.kernelW();
+        for (int o = 0; o < windows.length; o++) {
+            float s = 0f;
+            for (int i : windows[o]) {
+                s += in[0][i];
+            }
+            out[o] = s / (countIncludePad ? area : windows[o].length);
+        }
+    }
+
+    @Override
+    public boolean roundsInFloat32() {
+        return true;
     }
 
     @Override

@@ -7,12 +7,14 @@ import java.util.Arrays;
  * stored {@code [outC][inC][kH][kW]} (the ONNX layout); MIPVerify's {@code (h, w, in, out)}
  * filters are permuted at import. Input and output are CHW.
  */
-public final class Conv2d implements AffineLayer {
+public final class Conv2d implements UnaryAffineOperation {
     private final int inChannels;
     private final int outChannels;
     private final Window2d window;
     private final double[] weights;
     private final double[] bias;
+    /** See {@link #extraFloat32Roundings()}. */
+    private final int extraRoundings;
 
     public Conv2d(int inChannels, int outChannels, Window2d window, double[] weights, double[] bias) {
         Layers.requirePositive("Conv2d channel count", inChannels, outChannels);
@@ -31,6 +33,20 @@ public final class Conv2d implements AffineLayer {
         this.window = window;
         this.weights = weights.clone();
         this.bias = bias.clone();
+        this.extraRoundings = 0;
+    }
+
+
+    private Conv2d(Conv2d o, int extraRoundings) {
+        if (extraRoundings < 0) {
+            throw new NetworkException("extra roundings must not be negative");
+        }
+        this.inChannels = o.inChannels;
+        this.outChannels = o.outChannels;
+        this.window = o.window;
+        this.weights = o.weights;
+        this.bias = o.bias;
+        this.extraRoundings = extraRoundings;
     }
 
     public int inChannels() {
@@ -138,6 +154,25 @@ public final class Conv2d implements AffineLayer {
         }
         start[rows] = k;
         return new AffineMap(rows, input.size(), start, Arrays.copyOf(idx, k), Arrays.copyOf(val, k), b);
+    }
+
+    @Override
+    public boolean roundsInFloat32() {
+        return true;
+    }
+
+    /**
+     * Roundings beyond one dot product: nonzero when the weights were computed by folding a constant
+     * into them (a batch norm, a scale), which a runtime does in float32 or not at all.
+     */
+    @Override
+    public int extraFloat32Roundings() {
+        return extraRoundings;
+    }
+
+    /** The same layer with weights that came out of folding ({@link #extraFloat32Roundings()}). */
+    public Conv2d withExtraFloat32Roundings(int roundings) {
+        return new Conv2d(this, roundings);
     }
 
     @Override

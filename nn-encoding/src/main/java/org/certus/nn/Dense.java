@@ -5,13 +5,17 @@ package org.certus.nn;
  * (ONNX Gemm with transB=1, PyTorch Linear), so each output is one contiguous dot product.
  * Importers with an {@code [in][out]} layout (MIPVerify, ONNX MatMul) transpose at import.
  */
-public final class Dense implements AffineLayer {
+public final class Dense implements UnaryAffineOperation {
     private final int inputSize;
     private final int outputSize;
     private final double[] weights;
     private final double[] bias;
+    /** See {@link #extraFloat32Roundings()}. */
+    private final int extraRoundings;
     /** {@code [in][out]} copy of the weights for {@link #forward}; a pure cache, built on first use. */
     private volatile double[] columnMajor;
+    /** The same copy in float32 for {@link #forwardFloat32}; a pure cache, built on first use. */
+    private volatile float[] columnMajorFloat;
 
     public Dense(int inputSize, int outputSize, double[] weights, double[] bias) {
         if (inputSize <= 0 || outputSize <= 0) {
@@ -30,6 +34,19 @@ public final class Dense implements AffineLayer {
         this.outputSize = outputSize;
         this.weights = weights.clone();
         this.bias = bias.clone();
+        this.extraRoundings = 0;
+    }
+
+
+    private Dense(Dense o, int extraRoundings) {
+        if (extraRoundings < 0) {
+            throw new NetworkException("extra roundings must not be negative");
+        }
+        this.inputSize = o.inputSize;
+        this.outputSize = o.outputSize;
+        this.weights = o.weights;
+        this.bias = o.bias;
+        this.extraRoundings = extraRoundings;
     }
 
     public int inputSize() {
@@ -83,6 +100,64 @@ public final class Dense implements AffineLayer {
             columnMajor = wt;
         }
         return wt;
+    }
+
+    /**
+     * Column by column like {@link #forward}: each output is still summed in ascending input order from 0
+     * with the bias added last, bit for bit a dot product per output (skipping a zero input adds ±0).
+     */
+    @Override
+    public void forwardFloat32(java.util.List<Shape> inputs, float[][] in, float[] out) {
+        outputShape(inputs);
+        float[] w = columnMajorFloat();
+        float[] x = in[0];
+        java.util.Arrays.fill(out, 0f);
+        for (int c = 0; c < inputSize; c++) {
+            float v = x[c];
+            if (v == 0f) {
+                continue;
+            }
+            int off = c * outputSize;
+            for (int r = 0; r < outputSize; r++) {
+                out[r] += w[off + r] * v;
+            }
+        }
+        for (int r = 0; r < outputSize; r++) {
+            out[r] = out[r] + (float) bias[r];
+        }
+    }
+
+    private float[] columnMajorFloat() {
+        float[] wt = columnMajorFloat;
+        if (wt == null) {
+            wt = new float[weights.length];
+            for (int o = 0; o < outputSize; o++) {
+                for (int i = 0; i < inputSize; i++) {
+                    wt[i * outputSize + o] = (float) weights[o * inputSize + i];
+                }
+            }
+            columnMajorFloat = wt;
+        }
+        return wt;
+    }
+
+    @Override
+    public boolean roundsInFloat32() {
+        return true;
+    }
+
+    /**
+     * Roundings beyond one dot product: nonzero when the weights were computed by folding a constant
+     * into them (a batch norm, a scale), which a runtime does in float32 or not at all.
+     */
+    @Override
+    public int extraFloat32Roundings() {
+        return extraRoundings;
+    }
+
+    /** The same layer with weights that came out of folding ({@link #extraFloat32Roundings()}). */
+    public Dense withExtraFloat32Roundings(int roundings) {
+        return new Dense(this, roundings);
     }
 
     @Override

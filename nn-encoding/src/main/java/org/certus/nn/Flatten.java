@@ -1,7 +1,7 @@
 package org.certus.nn;
 
 /** Turns an image into a flat vector in the given memory order; a flat input passes unchanged. */
-public record Flatten(FlattenOrder order) implements AffineLayer {
+public record Flatten(FlattenOrder order) implements UnaryAffineOperation {
 
     public Flatten {
         if (order == null) {
@@ -28,6 +28,19 @@ public record Flatten(FlattenOrder order) implements AffineLayer {
                 }
             }
         }
+    }
+
+    @Override
+    public void forwardFloat32(java.util.List<Shape> inputs, float[][] in, float[] out) {
+        Shape input = inputs.get(0);
+        for (int i = 0; i < in[0].length; i++) {
+            out[destination(input, i)] = in[0][i];
+        }
+    }
+
+    @Override
+    public boolean roundsInFloat32() {
+        return false;
     }
 
     /** The output index that input index {@code i} moves to. */

@@ -1,43 +1,161 @@
 package org.certus.nn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
 /**
- * An immutable feed-forward network: an input shape and domain and a sequence of layers whose
- * shapes are checked when it is built. Residual connections are {@link Residual} blocks.
+ * An immutable network: an input shape and domain and a directed acyclic graph of {@link Operation}s
+ * whose shapes are checked when it is built. Value 0 is the input; node {@code i} computes value
+ * {@code i + 1} from earlier values; the last node's value is the output. A sequential network (each
+ * node reading the value before it) is built from its list of operations.
  */
 public final class Network {
+    /** One operation of the graph and the values it reads (indices of earlier values; 0 = the input). */
+    public record Node(Operation op, int[] inputs) {
+        public Node {
+            if (op == null) {
+                throw new NetworkException("a node needs an operation");
+            }
+            inputs = inputs.clone();
+        }
+
+        @Override
+        public int[] inputs() {
+            return inputs.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Node n && op.equals(n.op) && Arrays.equals(inputs, n.inputs);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * op.hashCode() + Arrays.hashCode(inputs);
+        }
+
+        @Override
+        public String toString() {
+            return op.describe() + Arrays.toString(inputs);
+        }
+    }
+
     private final String name;
     private final Shape inputShape;
     private final InputDomain inputDomain;
-    private final List<Layer> layers;
+    private final List<Node> nodes;
     private final List<Shape> shapes;
+    private final int[][] inputsOf;
+    private final int[] lastUse;
+    private final boolean sequential;
+    /** The lowering over the input domain, built on first use ({@link ReluChain#of(Network)}). */
+    private volatile ReluChain chain;
+    /** Why the lowering over the input domain failed (it then needs a query's box), or null. */
+    private volatile NetworkException chainFailure;
 
-    public Network(String name, Shape inputShape, InputDomain inputDomain, List<Layer> layers) {
+    /** A sequential network: each operation reads the value before it. */
+    public Network(String name, Shape inputShape, InputDomain inputDomain, List<? extends Operation> layers) {
+        this(name, inputShape, inputDomain, sequentialNodes(layers), true);
+    }
+
+    private static List<Node> sequentialNodes(List<? extends Operation> layers) {
+        List<Node> nodes = new ArrayList<>(layers.size());
+        for (int i = 0; i < layers.size(); i++) {
+            nodes.add(new Node(layers.get(i), new int[] {i}));
+        }
+        return nodes;
+    }
+
+    /**
+     * A network from its graph: node {@code i} reads the values {@code nodes.get(i).inputs()} (each below
+     * {@code i + 1}) and computes value {@code i + 1}; the last node's value is the output. Nodes the
+     * output does not depend on are dropped.
+     */
+    public static Network graph(String name, Shape inputShape, InputDomain inputDomain, List<Node> nodes) {
+        return new Network(name, inputShape, inputDomain, live(nodes), false);
+    }
+
+    private Network(String name, Shape inputShape, InputDomain inputDomain, List<Node> nodes, boolean sequentialByConstruction) {
         if (inputDomain.size() != inputShape.size()) {
             throw new NetworkException("input domain has " + inputDomain.size() + " elements, input shape " + inputShape + " has " + inputShape.size());
         }
-        if (layers.isEmpty()) {
+        if (nodes.isEmpty()) {
             throw new NetworkException("network '" + name + "' has no layers");
         }
         this.name = name;
         this.inputShape = inputShape;
         this.inputDomain = inputDomain;
-        this.layers = List.copyOf(layers);
-        List<Shape> s = new ArrayList<>(layers.size() + 1);
+        this.nodes = List.copyOf(nodes);
+        List<Shape> s = new ArrayList<>(nodes.size() + 1);
         s.add(inputShape);
-        Shape cur = inputShape;
-        for (int i = 0; i < this.layers.size(); i++) {
-            try {
-                cur = this.layers.get(i).outputShape(cur);
-            } catch (NetworkException e) {
-                throw new NetworkException("network '" + name + "', layer " + i + " (" + this.layers.get(i).describe() + "): " + e.getMessage(), e);
+        this.inputsOf = new int[nodes.size()][];
+        this.lastUse = new int[nodes.size() + 1];
+        Arrays.fill(lastUse, -1);
+        boolean seq = true;
+        for (int i = 0; i < this.nodes.size(); i++) {
+            Node n = this.nodes.get(i);
+            int[] in = n.inputs;
+            String where = "network '" + name + "', layer " + i + " (" + n.op.describe() + ")";
+            int arity = n.op.arity();
+            if (arity == Operation.VARIADIC ? in.length == 0 : in.length != arity) {
+                throw new NetworkException(where + ": takes " + (arity == Operation.VARIADIC ? "at least one input" : arity + " input(s)")
+                        + ", got " + in.length);
             }
-            s.add(cur);
+            List<Shape> inShapes = new ArrayList<>(in.length);
+            for (int v : in) {
+                if (v < 0 || v > i) {
+                    throw new NetworkException(where + ": reads value " + v + ", which is not computed before it");
+                }
+                inShapes.add(s.get(v));
+                lastUse[v] = i;
+            }
+            seq &= in.length == 1 && in[0] == i;
+            inputsOf[i] = in;
+            try {
+                s.add(n.op.outputShape(inShapes));
+            } catch (NetworkException e) {
+                throw new NetworkException(where + ": " + e.getMessage(), e);
+            }
         }
         this.shapes = Collections.unmodifiableList(s);
+        this.sequential = seq || sequentialByConstruction;
+    }
+
+    /** The nodes the last one depends on, renumbered. */
+    private static List<Node> live(List<Node> nodes) {
+        int n = nodes.size();
+        if (n == 0) {
+            return nodes;
+        }
+        boolean[] needed = new boolean[n + 1];
+        needed[n] = true;
+        for (int i = n - 1; i >= 0; i--) {
+            if (needed[i + 1]) {
+                for (int v : nodes.get(i).inputs) {
+                    if (v >= 0 && v <= i) {
+                        needed[v] = true;
+                    } else {
+                        throw new NetworkException("layer " + i + " (" + nodes.get(i).op.describe() + ") reads value " + v
+                                + ", which is not computed before it");
+                    }
+                }
+            }
+        }
+        int[] renumber = new int[n + 1];
+        List<Node> kept = new ArrayList<>();
+        for (int v = 1; v <= n; v++) {
+            if (needed[v]) {
+                int[] in = nodes.get(v - 1).inputs.clone();
+                for (int k = 0; k < in.length; k++) {
+                    in[k] = renumber[in[k]];
+                }
+                kept.add(new Node(nodes.get(v - 1).op, in));
+                renumber[v] = kept.size();
+            }
+        }
+        return kept;
     }
 
     public String name() {
@@ -56,21 +174,85 @@ public final class Network {
         return inputDomain;
     }
 
-    public List<Layer> layers() {
-        return layers;
+    /** The same graph under another name and input domain. */
+    public Network withNameAndDomain(String newName, InputDomain domain) {
+        return new Network(newName, inputShape, domain, nodes, sequential);
     }
 
-    public Layer layer(int i) {
-        return layers.get(i);
+    /**
+     * {@code front} (a sequential list of operations from a new input) followed by this network:
+     * e.g. a perturbation's parameters mapped into this network's input space.
+     */
+    public Network prepend(String newName, Shape newInput, InputDomain domain, List<? extends Operation> front) {
+        List<Node> all = new ArrayList<>(sequentialNodes(front));
+        int shift = front.size();
+        for (Node n : nodes) {
+            int[] in = n.inputs.clone();
+            for (int k = 0; k < in.length; k++) {
+                in[k] += shift;
+            }
+            all.add(new Node(n.op, in));
+        }
+        return new Network(newName, newInput, domain, all, sequential);
     }
 
+    /** The operations in node order (for a sequential network, its layers). */
+    public List<Operation> layers() {
+        List<Operation> ops = new ArrayList<>(nodes.size());
+        for (Node n : nodes) {
+            ops.add(n.op);
+        }
+        return Collections.unmodifiableList(ops);
+    }
+
+    /** The operation of node {@code i}. */
+    public Operation layer(int i) {
+        return nodes.get(i).op;
+    }
+
+    /** Number of nodes (for a sequential network, of layers). */
     public int layerCount() {
-        return layers.size();
+        return nodes.size();
     }
 
-    /** Shape of the input of layer {@code i}; {@code shapeBefore(layerCount())} is the output shape. */
+    public int nodeCount() {
+        return nodes.size();
+    }
+
+    public Node node(int i) {
+        return nodes.get(i);
+    }
+
+    public List<Node> nodes() {
+        return nodes;
+    }
+
+    /**
+     * Shape of value {@code i}: for a sequential network the input of layer {@code i};
+     * {@code shapeBefore(layerCount())} is the output shape.
+     */
     public Shape shapeBefore(int i) {
         return shapes.get(i);
+    }
+
+    /** Shape of value {@code v} (0 the input, {@code i + 1} node i's output). */
+    public Shape valueShape(int v) {
+        return shapes.get(v);
+    }
+
+    /** The shapes of node {@code i}'s inputs, in its input order. */
+    public List<Shape> inputShapes(int i) {
+        int[] in = inputsOf[i];
+        List<Shape> s = new ArrayList<>(in.length);
+        for (int v : in) {
+            s.add(shapes.get(v));
+        }
+        return s;
+    }
+
+    /** The last node that reads value {@code v}, or −1 (the output). */
+    int lastUse(int v) {
+        return lastUse[v];
     }
 
     public Shape outputShape() {
@@ -83,51 +265,43 @@ public final class Network {
 
     public long parameterCount() {
         long n = 0;
-        for (Layer l : layers) {
-            n += l.parameterCount();
+        for (Node node : nodes) {
+            n += node.op.parameterCount();
         }
         return n;
     }
 
-    /** Number of ReLU units (the binary variables of an exact encoding), residual branches included. */
+    /** Number of ReLU units of the graph (its ReLU operations' outputs). */
     public int reluCount() {
-        return countRelus(inputShape, layers);
-    }
-
-    private static int countRelus(Shape in, List<Layer> layers) {
         int n = 0;
-        Shape cur = in;
-        for (Layer l : layers) {
-            if (l instanceof Relu) {
-                n += cur.size();
-            } else if (l instanceof Residual r) {
-                n += countRelus(cur, r.branchA()) + countRelus(cur, r.branchB());
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i).op instanceof Relu) {
+                n += shapes.get(i + 1).size();
             }
-            cur = l.outputShape(cur);
         }
         return n;
     }
 
-    /** True when the network has no residual blocks (the verifier's sequential normal form). */
+    /** True when each node reads the value just before it (a chain of layers). */
     public boolean isSequential() {
-        for (Layer l : layers) {
-            if (l instanceof Residual) {
-                return false;
-            }
-        }
-        return true;
+        return sequential;
     }
 
-    /** The exact double-precision forward pass with every layer's output. */
+    /** The exact double-precision forward pass with every value of the graph. */
     public Activations forward(double[] input) {
         if (input.length != inputShape.size()) {
             throw new NetworkException("network '" + name + "' expects " + inputShape.size() + " inputs, got " + input.length);
         }
-        double[][] values = new double[layers.size() + 1][];
+        double[][] values = new double[nodes.size() + 1][];
         values[0] = input.clone();
-        for (int i = 0; i < layers.size(); i++) {
+        for (int i = 0; i < nodes.size(); i++) {
+            int[] in = inputsOf[i];
+            double[][] args = new double[in.length][];
+            for (int k = 0; k < in.length; k++) {
+                args[k] = values[in[k]];
+            }
             values[i + 1] = new double[shapes.get(i + 1).size()];
-            layers.get(i).forward(shapes.get(i), values[i], values[i + 1]);
+            nodes.get(i).op.forward(inputShapes(i), args, values[i + 1]);
         }
         return new Activations(values);
     }
@@ -139,42 +313,62 @@ public final class Network {
 
     /** Index of the largest output (the predicted class); ties go to the lowest index. */
     public int predict(double[] input) {
-        double[] y = evaluate(input);
-        int best = 0;
-        for (int i = 1; i < y.length; i++) {
-            if (y[i] > y[best]) {
-                best = i;
+        return Logits.argmax(evaluate(input));
+    }
+
+    /** The chain over the input domain, lowered on first use. */
+    ReluChain chain() {
+        ReluChain c = chain;
+        if (c == null) {
+            synchronized (this) {
+                c = chain;
+                if (c == null) {
+                    if (chainFailure != null) {
+                        throw chainFailure;
+                    }
+                    try {
+                        c = Lowering.lower(this, inputDomain.lower());
+                    } catch (NetworkException e) {
+                        chainFailure = e;
+                        throw e;
+                    }
+                    chain = c;
+                }
             }
         }
-        return best;
+        return c;
     }
 
-    static Shape shapeAfter(Shape in, List<Layer> layers) {
-        Shape cur = in;
-        for (Layer l : layers) {
-            cur = l.outputShape(cur);
+    /** The cached chain, lowering it over the domain first if that is possible; null when it is not. */
+    ReluChain chainOrNull() {
+        try {
+            return chain();
+        } catch (NetworkException e) {
+            return null;
         }
-        return cur;
     }
 
-    static double[] run(Shape in, List<Layer> layers, double[] x) {
-        Shape cur = in;
-        double[] v = x;
-        for (Layer l : layers) {
-            Shape next = l.outputShape(cur);
-            double[] o = new double[next.size()];
-            l.forward(cur, v, o);
-            v = o;
-            cur = next;
-        }
-        return v;
+    /** Sets the chain (for a network made from a chain, {@link ReluChain#asNetwork}). */
+    void attachChain(ReluChain c) {
+        this.chain = c;
     }
 
-    /** One line per layer. */
+    /** One line per node: index, operation, inputs (for graphs), shapes. */
     public String describe() {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < layers.size(); i++) {
-            sb.append(String.format("%3d  %-40s %s -> %s%n", i, layers.get(i).describe(), shapes.get(i), shapes.get(i + 1)));
+        for (int i = 0; i < nodes.size(); i++) {
+            String from = sequential ? "" : " <- " + inputList(inputsOf[i]);
+            List<Shape> ins = inputShapes(i);
+            String inShapes = ins.size() == 1 ? ins.get(0).toString() : ins.toString();
+            sb.append(String.format("%3d  %-40s %s -> %s%s%n", i, nodes.get(i).op.describe(), inShapes, shapes.get(i + 1), from));
+        }
+        return sb.toString();
+    }
+
+    private static String inputList(int[] in) {
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < in.length; k++) {
+            sb.append(k == 0 ? "" : ", ").append(in[k] == 0 ? "input" : "#" + (in[k] - 1));
         }
         return sb.toString();
     }

@@ -4,7 +4,7 @@ package org.certus.nn;
  * Per-channel normalisation {@code (x − mean[c]) / std[c]}. On a flat input, a single channel's
  * mean and std apply to every value.
  */
-public final class Normalize implements AffineLayer {
+public final class Normalize implements UnaryAffineOperation {
     private final double[] mean;
     private final double[] std;
 
@@ -71,6 +71,29 @@ public final class Normalize implements AffineLayer {
             b[i] = -mean[c] / std[c];
         }
         return new AffineMap(n, n, start, idx, val, b);
+    }
+
+    /** As runtimes evaluate it: a float subtraction, then a float division. */
+    @Override
+    public void forwardFloat32(java.util.List<Shape> inputs, float[][] in, float[] out) {
+        Shape input = inputs.get(0);
+        outputShape(input);
+        float[] v = in[0];
+        for (int j = 0; j < v.length; j++) {
+            int c = channelOf(input, j);
+            out[j] = (v[j] - (float) mean[c]) / (float) std[c];
+        }
+    }
+
+    @Override
+    public boolean roundsInFloat32() {
+        return true;
+    }
+
+    /** A subtraction and a division: one rounding more than the map's one-term dot product. */
+    @Override
+    public int extraFloat32Roundings() {
+        return 1;
     }
 
     @Override

@@ -5,44 +5,101 @@ import java.util.List;
 
 /**
  * The verifier's normal form of a network: {@code z_1 = A_1 x + b_1, h_1 = relu(z_1), …,
- * y = A_{k+1} h_k + b_{k+1}}. Consecutive affine layers (Normalize, Conv2d, Flatten, Dense,
- * AveragePool) are composed into one {@link AffineMap}, so each ReLU layer is preceded by exactly
- * one affine map and bound propagation, the MILP encoding and branch-and-bound all index ReLU
+ * y = A_{k+1} h_k + b_{k+1}}. Bound propagation, the MILP encoding and branch-and-bound all index ReLU
  * layers the same way: ReLU layer {@code i} (0-based) has pre-activations {@code affine(i)} of the
- * previous post-activations (or the input for i = 0), and {@code affine(reluLayerCount())} gives
- * the outputs.
+ * previous post-activations (or the input for i = 0), and {@code affine(reluLayerCount())} gives the
+ * outputs. Built from any network graph by {@link Lowering} (consecutive affine operations are composed
+ * into one map; MaxPool becomes trees of ReLUs; skips become passthrough neurons that are stable by
+ * construction).
+ *
+ * <p>Float32: {@link #float32ErrorMap(int)} bounds, for layers whose pre-activations combine several
+ * rounding operations, how far a float32 evaluation of the network strays from the layer's real
+ * pre-activations given its inputs; for the other layers the per-row bound of the layer's own map
+ * applies ({@code null}).
  */
 public final class ReluChain {
     private final Network network;
     private final List<AffineMap> affines;
+    private final AffineMap[] errorMaps;
+    private final double[] carriedInputLower;
+    private final int[][] originNode;
+    private final int[][] originElement;
 
-    private ReluChain(Network network, List<AffineMap> affines) {
+    ReluChain(Network network, List<AffineMap> affines, AffineMap[] errorMaps, double[] carriedInputLower, int[][] originNode,
+              int[][] originElement) {
         this.network = network;
         this.affines = List.copyOf(affines);
+        this.errorMaps = errorMaps.clone();
+        this.carriedInputLower = carriedInputLower;
+        this.originNode = originNode;
+        this.originElement = originElement;
     }
 
     /**
-     * Builds the normal form; throws {@link NetworkException} for layers the verifier does not
-     * support yet (MaxPool, Residual) and for two ReLUs without an affine layer between them.
+     * The normal form of {@code network} over its input domain (a skip from the input needs a domain
+     * with finite lower bounds; see {@link #of(Network, double[], double[])} for a query's own box).
      */
     public static ReluChain of(Network network) {
-        List<AffineMap> maps = new ArrayList<>();
-        AffineMap current = AffineMap.identity(network.inputSize());
-        for (int i = 0; i < network.layerCount(); i++) {
-            Layer layer = network.layer(i);
-            Shape in = network.shapeBefore(i);
-            if (layer instanceof AffineLayer a) {
-                current = current.then(a.toAffineMap(in));
-            } else if (layer instanceof Relu) {
-                maps.add(current);
-                current = AffineMap.identity(in.size());
-            } else {
-                throw new NetworkException("network '" + network.name() + "', layer " + i + ": " + layer.describe()
-                        + " is not supported by the verifier yet (supported: Dense, Conv2d, AveragePool, Flatten, Normalize, ReLU)");
+        return network.chain();
+    }
+
+    /**
+     * Fails early, with a {@link NetworkException} naming the node, when the verifier cannot lower
+     * {@code network}; a graph that needs a query's box to be lowered (a skip from an unbounded input)
+     * passes, its chain is built per query.
+     */
+    public static void requireLowerable(Network network) {
+        try {
+            network.chain();
+        } catch (Lowering.RegionNeeded e) {
+            // Lowered per query, over its box.
+        }
+    }
+
+    /** The normal form of {@code network}, valid on the box {@code [lower, upper]} (and every box inside it). */
+    public static ReluChain of(Network network, double[] lower, double[] upper) {
+        ReluChain c = network.chainOrNull();
+        if (c != null && c.accepts(lower)) {
+            return c;
+        }
+        return Lowering.lower(network, lower);
+    }
+
+    /**
+     * A chain that is its own network: the maps of this one as sequential operations
+     * ({@link AffineTransform} and ReLU), with this chain's float32 error model, for searches over a
+     * part of it (e.g. {@link #cutBefore}).
+     */
+    public Network asNetwork(String name) {
+        List<Operation> ops = new ArrayList<>();
+        for (int i = 0; i < affines.size(); i++) {
+            ops.add(new AffineTransform(affines.get(i)));
+            if (i < affines.size() - 1) {
+                ops.add(new Relu());
             }
         }
-        maps.add(current);
-        return new ReluChain(network, maps);
+        Network n = new Network(name, Shape.flat(inputSize()), network.inputDomain(), ops);
+        n.attachChain(new ReluChain(n, affines, errorMaps, carriedInputLower, originNode, originElement));
+        return n;
+    }
+
+    /**
+     * The network cut just before ReLU layer {@code layer}: its outputs are that layer's pre-activations,
+     * by the same maps and error model.
+     */
+    public ReluChain cutBefore(int layer) {
+        if (layer < 0 || layer >= reluLayerCount()) {
+            throw new IllegalArgumentException("network '" + network.name() + "' has no ReLU layer " + layer);
+        }
+        AffineMap[] err = new AffineMap[layer + 1];
+        System.arraycopy(errorMaps, 0, err, 0, layer + 1);
+        int[][] on = new int[layer][];
+        int[][] oe = new int[layer][];
+        System.arraycopy(originNode, 0, on, 0, layer);
+        System.arraycopy(originElement, 0, oe, 0, layer);
+        ReluChain cut = new ReluChain(network, affines.subList(0, layer + 1), err, carriedInputLower, on, oe);
+        Network n = cut.asNetwork(network.name() + " cut before ReLU layer " + layer);
+        return ReluChain.of(n);
     }
 
     public Network network() {
@@ -57,6 +114,29 @@ public final class ReluChain {
     /** Affine map i: produces ReLU layer i's pre-activations, or the outputs for i = k. */
     public AffineMap affine(int i) {
         return affines.get(i);
+    }
+
+    /**
+     * The float32 error model of map i (a nonnegative affine map of its inputs' magnitudes bounding the
+     * distance of a float32 evaluation from the real values), or null when the per-row bound of
+     * {@link Float32Rounding#rowErrors} over {@code affine(i)} applies.
+     */
+    public AffineMap float32ErrorMap(int i) {
+        return errorMaps[i];
+    }
+
+    /**
+     * Per row of map i, a bound on the float32 evaluation error of the network there, for inputs of map
+     * i with magnitudes at most {@code maxAbs}.
+     */
+    public double[] float32Errors(int i, double[] maxAbs) {
+        AffineMap e = errorMaps[i];
+        if (e == null) {
+            return Float32Rounding.rowErrors(affines.get(i), maxAbs);
+        }
+        double[] out = new double[e.rows()];
+        AffineOperation.applyUp(e, maxAbs, out);
+        return out;
     }
 
     /** Width of ReLU layer i. */
@@ -78,6 +158,61 @@ public final class ReluChain {
             n += width(i);
         }
         return n;
+    }
+
+    /**
+     * The graph node a neuron of ReLU layer {@code layer} comes from (its ReLU, or the MaxPool whose max
+     * it helps compute), or −1 for a passthrough neuron that carries a value past this layer.
+     */
+    public int originNode(int layer, int neuron) {
+        return originNode[layer][neuron];
+    }
+
+    /**
+     * Which element of the origin node's ReLUs the neuron is (for a ReLU node, the element of its output);
+     * for a passthrough neuron, the index of the value it carries in the layer below (or the input).
+     */
+    public int originElement(int layer, int neuron) {
+        return originElement[layer][neuron];
+    }
+
+    /** Number of passthrough neurons of ReLU layer {@code layer} (stable by construction, never relaxed). */
+    public int passthroughCount(int layer) {
+        int n = 0;
+        for (int o : originNode[layer]) {
+            if (o < 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** True when the chain holds on a region with these lower bounds (see {@link #requireWithinRegion}). */
+    public boolean accepts(double[] lower) {
+        if (carriedInputLower == null) {
+            return true;
+        }
+        for (int i = 0; i < carriedInputLower.length; i++) {
+            if (!(lower[i] >= carriedInputLower[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Refuses a region this chain does not hold on: one below the lower bound an input carried past a
+     * ReLU was lowered with (its passthrough neuron would no longer be stable, hence not exact).
+     */
+    public void requireWithinRegion(double[] lower) {
+        if (!accepts(lower)) {
+            int i = 0;
+            while (lower[i] >= carriedInputLower[i]) {
+                i++;
+            }
+            throw new NetworkException("network '" + network.name() + "' was lowered for input " + i + " >= " + carriedInputLower[i]
+                    + " (it carries that input past a ReLU), not for " + lower[i] + "; lower it again for this region (ReluChain.of with the box)");
+        }
     }
 
     /**

@@ -5,7 +5,7 @@ package org.certus.nn;
  * unchanged, so it is the identity map. Used to feed a parameter vector mapped into image space
  * (e.g. a blurring kernel's effect) into a convolutional network.
  */
-public record Reshape(Shape target) implements AffineLayer {
+public record Reshape(Shape target) implements UnaryAffineOperation {
 
     @Override
     public Shape outputShape(Shape input) {
@@ -19,6 +19,17 @@ public record Reshape(Shape target) implements AffineLayer {
     public void forward(Shape input, double[] in, double[] out) {
         outputShape(input);
         System.arraycopy(in, 0, out, 0, in.length);
+    }
+
+    @Override
+    public void forwardFloat32(java.util.List<Shape> inputs, float[][] in, float[] out) {
+        outputShape(inputs);
+        System.arraycopy(in[0], 0, out, 0, out.length);
+    }
+
+    @Override
+    public boolean roundsInFloat32() {
+        return false;
     }
 
     @Override

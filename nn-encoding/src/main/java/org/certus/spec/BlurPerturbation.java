@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Dense;
 import org.certus.nn.InputDomain;
-import org.certus.nn.Layer;
+import org.certus.nn.Operation;
 import org.certus.nn.Network;
 import org.certus.nn.Reshape;
 import org.certus.nn.Shape;
@@ -136,11 +136,10 @@ public final class BlurPerturbation {
         for (int p = 0; p < pixels; p++) {
             bias[p] = c * columnE[p];
         }
-        List<Layer> layers = new ArrayList<>();
+        List<Operation> layers = new ArrayList<>();
         layers.add(new Dense(free, pixels, m, bias));
         layers.add(new Reshape(s));
-        layers.addAll(network.layers());
-        Network net = new Network(network.name() + "+" + this, Shape.flat(free), InputDomain.uniform(free, 0, 1), layers);
+        Network net = network.prepend(network.name() + "+" + this, Shape.flat(free), InputDomain.uniform(free, 0, 1), layers);
 
         // Constraint rows over κ_free (each <= 0): the eliminated entry within [0, 1], then domain rows.
         List<double[]> rows = new ArrayList<>();

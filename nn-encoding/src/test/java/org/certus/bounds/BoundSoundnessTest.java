@@ -13,7 +13,7 @@ import org.certus.nn.Dense;
 import org.certus.nn.Flatten;
 import org.certus.nn.FlattenOrder;
 import org.certus.nn.InputDomain;
-import org.certus.nn.Layer;
+import org.certus.nn.Operation;
 import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
 import org.certus.nn.Relu;
@@ -34,7 +34,7 @@ class BoundSoundnessTest {
     }
 
     static Network randomNetwork(Random rnd) {
-        List<Layer> layers = new ArrayList<>();
+        List<Operation> layers = new ArrayList<>();
         boolean conv = rnd.nextBoolean();
         Shape in;
         int width;

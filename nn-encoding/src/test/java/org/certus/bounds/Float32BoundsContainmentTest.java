@@ -15,7 +15,7 @@ import org.certus.nn.AffineMap;
 import org.certus.nn.Dense;
 import org.certus.nn.Float32Evaluation;
 import org.certus.nn.InputDomain;
-import org.certus.nn.Layer;
+import org.certus.nn.Operation;
 import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
 import org.certus.nn.Relu;
@@ -58,7 +58,7 @@ class Float32BoundsContainmentTest {
     }
 
     static Network randomNetwork(Random rnd, int inputs) {
-        List<Layer> layers = new ArrayList<>();
+        List<Operation> layers = new ArrayList<>();
         int width = inputs;
         int hidden = 1 + rnd.nextInt(3);
         for (int i = 0; i <= hidden; i++) {

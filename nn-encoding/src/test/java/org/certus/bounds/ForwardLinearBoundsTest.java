@@ -9,7 +9,7 @@ import java.util.Random;
 import java.util.stream.LongStream;
 import org.certus.nn.Dense;
 import org.certus.nn.InputDomain;
-import org.certus.nn.Layer;
+import org.certus.nn.Operation;
 import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
 import org.certus.nn.Relu;
@@ -29,7 +29,7 @@ class ForwardLinearBoundsTest {
     }
 
     static Network deepNetwork(Random rnd, int inputs) {
-        List<Layer> layers = new ArrayList<>();
+        List<Operation> layers = new ArrayList<>();
         int width = inputs;
         int hidden = 2 + rnd.nextInt(4);
         for (int i = 0; i < hidden; i++) {

@@ -1,5 +1,6 @@
 package org.certus.bounds;
 
+import org.certus.nn.OutwardRounding;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

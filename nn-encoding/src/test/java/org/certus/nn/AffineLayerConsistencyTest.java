@@ -20,7 +20,7 @@ class AffineLayerConsistencyTest {
         return LongStream.range(0, 300);
     }
 
-    private static void assertForwardEqualsMap(AffineLayer layer, Shape in, Random rnd, long seed) {
+    private static void assertForwardEqualsMap(UnaryAffineOperation layer, Shape in, Random rnd, long seed) {
         double[] x = RandomNetworks.uniform(rnd, in.size(), -2, 2);
         Shape os = layer.outputShape(in);
         double[] viaForward = new double[os.size()];

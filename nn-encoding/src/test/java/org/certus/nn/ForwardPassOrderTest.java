@@ -21,7 +21,7 @@ class ForwardPassOrderTest {
         Random rnd = new Random(seed);
         int depth = 1 + rnd.nextInt(4);
         List<Dense> dense = new ArrayList<>();
-        List<Layer> layers = new ArrayList<>();
+        List<Operation> layers = new ArrayList<>();
         int width = 1 + rnd.nextInt(60);
         int inputs = width;
         for (int k = 0; k < depth; k++) {

@@ -25,7 +25,7 @@ class NetworkValidationTest {
     @Test
     void denseSizeMismatchNamesLayerIndexAndLayer() {
         Random rnd = new Random(1);
-        List<Layer> layers = List.of(RandomNetworks.denseLayer(rnd, 5, 4), new Relu(), RandomNetworks.denseLayer(rnd, 3, 2));
+        List<Operation> layers = List.of(RandomNetworks.denseLayer(rnd, 5, 4), new Relu(), RandomNetworks.denseLayer(rnd, 3, 2));
         NetworkException e = assertThrows(NetworkException.class,
                 () -> new Network("net", Shape.flat(5), InputDomain.uniform(5, 0, 1), layers));
         assertMessageContains(e, "'net'", "layer 2", "Dense(3->2)", "[4]");
@@ -116,9 +116,9 @@ class NetworkValidationTest {
         double[] x = RandomNetworks.pointIn(rnd, net.inputDomain());
         double[] v = x;
         for (int i = 0; i < net.layerCount(); i++) {
-            Layer l = net.layer(i);
+            Operation l = net.layer(i);
             double[] o = new double[net.shapeBefore(i + 1).size()];
-            if (l instanceof AffineLayer a) {
+            if (l instanceof UnaryAffineOperation a) {
                 a.toAffineMap(net.shapeBefore(i)).apply(v, o);
             } else {
                 for (int j = 0; j < v.length; j++) {

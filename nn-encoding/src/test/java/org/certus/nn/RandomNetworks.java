@@ -31,7 +31,7 @@ public final class RandomNetworks {
         if (widths.length < 2) {
             throw new IllegalArgumentException("need at least input and output width");
         }
-        List<Layer> layers = new ArrayList<>();
+        List<Operation> layers = new ArrayList<>();
         for (int i = 0; i + 1 < widths.length; i++) {
             layers.add(denseLayer(rnd, widths[i], widths[i + 1]));
             if (i + 2 < widths.length) {
@@ -48,7 +48,7 @@ public final class RandomNetworks {
      * ReLU (skipped if {@code hidden <= 0}), and a dense output layer of {@code outputs} units.
      */
     public static Network conv(Random rnd, int inChannels, int height, int width, int[] channels, int hidden, int outputs) {
-        List<Layer> layers = new ArrayList<>();
+        List<Operation> layers = new ArrayList<>();
         Shape cur = Shape.chw(inChannels, height, width);
         Shape input = cur;
         for (int c : channels) {

@@ -32,8 +32,8 @@ class RandomNetworksTest {
         }
         int unstable = 0, total = 0;
         for (int i = 0; i < net.layerCount(); i++) {
-            Layer l = net.layer(i);
-            if (l instanceof AffineLayer a) {
+            Operation l = net.layer(i);
+            if (l instanceof UnaryAffineOperation a) {
                 AffineMap m = a.toAffineMap(net.shapeBefore(i));
                 double[] nlo = new double[m.rows()], nhi = new double[m.rows()];
                 for (int r = 0; r < m.rows(); r++) {

@@ -160,13 +160,11 @@ final class VnnlibSolver {
                     + Arrays.toString(x) + ", outputs " + Arrays.toString(y) + "); reporting unknown");
             return new VnnlibResult(VnnlibResult.UNKNOWN, null, null, seconds, nodes);
         }
-        if (net.isSequential()) {
-            double[] y32 = new Float32Evaluation(net).evaluate(x);
-            if (!property.isCounterexample(x, y32, RECHECK_INPUT_TOLERANCE, RECHECK_OUTPUT_TOLERANCE)) {
-                warnings.println(String.format(Locale.ROOT,
-                        "certus: warning: the counterexample holds in float64 but not in a float32 forward pass "
-                                + "(outputs %s vs %s); a float32 checker may reject it", Arrays.toString(y), Arrays.toString(y32)));
-            }
+        double[] y32 = new Float32Evaluation(net).evaluate(x);
+        if (!property.isCounterexample(x, y32, RECHECK_INPUT_TOLERANCE, RECHECK_OUTPUT_TOLERANCE)) {
+            warnings.println(String.format(Locale.ROOT,
+                    "certus: warning: the counterexample holds in float64 but not in a float32 forward pass "
+                            + "(outputs %s vs %s); a float32 checker may reject it", Arrays.toString(y), Arrays.toString(y32)));
         }
         return new VnnlibResult(VnnlibResult.SAT, x, y, seconds, nodes);
     }

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.certus.nn.Dense;
-import org.certus.nn.Layer;
+import org.certus.nn.Operation;
 import org.certus.nn.Network;
 import org.certus.nn.io.NetworkLoader;
 import org.certus.nn.io.nnet.NnetExporter;
@@ -54,7 +54,7 @@ class FileFormatsTest {
         Network net = NetworkLoader.load("mnist-rsl18a");
         Dense fc1 = null;
         Dense fc2 = null;
-        for (Layer l : net.layers()) {
+        for (Operation l : net.layers()) {
             if (l instanceof Dense d) {
                 if (fc1 == null) {
                     fc1 = d;

@@ -74,7 +74,7 @@ class VnnlibStagesTest {
 
     private static Network randomNetwork(Random rnd) {
         int[] widths = {INPUTS, 10, 10, 3};
-        List<org.certus.nn.Layer> layers = new java.util.ArrayList<>();
+        List<org.certus.nn.Operation> layers = new java.util.ArrayList<>();
         for (int l = 0; l + 1 < widths.length; l++) {
             double[] w = new double[widths[l] * widths[l + 1]];
             double[] b = new double[widths[l + 1]];

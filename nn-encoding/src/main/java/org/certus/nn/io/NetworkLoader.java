@@ -146,7 +146,7 @@ public final class NetworkLoader {
         InputDomain domain = MNIST_RESOURCES.containsKey(key)
                 ? InputDomain.uniform(imported.inputSize(), 0.0, 1.0)
                 : imported.inputDomain();
-        return new Network(key, imported.inputShape(), domain, imported.layers());
+        return imported.withNameAndDomain(key, domain);
     }
 
     private static Path toPath(String s) {

@@ -10,19 +10,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.certus.nn.Add;
+import org.certus.nn.AffineMap;
+import org.certus.nn.AffineTransform;
 import org.certus.nn.AveragePool;
+import org.certus.nn.Concat;
 import org.certus.nn.Conv2d;
+import org.certus.nn.ConvTranspose2d;
 import org.certus.nn.Dense;
+import org.certus.nn.ElementwiseAffine;
 import org.certus.nn.Flatten;
 import org.certus.nn.FlattenOrder;
+import org.certus.nn.IndexSelect;
 import org.certus.nn.InputDomain;
-import org.certus.nn.Layer;
 import org.certus.nn.MaxPool;
 import org.certus.nn.Network;
 import org.certus.nn.NetworkException;
 import org.certus.nn.Normalize;
+import org.certus.nn.Operation;
 import org.certus.nn.Relu;
-import org.certus.nn.Residual;
+import org.certus.nn.Reshape;
 import org.certus.nn.Shape;
 import org.certus.nn.Window2d;
 import org.certus.nn.io.onnx.OnnxProto.AttributeProto;
@@ -33,46 +40,27 @@ import org.certus.nn.io.onnx.OnnxProto.TensorShapeProto;
 import org.certus.nn.io.onnx.OnnxProto.ValueInfoProto;
 
 /**
- * Turns one ONNX graph into a {@link Network} by symbolic execution: every value is either a
- * constant (folded eagerly, so Shape→Gather→Concat chains and Constant nodes disappear) or a chain of
- * IR layers from the network input. Keeping values as chains with shared prefixes is what lets an
- * Add of two computed values become a {@link Residual} block at their common ancestor.
+ * Turns one ONNX graph into a {@link Network} graph by symbolic execution: every value is either a
+ * constant (folded eagerly, so Shape→Gather→Concat chains and Constant nodes disappear) or a value of
+ * the network graph being built, with its ONNX dims (batch included). Values are stored in ONNX's
+ * row-major order, so reshapes never move data: a Certus {@link Shape} (flat or CHW) is given to a
+ * value only where an operation needs one (a {@link Reshape} node, free after lowering). Static
+ * rearrangements (Transpose, Slice, Gather, Pad) become {@link IndexSelect}s; constants next to a
+ * Dense or Conv2d fold into its weights (as runtimes fuse them); Add of two computed values is a
+ * residual join.
  */
 final class OnnxGraphConverter {
-    /** Elementwise constants on a flat tensor without a layer to fold into become a diagonal Dense up to this size. */
-    private static final int MAX_DIAGONAL_DENSE = 4096;
-
-    /** A prefix of the network: the layers from an input root up to here, and the IR shape reached. */
-    private record Chain(Chain parent, Layer layer, int depth, Shape shape) {
-        static Chain root(Shape shape) {
-            return new Chain(null, null, 0, shape);
-        }
-
-        Chain then(Layer l) {
-            return new Chain(this, l, depth + 1, l.outputShape(shape));
-        }
-
-        boolean isRoot() {
-            return parent == null;
-        }
-
-        List<Layer> layersFrom(Chain ancestor) {
-            Deque<Layer> ls = new ArrayDeque<>();
-            for (Chain c = this; c != ancestor; c = c.parent) {
-                ls.addFirst(c.layer);
-            }
-            return new ArrayList<>(ls);
-        }
-    }
-
-    /** A value that depends on the input: its layers, its ONNX dims (batch included), and whether an NHWC transpose awaits a flatten. */
-    private record Computed(Chain chain, long[] dims, boolean nhwc) {
+    /** A value that depends on the input: the index of its value in the graph being built, and its ONNX dims (batch included). */
+    private record Computed(int value, long[] dims) {
     }
 
     private final GraphProto graph;
     private final Map<String, Object> values = new HashMap<>();
     private final String inputName;
     private final long[] inputDims;
+    /** The graph being built: node i computes value i + 1; value 0 is the input. */
+    private final List<Network.Node> nodes = new ArrayList<>();
+    private final List<Shape> shapes = new ArrayList<>();
 
     OnnxGraphConverter(GraphProto graph) {
         this.graph = graph;
@@ -98,44 +86,6 @@ final class OnnxGraphConverter {
         this.inputDims = inputDims(in);
     }
 
-    private static long[] inputDims(ValueInfoProto in) {
-        String what = "input '" + in.getName() + "'";
-        if (!in.hasType() || !in.getType().hasTensorType()) {
-            throw new NetworkException(what + " is not a tensor");
-        }
-        var tt = in.getType().getTensorType();
-        int et = tt.getElemType();
-        if (et != TensorProto.DataType.FLOAT_VALUE && et != TensorProto.DataType.DOUBLE_VALUE) {
-            throw new NetworkException(what + " has element type " + OnnxTensor.typeName(et) + "; only FLOAT (or DOUBLE) inputs are supported");
-        }
-        if (!tt.hasShape() || tt.getShape().getDimCount() == 0) {
-            throw new NetworkException(what + " has no shape");
-        }
-        long[] dims = new long[tt.getShape().getDimCount()];
-        for (int i = 0; i < dims.length; i++) {
-            TensorShapeProto.Dimension d = tt.getShape().getDim(i);
-            if (d.hasDimValue() && d.getDimValue() > 0) {
-                dims[i] = d.getDimValue();
-            } else if (i == 0) {
-                dims[i] = 1; // a symbolic batch dimension: Certus verifies one input at a time
-            } else {
-                throw new NetworkException(what + " has a symbolic or unknown dimension " + i + " ('" + d.getDimParam() + "')");
-            }
-        }
-        if (dims.length > 1 && dims[0] != 1) {
-            throw new NetworkException(what + " has batch size " + dims[0] + "; only batch size 1 is supported");
-        }
-        return dims;
-    }
-
-    /** [1,C,H,W] with a real image plane is an image; anything else ([1,5], [1,784,1], [1,1,1,5]) is flat. */
-    private static Shape irShapeOf(long[] dims) {
-        if (dims.length == 4 && dims[0] == 1 && dims[2] > 1 && dims[3] > 1) {
-            return Shape.chw((int) dims[1], (int) dims[2], (int) dims[3]);
-        }
-        return Shape.flat((int) OnnxTensor.size(dims));
-    }
-
     Network convert(String name, InputDomain domainOrNull) {
         for (TensorProto t : graph.getInitializerList()) {
             try {
@@ -144,7 +94,8 @@ final class OnnxGraphConverter {
                 throw new NetworkException("initializer '" + t.getName() + "': " + e.getMessage(), e);
             }
         }
-        values.put(inputName, new Computed(Chain.root(irShapeOf(inputDims)), inputDims, false));
+        shapes.add(irShapeOf(inputDims));
+        values.put(inputName, new Computed(0, inputDims));
         String outName = graph.getOutput(0).getName();
         boolean[] live = liveNodes(outName);
         for (int i = 0; i < graph.getNodeCount(); i++) {
@@ -166,18 +117,17 @@ final class OnnxGraphConverter {
         if (!(out instanceof Computed c)) {
             throw new NetworkException("graph output '" + outName + "' does not depend on the input");
         }
-        if (c.nhwc) {
-            throw new NetworkException("graph output '" + outName + "' is a transposed (NHWC) image, which is not supported");
-        }
-        Chain root = c.chain;
-        while (!root.isRoot()) {
-            root = root.parent;
-        }
-        List<Layer> layers = c.chain.layersFrom(root);
-        if (layers.isEmpty()) {
+        if (c.value == 0) {
             throw new NetworkException("graph output '" + outName + "' is the input itself; the network has no layers");
         }
-        Shape inShape = root.shape;
+        List<Network.Node> kept = new ArrayList<>(nodes.subList(0, c.value));
+        Shape inShape = shapes.get(0);
+        // A reshape of the input that nothing else reads re-reads the input in that shape (e.g. [1,784]
+        // viewed as [1,1,28,28]), so the network's input matches its data set's images.
+        while (kept.size() > 1 && kept.get(0).op() instanceof Reshape r && readsOnlyOnce(kept, 0)) {
+            inShape = r.target();
+            kept = renumberWithoutFirst(kept);
+        }
         InputDomain domain = domainOrNull;
         if (domain == null) {
             domain = inShape.isImage() ? InputDomain.uniform(inShape.size(), 0.0, 1.0)
@@ -185,34 +135,100 @@ final class OnnxGraphConverter {
         } else if (domain.size() != inShape.size()) {
             throw new NetworkException("the given input domain has " + domain.size() + " elements, the network input " + inShape + " has " + inShape.size());
         }
-        return new Network(name, inShape, domain, layers);
+        return Network.graph(name, inShape, domain, kept);
     }
 
-    /** Nodes the output depends on; dead branches (e.g. unused auxiliary outputs) are never converted. */
-    private boolean[] liveNodes(String outName) {
-        Map<String, Integer> producer = new HashMap<>();
-        for (int i = 0; i < graph.getNodeCount(); i++) {
-            for (String o : graph.getNode(i).getOutputList()) {
-                producer.put(o, i);
-            }
-        }
-        boolean[] live = new boolean[graph.getNodeCount()];
-        Deque<String> todo = new ArrayDeque<>(List.of(outName));
-        Set<String> seen = new HashSet<>();
-        while (!todo.isEmpty()) {
-            String v = todo.pop();
-            Integer p = producer.get(v);
-            if (!seen.add(v) || p == null || live[p]) {
-                continue;
-            }
-            live[p] = true;
-            for (String in : graph.getNode(p).getInputList()) {
-                if (!in.isEmpty()) {
-                    todo.push(in);
+    /** True when value {@code v} is read by exactly one node in all (and node 0 is it, for v = 0). */
+    private static boolean readsOnlyOnce(List<Network.Node> nodes, int v) {
+        int reads = 0;
+        for (Network.Node n : nodes) {
+            for (int in : n.inputs()) {
+                if (in == v) {
+                    reads++;
                 }
             }
         }
-        return live;
+        return reads == 1;
+    }
+
+    /** The nodes without the first one, whose output becomes the input (value 1 becomes value 0). */
+    private static List<Network.Node> renumberWithoutFirst(List<Network.Node> nodes) {
+        List<Network.Node> out = new ArrayList<>();
+        for (int i = 1; i < nodes.size(); i++) {
+            int[] in = nodes.get(i).inputs();
+            for (int k = 0; k < in.length; k++) {
+                in[k] = in[k] - 1;
+            }
+            out.add(new Network.Node(nodes.get(i).op(), in));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- the graph being built
+
+    /** Adds a node and returns its value. */
+    private Computed node(Operation op, long[] dims, Computed... inputs) {
+        int[] in = new int[inputs.length];
+        List<Shape> inShapes = new ArrayList<>();
+        for (int k = 0; k < inputs.length; k++) {
+            in[k] = inputs[k].value;
+            inShapes.add(shapes.get(inputs[k].value));
+        }
+        Shape out = op.outputShape(inShapes);
+        if (dims != null && OnnxTensor.size(dims) != out.size()) {
+            throw new IllegalStateException(op.describe() + " gives " + out + " for ONNX dims " + Arrays.toString(dims));
+        }
+        nodes.add(new Network.Node(op, in));
+        shapes.add(out);
+        return new Computed(nodes.size(), dims != null ? dims : imageDims(out));
+    }
+
+    private Shape shapeOf(Computed x) {
+        return shapes.get(x.value);
+    }
+
+    /** The operation that computes {@code x}, or null for the input. */
+    private Network.Node producer(Computed x) {
+        return x.value == 0 ? null : nodes.get(x.value - 1);
+    }
+
+    /** {@code x} in the Certus shape {@code s} (same size, same storage): a Reshape node when it differs. */
+    private Computed as(Computed x, Shape s) {
+        if (shapeOf(x).equals(s)) {
+            return x;
+        }
+        if (shapeOf(x).isImage() && s.isFlat()) {
+            return node(new Flatten(FlattenOrder.NCHW), x.dims, x);
+        }
+        return node(new Reshape(s), x.dims, x);
+    }
+
+    private Computed flat(Computed x) {
+        return as(x, Shape.flat(shapeOf(x).size()));
+    }
+
+    /** {@code x} as an image [C,H,W] from its dims [1,C,H,W], or [1,C,L] read as C×1×L (1-D convolutions). */
+    private Computed asImage(Computed x) {
+        long[] d = x.dims;
+        if (d.length == 4 && d[0] == 1) {
+            return as(x, Shape.chw((int) d[1], (int) d[2], (int) d[3]));
+        }
+        if (d.length == 3 && d[0] == 1) {
+            return as(x, Shape.chw((int) d[1], 1, (int) d[2]));
+        }
+        throw new NetworkException("expected an image [1,C,H,W] (or [1,C,L]), got " + Arrays.toString(d));
+    }
+
+    private static long[] imageDims(Shape s) {
+        return s.isImage() ? new long[] {1, s.channels(), s.height(), s.width()} : new long[] {1, s.size()};
+    }
+
+    /** A value with the same storage and new dims (a reshape): no node. */
+    private static Computed withDims(Computed x, long[] dims) {
+        if (OnnxTensor.size(dims) != OnnxTensor.size(x.dims)) {
+            throw new NetworkException("cannot reshape " + Arrays.toString(x.dims) + " to " + Arrays.toString(dims));
+        }
+        return new Computed(x.value, dims);
     }
 
     // ---------------------------------------------------------------- node dispatch
@@ -241,35 +257,53 @@ final class OnnxGraphConverter {
             return;
         }
         Object result = switch (op) {
-            case "Identity", "Dropout" -> in(n, 0);
-            case "Relu" -> append(plain(n, 0), new Relu(), null);
+            case "Identity", "Dropout" -> computed(n, 0);
+            case "Relu" -> {
+                Computed x = computed(n, 0);
+                yield node(new Relu(), x.dims, x);
+            }
             case "Gemm" -> gemm(n);
             case "MatMul" -> matMul(n);
             case "Add", "Sub", "Mul", "Div" -> elementwise(n);
+            case "Neg" -> {
+                Computed x = computed(n, 0);
+                double[] s = new double[(int) OnnxTensor.size(x.dims)];
+                Arrays.fill(s, -1.0);
+                yield affine(x, s, new double[s.length], "Neg", null, 1);
+            }
             case "Conv" -> conv(n);
+            case "ConvTranspose" -> convTranspose(n);
             case "MaxPool", "AveragePool" -> pool(n);
             case "BatchNormalization" -> batchNorm(n);
             case "Flatten" -> {
                 Computed x = computed(n, 0);
-                yield setDims(x, flattenDims(x.dims, attrInt(n, "axis", 1)));
+                yield withDims(x, flattenDims(x.dims, attrInt(n, "axis", 1)));
             }
             case "Reshape" -> {
                 Computed x = computed(n, 0);
-                yield setDims(x, reshapeDims(x.dims, constant(n, 1).asLongs()));
+                yield withDims(x, reshapeDims(x.dims, constant(n, 1).asLongs()));
             }
             case "Squeeze" -> {
                 Computed x = computed(n, 0);
-                yield setDims(x, squeezeDims(x.dims, axes(n)));
+                yield withDims(x, squeezeDims(x.dims, axes(n)));
             }
             case "Unsqueeze" -> {
                 Computed x = computed(n, 0);
-                yield setDims(x, unsqueezeDims(x.dims, axes(n)));
+                yield withDims(x, unsqueezeDims(x.dims, axes(n)));
             }
             case "Transpose" -> transpose(n);
-            default -> throw new NetworkException("operator " + op + " is not supported on values that depend on the input");
+            case "Slice" -> slice(n);
+            case "Gather" -> gatherComputed(n);
+            case "Pad" -> pad(n);
+            case "Concat" -> concatComputed(n);
+            default -> throw new NetworkException("operator " + op + " is not supported on values that depend on the input"
+                    + (NOT_PIECEWISE_LINEAR.contains(op) ? " (it is not piecewise linear, so no complete verifier of this kind can verify it)" : ""));
         };
         put(n, result);
     }
+
+    private static final Set<String> NOT_PIECEWISE_LINEAR = Set.of("Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Exp", "Log",
+            "Sqrt", "Pow", "Erf", "Gelu", "Softplus", "Elu", "Selu", "HardSigmoid", "Sin", "Cos");
 
     private void put(NodeProto n, Object v) {
         for (int i = 0; i < n.getOutputCount(); i++) {
@@ -318,26 +352,73 @@ final class OnnxGraphConverter {
         throw new NetworkException("input " + i + " must depend on the network input");
     }
 
-    /** A computed value that is not awaiting an NHWC flatten. */
-    private Computed plain(NodeProto n, int i) {
-        Computed c = computed(n, i);
-        if (c.nhwc) {
-            throw new NetworkException("a Transpose to NHWC is only supported directly before Flatten/Reshape");
-        }
-        return c;
-    }
-
     private static long[] dimsOf(Object v) {
         return v instanceof Computed c ? c.dims : ((OnnxTensor) v).dims();
     }
 
-    private static Computed append(Computed x, Layer l, long[] dims) {
-        Chain c = x.chain.then(l);
-        return new Computed(c, dims != null ? dims : x.dims, false);
+    private static long[] inputDims(ValueInfoProto in) {
+        String what = "input '" + in.getName() + "'";
+        if (!in.hasType() || !in.getType().hasTensorType()) {
+            throw new NetworkException(what + " is not a tensor");
+        }
+        var tt = in.getType().getTensorType();
+        int et = tt.getElemType();
+        if (et != TensorProto.DataType.FLOAT_VALUE && et != TensorProto.DataType.DOUBLE_VALUE) {
+            throw new NetworkException(what + " has element type " + OnnxTensor.typeName(et) + "; only FLOAT (or DOUBLE) inputs are supported");
+        }
+        if (!tt.hasShape() || tt.getShape().getDimCount() == 0) {
+            throw new NetworkException(what + " has no shape");
+        }
+        long[] dims = new long[tt.getShape().getDimCount()];
+        for (int i = 0; i < dims.length; i++) {
+            TensorShapeProto.Dimension d = tt.getShape().getDim(i);
+            if (d.hasDimValue() && d.getDimValue() > 0) {
+                dims[i] = d.getDimValue();
+            } else if (i == 0) {
+                dims[i] = 1; // a symbolic batch dimension: Certus verifies one input at a time
+            } else {
+                throw new NetworkException(what + " has a symbolic or unknown dimension " + i + " ('" + d.getDimParam() + "')");
+            }
+        }
+        if (dims.length > 1 && dims[0] != 1) {
+            throw new NetworkException(what + " has batch size " + dims[0] + "; only batch size 1 is supported");
+        }
+        return dims;
     }
 
-    private static long[] imageDims(Shape s) {
-        return new long[] {1, s.channels(), s.height(), s.width()};
+    /** [1,C,H,W] with a real image plane is an image; anything else ([1,5], [1,784,1], [1,1,1,5]) is flat. */
+    private static Shape irShapeOf(long[] dims) {
+        if (dims.length == 4 && dims[0] == 1 && dims[2] > 1 && dims[3] > 1) {
+            return Shape.chw((int) dims[1], (int) dims[2], (int) dims[3]);
+        }
+        return Shape.flat((int) OnnxTensor.size(dims));
+    }
+
+    /** Nodes the output depends on; dead branches (e.g. unused auxiliary outputs) are never converted. */
+    private boolean[] liveNodes(String outName) {
+        Map<String, Integer> producer = new HashMap<>();
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            for (String o : graph.getNode(i).getOutputList()) {
+                producer.put(o, i);
+            }
+        }
+        boolean[] live = new boolean[graph.getNodeCount()];
+        Deque<String> todo = new ArrayDeque<>(List.of(outName));
+        Set<String> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            String v = todo.pop();
+            Integer p = producer.get(v);
+            if (!seen.add(v) || p == null || live[p]) {
+                continue;
+            }
+            live[p] = true;
+            for (String in : graph.getNode(p).getInputList()) {
+                if (!in.isEmpty()) {
+                    todo.push(in);
+                }
+            }
+        }
+        return live;
     }
 
     // ---------------------------------------------------------------- attributes
@@ -691,81 +772,6 @@ final class OnnxGraphConverter {
     }
 
     /** True when all but at most one dimension are 1 (a vector in any layout). */
-    private static boolean isVectorLike(long[] dims) {
-        int big = 0;
-        for (long d : dims) {
-            if (d != 1) {
-                big++;
-            }
-        }
-        return big <= 1;
-    }
-
-    private static long[] nonUnit(long[] dims) {
-        return Arrays.stream(dims).filter(d -> d != 1).toArray();
-    }
-
-    /**
-     * A reshape of a computed value. Row-major storage does not change, so the only question is the
-     * IR shape: an image may become flat (a Flatten layer), a flat value may take any dims, and the
-     * network input itself may be re-read as an image.
-     */
-    private static Computed setDims(Computed x, long[] newDims) {
-        if (Arrays.equals(x.dims, newDims)) {
-            return x;
-        }
-        Shape s = x.chain.shape;
-        if (x.nhwc) {
-            if (!isVectorLike(newDims)) {
-                throw new NetworkException("a transposed (NHWC) image may only be flattened, not reshaped to " + Arrays.toString(newDims));
-            }
-            return append(new Computed(x.chain, x.dims, false), new Flatten(FlattenOrder.NHWC), newDims);
-        }
-        if (s.isFlat()) {
-            if (x.chain.isRoot()) {
-                // The network input itself (e.g. [1,784] reshaped to [1,1,28,28]): re-read it in the new shape.
-                Shape ns = irShapeOf(newDims);
-                return new Computed(ns.equals(s) ? x.chain : Chain.root(ns), newDims, false);
-            }
-            return new Computed(x.chain, newDims, false);
-        }
-        if (Arrays.equals(nonUnit(x.dims), nonUnit(newDims)) && newDims.length == 4 && newDims[0] == 1) {
-            return new Computed(x.chain, newDims, false); // only size-1 axes moved around the same image
-        }
-        if (newDims.length <= 3 && isVectorLike(newDims) || newDims.length == 2 && newDims[0] == 1) {
-            return append(x, new Flatten(FlattenOrder.NCHW), newDims);
-        }
-        if (x.chain.isRoot()) {
-            return new Computed(Chain.root(irShapeOf(newDims)), newDims, false);
-        }
-        throw new NetworkException("reshaping the image " + s + " to " + Arrays.toString(newDims) + " is neither a flatten nor a no-op");
-    }
-
-    private Object transpose(NodeProto n) {
-        Computed x = plain(n, 0);
-        int[] perm = perm(n, x.dims.length);
-        long[] nd = new long[perm.length];
-        for (int i = 0; i < perm.length; i++) {
-            nd[i] = x.dims[perm[i]];
-        }
-        // Moving only size-1 axes does not move any value.
-        int last = -1;
-        boolean orderKept = true;
-        for (int p : perm) {
-            if (x.dims[p] != 1) {
-                orderKept &= p > last;
-                last = p;
-            }
-        }
-        if (orderKept) {
-            return setDims(x, nd);
-        }
-        if (Arrays.equals(perm, new int[] {0, 2, 3, 1}) && x.chain.shape.isImage()) {
-            return new Computed(x.chain, nd, true);
-        }
-        throw new NetworkException("Transpose with perm " + Arrays.toString(perm) + " on " + Arrays.toString(x.dims)
-                + " is supported only as a no-op or as NCHW->NHWC right before Flatten");
-    }
 
     // ---------------------------------------------------------------- affine ops
 
@@ -773,7 +779,7 @@ final class OnnxGraphConverter {
         if (attrInt(n, "transA", 0) != 0) {
             throw new NetworkException("Gemm with transA=" + attrInt(n, "transA", 0) + " is not supported (only transA=0)");
         }
-        Computed x = plain(n, 0);
+        Computed x = computed(n, 0);
         OnnxTensor b = constant(n, 1);
         boolean transB = attrInt(n, "transB", 0) != 0;
         double alpha = attrFloat(n, "alpha", 1f), beta = attrFloat(n, "beta", 1f);
@@ -800,42 +806,75 @@ final class OnnxGraphConverter {
                 bias[i] = beta * c[i];
             }
         }
-        return append(x, new Dense(inSize, out, wv, bias), new long[] {1, out});
+        return node(new Dense(inSize, out, wv, bias), new long[] {1, out}, flat(x));
     }
 
     private Object matMul(NodeProto n) {
         if (!(in(n, 0) instanceof Computed)) {
             throw new NetworkException("MatMul with a constant left operand (W·x) is not supported; expected x·W");
         }
-        Computed x = plain(n, 0);
+        Computed x = computed(n, 0);
         OnnxTensor w = constant(n, 1);
         if (w.rank() != 2) {
             throw new NetworkException("MatMul weight has shape " + Arrays.toString(w.dims()) + ", expected rank 2 [in, out]");
         }
         int inSize = (int) w.dims()[0], out = (int) w.dims()[1];
         long[] d = x.dims;
-        if (d[d.length - 1] != inSize || OnnxTensor.size(d) != inSize) {
+        long rows = OnnxTensor.size(d) / Math.max(1, d[d.length - 1]);
+        if (d[d.length - 1] != inSize) {
             throw new NetworkException("shape mismatch: MatMul input " + Arrays.toString(d) + " times weight " + Arrays.toString(w.dims()));
-        }
-        if (!x.chain.shape.isFlat()) {
-            x = append(x, new Flatten(FlattenOrder.NCHW), d); // a 1x1xn image (e.g. a Conv output): same values, flat
         }
         long[] nd = d.clone();
         nd[nd.length - 1] = out;
-        return append(x, new Dense(inSize, out, w.transpose(new int[] {1, 0}).values(), new double[out]), nd);
+        double[] wt = w.transpose(new int[] {1, 0}).values();
+        if (rows == 1) {
+            return node(new Dense(inSize, out, wt, new double[out]), nd, flat(x));
+        }
+        // Several rows times the same weights: one block per row.
+        int k = (int) rows;
+        AffineMap one = AffineMap.fromDense(out, inSize, wt, new double[out]);
+        List<AffineMap> blocks = new ArrayList<>();
+        for (int r = 0; r < k; r++) {
+            blocks.add(shiftColumns(one, r * inSize, k * inSize));
+        }
+        return node(new AffineTransform(AffineMap.stack(blocks, k * inSize)), nd, flat(x));
+    }
+
+    /** {@code a} reading columns {@code offset …} of {@code cols} inputs. */
+    private static AffineMap shiftColumns(AffineMap a, int offset, int cols) {
+        int[] col = a.colIndex().clone();
+        for (int q = 0; q < col.length; q++) {
+            col[q] += offset;
+        }
+        return new AffineMap(a.rows(), cols, a.rowStart().clone(), col, a.values().clone(), a.bias().clone());
     }
 
     private Object elementwise(NodeProto n) {
         String op = n.getOpType();
         Object a = in(n, 0), b = in(n, 1);
         if (a instanceof Computed ca && b instanceof Computed cb) {
-            if (!op.equals("Add")) {
-                throw new NetworkException(op + " of two values that both depend on the input is not supported (only Add, as a residual connection)");
+            if (!op.equals("Add") && !op.equals("Sub")) {
+                throw new NetworkException(op + " of two values that both depend on the input is not supported (it is not piecewise linear; "
+                        + "Add and Sub are)");
             }
-            return residual(n, ca, cb);
+            if (!Arrays.equals(ca.dims, cb.dims)) {
+                throw new NetworkException("shape mismatch: " + op + " of " + Arrays.toString(ca.dims) + " and " + Arrays.toString(cb.dims)
+                        + " (broadcasting between two computed values is not supported)");
+            }
+            if (op.equals("Sub")) {
+                double[] minus = new double[(int) OnnxTensor.size(cb.dims)];
+                Arrays.fill(minus, -1.0);
+                cb = elementwiseNode(cb, minus, new double[minus.length], "Neg", null, 1);
+            }
+            Computed left = ca;
+            Computed right = cb;
+            if (!shapeOf(left).equals(shapeOf(right))) {
+                right = as(right, shapeOf(left));
+            }
+            return node(new Add(), ca.dims, left, right);
         }
         boolean xFirst = a instanceof Computed;
-        Computed x = xFirst ? plain(n, 0) : plain(n, 1);
+        Computed x = xFirst ? computed(n, 0) : computed(n, 1);
         OnnxTensor c = xFirst ? (OnnxTensor) b : (OnnxTensor) a;
         long[] d = OnnxTensor.broadcastDims(x.dims, c.dims());
         if (!Arrays.equals(d, x.dims)) {
@@ -867,14 +906,14 @@ final class OnnxGraphConverter {
                 }
             }
         }
-        return affine(x, scale, shift);
+        return affine(x, scale, shift, op, null, 1);
     }
 
     private Object batchNorm(NodeProto n) {
         if (attrInt(n, "training_mode", 0) != 0) {
             throw new NetworkException("BatchNormalization with training_mode=1 is not supported");
         }
-        Computed x = plain(n, 0);
+        Computed x = computed(n, 0);
         double eps = attrFloat(n, "epsilon", 1e-5f);
         double[] gamma = constant(n, 1).values(), beta = constant(n, 2).values();
         double[] mean = constant(n, 3).values(), var = constant(n, 4).values();
@@ -885,23 +924,30 @@ final class OnnxGraphConverter {
         if (gamma.length != ch || beta.length != ch || mean.length != ch || var.length != ch) {
             throw new NetworkException("shape mismatch: BatchNormalization parameters must have " + ch + " values (one per channel)");
         }
-        double[] a = new double[ch], b = new double[ch];
+        double[] a = new double[ch], b = new double[ch], off = new double[ch];
         for (int c = 0; c < ch; c++) {
+            if (!(var[c] + eps > 0)) {
+                throw new NetworkException("BatchNormalization variance + epsilon of channel " + c + " is not positive");
+            }
             a[c] = gamma[c] / Math.sqrt(var[c] + eps);
             b[c] = beta[c] - mean[c] * a[c];
+            // A runtime computes (x − mean)·a + beta: its intermediates reach |mean·a| and |beta| too.
+            off[c] = Math.abs(mean[c] * a[c]) + Math.abs(beta[c]);
         }
         long[] cd = new long[x.dims.length];
         Arrays.fill(cd, 1);
         cd[1] = ch;
-        return affine(x, new OnnxTensor(cd, a).broadcastTo(x.dims), new OnnxTensor(cd, b).broadcastTo(x.dims));
+        return affine(x, new OnnxTensor(cd, a).broadcastTo(x.dims), new OnnxTensor(cd, b).broadcastTo(x.dims), "BatchNormalization",
+                new OnnxTensor(cd, off).broadcastTo(x.dims), 4);
     }
 
     /**
      * Applies {@code y = scale ⊙ x + shift} (per element, in the value's row-major order) by folding it
-     * into the preceding Dense or Conv2d, or merging it into a Normalize, or as a new Normalize (when
-     * per channel) or a diagonal Dense (flat and small).
+     * into the Dense or Conv2d that computes x (as runtimes fuse them; the unfolded node stays for any
+     * other reader), merging a per-channel Sub/Div/Mul/Add into a Normalize, or as an
+     * {@link ElementwiseAffine}.
      */
-    private static Computed affine(Computed x, double[] scale, double[] shift) {
+    private Computed affine(Computed x, double[] scale, double[] shift, String label, double[] offset, int roundings) {
         boolean identity = true;
         for (int i = 0; i < scale.length; i++) {
             identity &= scale[i] == 1 && shift[i] == 0;
@@ -909,10 +955,10 @@ final class OnnxGraphConverter {
         if (identity) {
             return x;
         }
-        Chain ch = x.chain;
-        Shape s = ch.shape;
+        Network.Node p = producer(x);
+        Shape s = shapeOf(x);
         int n = s.size();
-        if (ch.layer instanceof Dense d) {
+        if (p != null && p.op() instanceof Dense d) {
             double[] w = d.weights(), b = d.bias();
             int in = d.inputSize();
             for (int o = 0; o < d.outputSize(); o++) {
@@ -921,12 +967,12 @@ final class OnnxGraphConverter {
                 }
                 b[o] = b[o] * scale[o] + shift[o];
             }
-            return new Computed(ch.parent.then(new Dense(in, d.outputSize(), w, b)), x.dims, false);
+            return node(folded(new Dense(in, d.outputSize(), w, b), d.extraFloat32Roundings(), scale), x.dims, valueOf(p.inputs()[0]));
         }
         int channels = s.channels();
         int per = n / channels;
         double[] cScale = perChannel(scale, channels, per), cShift = perChannel(shift, channels, per);
-        if (cScale != null && cShift != null && ch.layer instanceof Conv2d cv) {
+        if (cScale != null && cShift != null && p != null && p.op() instanceof Conv2d cv) {
             double[] w = cv.weights(), b = cv.bias();
             int k = w.length / cv.outChannels();
             for (int o = 0; o < cv.outChannels(); o++) {
@@ -935,17 +981,13 @@ final class OnnxGraphConverter {
                 }
                 b[o] = b[o] * cScale[o] + cShift[o];
             }
-            return new Computed(ch.parent.then(new Conv2d(cv.inChannels(), cv.outChannels(), cv.window(), w, b)), x.dims, false);
+            return node(folded(new Conv2d(cv.inChannels(), cv.outChannels(), cv.window(), w, b), cv.extraFloat32Roundings(), cScale), x.dims,
+                    valueOf(p.inputs()[0]));
         }
-        if (cScale == null && s.isFlat()) {
-            cScale = perChannel(scale, 1, n);
-        }
-        if (cShift == null && s.isFlat()) {
-            cShift = perChannel(shift, 1, n);
-        }
-        if (cScale != null && cShift != null && nonZero(cScale)) {
-            Chain base = ch;
-            if (ch.layer instanceof Normalize prev && prev.mean().length == cScale.length) {
+        boolean plainArithmetic = !label.equals("BatchNormalization");
+        if (plainArithmetic && cScale != null && cShift != null && nonZero(cScale)) {
+            Computed base = x;
+            if (p != null && p.op() instanceof Normalize prev && prev.mean().length == cScale.length) {
                 // (x - m1)/s1 is x·(1/s1) - m1/s1: compose the two affine maps into one Normalize.
                 double[] m1 = prev.mean(), s1 = prev.std();
                 for (int c = 0; c < cScale.length; c++) {
@@ -953,7 +995,7 @@ final class OnnxGraphConverter {
                     cShift[c] = cScale[c] * b1 + cShift[c];
                     cScale[c] = cScale[c] * a1;
                 }
-                base = ch.parent;
+                base = valueOf(p.inputs()[0]);
                 if (!nonZero(cScale)) {
                     throw new NetworkException("elementwise scale by zero is not supported");
                 }
@@ -963,17 +1005,292 @@ final class OnnxGraphConverter {
                 std[c] = 1 / cScale[c];
                 mean[c] = -cShift[c] / cScale[c];
             }
-            return new Computed(base.then(new Normalize(mean, std)), x.dims, false);
+            return node(new Normalize(mean, std), x.dims, base);
         }
-        if (s.isFlat() && n <= MAX_DIAGONAL_DENSE) {
-            double[] w = new double[n * n];
-            for (int i = 0; i < n; i++) {
-                w[i * n + i] = scale[i];
+        return elementwiseNode(x, scale, shift, label, offset, roundings);
+    }
+
+    /**
+     * Scaling folded into weights makes them values a runtime computes in float32 (or evaluates as a
+     * separate multiplication): three roundings more per output cover both. A pure bias shift adds none
+     * (the bias is one more term of the dot product either way).
+     */
+    private static Dense folded(Dense d, int before, double[] scale) {
+        return isOnes(scale) ? d.withExtraFloat32Roundings(before) : d.withExtraFloat32Roundings(before + 3);
+    }
+
+    private static Conv2d folded(Conv2d c, int before, double[] scale) {
+        return isOnes(scale) ? c.withExtraFloat32Roundings(before) : c.withExtraFloat32Roundings(before + 3);
+    }
+
+    private static boolean isOnes(double[] v) {
+        for (double x : v) {
+            if (x != 1.0) {
+                return false;
             }
-            return new Computed(ch.then(new Dense(n, n, w, shift)), x.dims, false);
         }
-        throw new NetworkException("an elementwise constant that varies within a channel of " + s
-                + " can only be folded into a preceding Dense layer or applied to a flat tensor of at most " + MAX_DIAGONAL_DENSE + " values");
+        return true;
+    }
+
+    private Computed elementwiseNode(Computed x, double[] scale, double[] shift, String label, double[] offset, int roundings) {
+        return node(new ElementwiseAffine(label, scale, shift, offset, roundings), x.dims, x);
+    }
+
+    /** The built value {@code v} with dims that fit its shape (for re-reading a producer's input). */
+    private Computed valueOf(int v) {
+        return new Computed(v, imageDims(shapes.get(v)));
+    }
+
+    // ---------------------------------------------------------------- rearrangements
+
+    /** Computes, for each output element, the input element it copies (or −1 for the fill). */
+    private interface IndexRule {
+        /** Sets {@code in} from {@code out} (multi-indices); false when the output element copies nothing. */
+        boolean source(long[] out, long[] in);
+    }
+
+    private Computed rearrange(String label, Computed x, long[] outDims, double fill, IndexRule rule) {
+        long[] inDims = x.dims;
+        int size = (int) OnnxTensor.size(outDims);
+        int[] src = new int[size];
+        long[] o = new long[outDims.length];
+        long[] i = new long[inDims.length];
+        boolean identity = size == OnnxTensor.size(inDims);
+        for (int flat = 0; flat < size; flat++) {
+            long rem = flat;
+            for (int a = outDims.length - 1; a >= 0; a--) {
+                o[a] = rem % outDims[a];
+                rem /= outDims[a];
+            }
+            if (rule.source(o, i)) {
+                long idx = 0;
+                for (int a = 0; a < inDims.length; a++) {
+                    if (i[a] < 0 || i[a] >= inDims[a]) {
+                        throw new IllegalStateException(label + " index out of range");
+                    }
+                    idx = idx * inDims[a] + i[a];
+                }
+                src[flat] = (int) idx;
+            } else {
+                src[flat] = -1;
+            }
+            identity &= src[flat] == flat;
+        }
+        if (identity) {
+            return withDims(x, outDims);
+        }
+        return node(new IndexSelect(label, irShapeOf(outDims), src, fill), outDims, x);
+    }
+
+    private Object transpose(NodeProto n) {
+        Computed x = computed(n, 0);
+        int[] perm = perm(n, x.dims.length);
+        long[] nd = new long[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            nd[i] = x.dims[perm[i]];
+        }
+        return rearrange("Transpose", x, nd, 0.0, (o, in) -> {
+            for (int a = 0; a < perm.length; a++) {
+                in[perm[a]] = o[a];
+            }
+            return true;
+        });
+    }
+
+    private Object slice(NodeProto n) {
+        Computed x = computed(n, 0);
+        long[] d = x.dims;
+        int r = d.length;
+        long[] starts, ends, axes, steps;
+        if (attr(n, "starts") != null) {
+            starts = attrInts(n, "starts");
+            ends = attrInts(n, "ends");
+            axes = attrInts(n, "axes");
+            steps = null;
+        } else {
+            starts = constant(n, 1).asLongs();
+            ends = constant(n, 2).asLongs();
+            axes = hasInput(n, 3) ? constant(n, 3).asLongs() : null;
+            steps = hasInput(n, 4) ? constant(n, 4).asLongs() : null;
+        }
+        if (ends == null || starts.length != ends.length || axes != null && axes.length != starts.length
+                || steps != null && steps.length != starts.length) {
+            throw new NetworkException("Slice starts, ends, axes and steps must have the same length");
+        }
+        long[] first = new long[r], step = new long[r], nd = d.clone();
+        Arrays.fill(step, 1);
+        for (int k = 0; k < starts.length; k++) {
+            int a = axes == null ? k : (int) normAxis(axes[k], r, false);
+            long st = steps == null ? 1 : steps[k];
+            if (st == 0) {
+                throw new NetworkException("Slice step 0");
+            }
+            long dim = d[a];
+            long s0 = starts[k] < 0 ? starts[k] + dim : starts[k];
+            long e0 = ends[k] < 0 ? ends[k] + dim : ends[k];
+            if (st > 0) {
+                s0 = Math.max(0, Math.min(s0, dim));
+                e0 = Math.max(0, Math.min(e0, dim));
+                nd[a] = Math.max(0, (e0 - s0 + st - 1) / st);
+            } else {
+                s0 = Math.max(-1, Math.min(s0, dim - 1));
+                e0 = Math.max(-1, Math.min(e0, dim - 1));
+                nd[a] = Math.max(0, (s0 - e0 + (-st) - 1) / (-st));
+            }
+            first[a] = s0;
+            step[a] = st;
+        }
+        if (OnnxTensor.size(nd) == 0) {
+            throw new NetworkException("Slice leaves no element");
+        }
+        return rearrange("Slice", x, nd, 0.0, (o, in) -> {
+            for (int a = 0; a < r; a++) {
+                in[a] = first[a] + o[a] * step[a];
+            }
+            return true;
+        });
+    }
+
+    private Object gatherComputed(NodeProto n) {
+        Computed x = computed(n, 0);
+        OnnxTensor indices = constant(n, 1);
+        long[] d = x.dims;
+        int r = d.length;
+        int axis = (int) normAxis(attrInt(n, "axis", 0), r, false);
+        long[] idx = indices.asLongs();
+        for (int k = 0; k < idx.length; k++) {
+            long j = idx[k] < 0 ? idx[k] + d[axis] : idx[k];
+            if (j < 0 || j >= d[axis]) {
+                throw new NetworkException("Gather index " + idx[k] + " is out of range for an axis of size " + d[axis]);
+            }
+            idx[k] = j;
+        }
+        long[] idims = indices.dims();
+        long[] nd = new long[r - 1 + idims.length];
+        System.arraycopy(d, 0, nd, 0, axis);
+        System.arraycopy(idims, 0, nd, axis, idims.length);
+        System.arraycopy(d, axis + 1, nd, axis + idims.length, r - axis - 1);
+        return rearrange("Gather", x, nd, 0.0, (o, in) -> {
+            for (int a = 0; a < axis; a++) {
+                in[a] = o[a];
+            }
+            long flatIdx = 0;
+            for (int a = 0; a < idims.length; a++) {
+                flatIdx = flatIdx * idims[a] + o[axis + a];
+            }
+            in[axis] = idx[(int) flatIdx];
+            for (int a = axis + 1; a < r; a++) {
+                in[a] = o[a - 1 + idims.length];
+            }
+            return true;
+        });
+    }
+
+    private Object pad(NodeProto n) {
+        Computed x = computed(n, 0);
+        String mode = attrString(n, "mode", "constant");
+        if (!mode.equals("constant")) {
+            throw new NetworkException("Pad mode '" + mode + "' is not supported (only constant)");
+        }
+        long[] d = x.dims;
+        int r = d.length;
+        long[] pads;
+        double value;
+        long[] axes = null;
+        if (attr(n, "pads") != null) {
+            pads = attrInts(n, "pads");
+            value = attrFloat(n, "value", 0f);
+        } else {
+            pads = constant(n, 1).asLongs();
+            value = hasInput(n, 2) ? constant(n, 2).values()[0] : 0.0;
+            axes = hasInput(n, 3) ? constant(n, 3).asLongs() : null;
+        }
+        int na = axes == null ? r : axes.length;
+        if (pads.length != 2 * na) {
+            throw new NetworkException("Pad has " + pads.length + " pads for " + na + " axes");
+        }
+        long[] begin = new long[r], nd = d.clone();
+        for (int k = 0; k < na; k++) {
+            int a = axes == null ? k : (int) normAxis(axes[k], r, false);
+            begin[a] = pads[k];
+            nd[a] = d[a] + pads[k] + pads[k + na];
+            if (nd[a] <= 0) {
+                throw new NetworkException("Pad leaves no element along axis " + a);
+            }
+        }
+        return rearrange("Pad", x, nd, value, (o, in) -> {
+            for (int a = 0; a < r; a++) {
+                in[a] = o[a] - begin[a];
+                if (in[a] < 0 || in[a] >= d[a]) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    private Object concatComputed(NodeProto n) {
+        List<Computed> parts = new ArrayList<>();
+        for (int i = 0; i < n.getInputCount(); i++) {
+            if (hasInput(n, i)) {
+                if (!(in(n, i) instanceof Computed c)) {
+                    throw new NetworkException("Concat of a constant and an input-dependent value is not supported");
+                }
+                parts.add(c);
+            }
+        }
+        long[] d0 = parts.get(0).dims;
+        int r = d0.length;
+        int axis = (int) normAxis(attrInt(n, "axis", 0), r, false);
+        long[] nd = d0.clone();
+        nd[axis] = 0;
+        for (Computed c : parts) {
+            if (c.dims.length != r) {
+                throw new NetworkException("Concat inputs differ in rank");
+            }
+            for (int a = 0; a < r; a++) {
+                if (a != axis && c.dims[a] != d0[a]) {
+                    throw new NetworkException("Concat inputs disagree in shape: " + Arrays.toString(c.dims) + " vs " + Arrays.toString(d0));
+                }
+            }
+            nd[axis] += c.dims[axis];
+        }
+        Computed[] in = new Computed[parts.size()];
+        if (r == 4 && d0[0] == 1 && axis >= 1) {
+            for (int k = 0; k < in.length; k++) {
+                in[k] = asImage(parts.get(k));
+            }
+            Concat.Axis ax = axis == 1 ? Concat.Axis.CHANNEL : axis == 2 ? Concat.Axis.HEIGHT : Concat.Axis.WIDTH;
+            return node(new Concat(ax), nd, in);
+        }
+        for (int k = 0; k < in.length; k++) {
+            in[k] = flat(parts.get(k));
+        }
+        long outer = 1;
+        for (int a = 0; a < axis; a++) {
+            outer *= d0[a];
+        }
+        long[] flatDims = {1, OnnxTensor.size(nd)};
+        Computed joined = node(new Concat(Concat.Axis.FLAT), flatDims, in);
+        if (outer == 1) {
+            return withDims(joined, nd);
+        }
+        // Not end to end in row-major order: interleave the parts' blocks.
+        long[] starts = new long[parts.size() + 1];
+        for (int k = 0; k < parts.size(); k++) {
+            starts[k + 1] = starts[k] + OnnxTensor.size(parts.get(k).dims);
+        }
+        int[] src = new int[(int) OnnxTensor.size(nd)];
+        int at = 0;
+        for (long o = 0; o < outer; o++) {
+            for (int k = 0; k < parts.size(); k++) {
+                long chunk = OnnxTensor.size(parts.get(k).dims) / outer;
+                for (long q = 0; q < chunk; q++) {
+                    src[at++] = (int) (starts[k] + o * chunk + q);
+                }
+            }
+        }
+        return node(new IndexSelect("Concat", irShapeOf(nd), src, 0.0), nd, joined);
     }
 
     private static boolean nonZero(double[] v) {
@@ -999,43 +1316,14 @@ final class OnnxGraphConverter {
         return r;
     }
 
-    private Object residual(NodeProto n, Computed a, Computed b) {
-        if (a.nhwc || b.nhwc) {
-            throw new NetworkException("a residual Add of a transposed (NHWC) value is not supported");
-        }
-        if (!Arrays.equals(a.dims, b.dims)) {
-            throw new NetworkException("shape mismatch: residual Add of " + Arrays.toString(a.dims) + " and " + Arrays.toString(b.dims)
-                    + " (broadcasting between two computed values is not supported)");
-        }
-        Chain p = a.chain, q = b.chain;
-        while (p != null && q != null && p != q) {
-            if (p.depth >= q.depth) {
-                p = p.parent;
-            } else {
-                q = q.parent;
-            }
-        }
-        if (p == null || q == null) {
-            throw new NetworkException("the two operands of Add have no common ancestor that Certus can represent as a residual block");
-        }
-        Residual r = new Residual(a.chain.layersFrom(p), b.chain.layersFrom(p));
-        return new Computed(p.then(r), a.dims, false);
-    }
 
     // ---------------------------------------------------------------- windows
 
-    /** The network input re-read as an image when it is [1,C,H,W] but was taken as flat (e.g. [1,1,1,5]). */
-    private static Computed asImage(Computed x) {
-        if (x.chain.shape.isImage()) {
-            return x;
-        }
-        if (x.chain.isRoot() && x.dims.length == 4 && x.dims[0] == 1) {
-            return new Computed(Chain.root(Shape.chw((int) x.dims[1], (int) x.dims[2], (int) x.dims[3])), x.dims, false);
-        }
-        throw new NetworkException("expected an image [1,C,H,W], got " + Arrays.toString(x.dims));
-    }
-
-    private static Window2d window(NodeProto n, Shape in, int kH, int kW) {
+    /**
+     * The 2-D window of a Conv/pool node on {@code in}; a 1-D node (on [1,C,L], read as C×1×L) has its
+     * one-axis attributes applied to the width.
+     */
+    private static Window2d window(NodeProto n, Shape in, int kH, int kW, boolean oneD) {
         long[] dil = attrInts(n, "dilations");
         if (dil != null) {
             for (long d : dil) {
@@ -1044,11 +1332,13 @@ final class OnnxGraphConverter {
                 }
             }
         }
+        int axes = oneD ? 1 : 2;
         long[] st = attrInts(n, "strides");
-        if (st != null && st.length != 2) {
-            throw new NetworkException("strides " + Arrays.toString(st) + " must have 2 values");
+        if (st != null && st.length != axes) {
+            throw new NetworkException("strides " + Arrays.toString(st) + " must have " + axes + " value(s)");
         }
-        int sH = st == null ? 1 : (int) st[0], sW = st == null ? 1 : (int) st[1];
+        int sH = oneD || st == null ? 1 : (int) st[0];
+        int sW = st == null ? 1 : (int) st[axes - 1];
         String autoPad = attrString(n, "auto_pad", "NOTSET");
         long[] pads = attrInts(n, "pads");
         switch (autoPad) {
@@ -1063,8 +1353,11 @@ final class OnnxGraphConverter {
                 if (pads == null) {
                     return Window2d.valid(kH, kW, sH, sW);
                 }
-                if (pads.length != 4) {
-                    throw new NetworkException("pads " + Arrays.toString(pads) + " must have 4 values [top, left, bottom, right]");
+                if (pads.length != 2 * axes) {
+                    throw new NetworkException("pads " + Arrays.toString(pads) + " must have " + 2 * axes + " values");
+                }
+                if (oneD) {
+                    return new Window2d(kH, kW, sH, sW, 0, 0, (int) pads[0], (int) pads[1]);
                 }
                 // ONNX orders pads as all begins then all ends: [top, left, bottom, right].
                 return new Window2d(kH, kW, sH, sW, (int) pads[0], (int) pads[2], (int) pads[1], (int) pads[3]);
@@ -1073,45 +1366,111 @@ final class OnnxGraphConverter {
         }
     }
 
+    /** ONNX dims of a windowed op's output on {@code x}: rank 4 as an image, rank 3 as [1,C,L]. */
+    private static long[] windowOutDims(Computed x, Shape out) {
+        return x.dims.length == 3 ? new long[] {1, out.channels(), out.width()} : new long[] {1, out.channels(), out.height(), out.width()};
+    }
+
     private Object conv(NodeProto n) {
         long group = attrInt(n, "group", 1);
         if (group != 1) {
             throw new NetworkException("group=" + group + " is not supported (only group=1)");
         }
-        Computed x = asImage(plain(n, 0));
+        Computed x0 = computed(n, 0);
+        boolean oneD = x0.dims.length == 3;
+        Computed x = asImage(x0);
         OnnxTensor w = constant(n, 1);
-        if (w.rank() != 4) {
-            throw new NetworkException("Conv weight has shape " + Arrays.toString(w.dims()) + "; only 2-D convolutions [outC, inC, kH, kW] are supported");
-        }
         long[] wd = w.dims();
-        long[] ks = attrInts(n, "kernel_shape");
-        if (ks != null && (ks.length != 2 || ks[0] != wd[2] || ks[1] != wd[3])) {
-            throw new NetworkException("kernel_shape " + Arrays.toString(ks) + " disagrees with the weight shape " + Arrays.toString(wd));
+        if (oneD && wd.length == 3) {
+            wd = new long[] {wd[0], wd[1], 1, wd[2]};
         }
-        Shape s = x.chain.shape;
+        if (wd.length != 4) {
+            throw new NetworkException("Conv weight has shape " + Arrays.toString(w.dims()) + "; only 1-D and 2-D convolutions are supported");
+        }
+        long[] ks = attrInts(n, "kernel_shape");
+        if (ks != null && !(ks.length == 2 && ks[0] == wd[2] && ks[1] == wd[3] || oneD && ks.length == 1 && ks[0] == wd[3])) {
+            throw new NetworkException("kernel_shape " + Arrays.toString(ks) + " disagrees with the weight shape " + Arrays.toString(w.dims()));
+        }
+        Shape s = shapeOf(x);
         if (wd[1] != s.channels()) {
-            throw new NetworkException("shape mismatch: Conv weight " + Arrays.toString(wd) + " expects " + wd[1] + " input channels, input has " + s.channels());
+            throw new NetworkException("shape mismatch: Conv weight " + Arrays.toString(w.dims()) + " expects " + wd[1] + " input channels, input has " + s.channels());
         }
         int outC = (int) wd[0];
         double[] bias = hasInput(n, 2) ? constant(n, 2).broadcastTo(new long[] {outC}) : new double[outC];
-        Window2d win = window(n, s, (int) wd[2], (int) wd[3]);
+        Window2d win = window(n, s, (int) wd[2], (int) wd[3], oneD);
         Conv2d conv = new Conv2d((int) wd[1], outC, win, w.values(), bias);
-        Computed r = append(x, conv, null);
-        return new Computed(r.chain, imageDims(r.chain.shape), false);
+        Shape out = conv.outputShape(s);
+        return node(conv, windowOutDims(x0, out), x);
+    }
+
+    private Object convTranspose(NodeProto n) {
+        long group = attrInt(n, "group", 1);
+        if (group != 1) {
+            throw new NetworkException("group=" + group + " is not supported (only group=1)");
+        }
+        long[] dil = attrInts(n, "dilations");
+        if (dil != null && Arrays.stream(dil).anyMatch(v -> v != 1)) {
+            throw new NetworkException("dilations " + Arrays.toString(dil) + " are not supported (only 1)");
+        }
+        String autoPad = attrString(n, "auto_pad", "NOTSET");
+        if (!autoPad.equals("NOTSET") && !autoPad.equals("") && !autoPad.equals("VALID")) {
+            throw new NetworkException("auto_pad '" + autoPad + "' is not supported for ConvTranspose");
+        }
+        Computed x = asImage(computed(n, 0));
+        if (computed(n, 0).dims.length != 4) {
+            throw new NetworkException("only 2-D ConvTranspose ([1,C,H,W] inputs) is supported");
+        }
+        OnnxTensor w = constant(n, 1);
+        long[] wd = w.dims();
+        if (wd.length != 4) {
+            throw new NetworkException("ConvTranspose weight has shape " + Arrays.toString(wd) + ", expected [inC, outC, kH, kW]");
+        }
+        Shape s = shapeOf(x);
+        if (wd[0] != s.channels()) {
+            throw new NetworkException("shape mismatch: ConvTranspose weight " + Arrays.toString(wd) + " expects " + wd[0] + " input channels, input has " + s.channels());
+        }
+        long[] st = attrInts(n, "strides");
+        long[] pads = attrInts(n, "pads");
+        long[] op = attrInts(n, "output_padding");
+        int sH = st == null ? 1 : (int) st[0], sW = st == null ? 1 : (int) st[1];
+        int[] p = pads == null || autoPad.equals("VALID") ? new int[4] : new int[] {(int) pads[0], (int) pads[1], (int) pads[2], (int) pads[3]};
+        int oH = op == null ? 0 : (int) op[0], oW = op == null ? 0 : (int) op[1];
+        int outC = (int) wd[1];
+        double[] bias = hasInput(n, 2) ? constant(n, 2).broadcastTo(new long[] {outC}) : new double[outC];
+        ConvTranspose2d ct = new ConvTranspose2d((int) wd[0], outC, (int) wd[2], (int) wd[3], sH, sW, p[0], p[1], p[2], p[3], oH, oW,
+                w.values(), bias);
+        Shape out = ct.outputShape(s);
+        long[] os = attrInts(n, "output_shape");
+        if (os != null && (os[os.length - 2] != out.height() || os[os.length - 1] != out.width())) {
+            throw new NetworkException("ConvTranspose output_shape " + Arrays.toString(os) + " differs from the one its pads give ("
+                    + out + "); only explicit pads are supported");
+        }
+        return node(ct, imageDims(out), x);
     }
 
     private Object pool(NodeProto n) {
-        if (attrInt(n, "ceil_mode", 0) != 0) {
-            throw new NetworkException("ceil_mode=1 is not supported (only 0)");
-        }
-        Computed x = asImage(plain(n, 0));
+        Computed x0 = computed(n, 0);
+        boolean oneD = x0.dims.length == 3;
+        Computed x = asImage(x0);
         long[] ks = attrInts(n, "kernel_shape");
-        if (ks == null || ks.length != 2) {
-            throw new NetworkException("kernel_shape " + Arrays.toString(ks) + " must have 2 values");
+        if (ks == null || ks.length != (oneD ? 1 : 2)) {
+            throw new NetworkException("kernel_shape " + Arrays.toString(ks) + " must have " + (oneD ? 1 : 2) + " value(s)");
         }
-        Window2d win = window(n, x.chain.shape, (int) ks[0], (int) ks[1]);
-        Layer l = n.getOpType().equals("MaxPool") ? new MaxPool(win) : new AveragePool(win, attrInt(n, "count_include_pad", 0) != 0);
-        Computed r = append(x, l, null);
-        return new Computed(r.chain, imageDims(r.chain.shape), false);
+        if (attrInt(n, "storage_order", 0) != 0) {
+            throw new NetworkException("storage_order=1 is not supported");
+        }
+        Shape s = shapeOf(x);
+        Window2d win = window(n, s, oneD ? 1 : (int) ks[0], (int) ks[ks.length - 1], oneD);
+        if (attrInt(n, "ceil_mode", 0) != 0) {
+            // ceil_mode changes nothing when every window fits exactly; otherwise it is not supported.
+            boolean exact = (s.height() + win.padTop() + win.padBottom() - win.kernelH()) % win.strideH() == 0
+                    && (s.width() + win.padLeft() + win.padRight() - win.kernelW()) % win.strideW() == 0;
+            if (!exact) {
+                throw new NetworkException("ceil_mode=1 is supported only where it gives the same windows as ceil_mode=0");
+            }
+        }
+        Operation l = n.getOpType().equals("MaxPool") ? new MaxPool(win) : new AveragePool(win, attrInt(n, "count_include_pad", 0) != 0);
+        Shape out = l.outputShape(List.of(s));
+        return node(l, windowOutDims(x0, out), x);
     }
 }

@@ -123,7 +123,8 @@ class OnnxImporterBadInputTest {
     @Test
     void ceilModePool() {
         byte[] m = new OnnxGraphBuilder(1, "x", 1, 1, 5, 5)
-                .node("MaxPool", "mp", new String[] {"x"}, "y", OnnxGraphBuilder.ints("kernel_shape", 2, 2), OnnxGraphBuilder.i("ceil_mode", 1))
+                .node("MaxPool", "mp", new String[] {"x"}, "y", OnnxGraphBuilder.ints("kernel_shape", 2, 2), OnnxGraphBuilder.ints("strides", 2, 2),
+                        OnnxGraphBuilder.i("ceil_mode", 1))
                 .build("y", 1, 1, 3, 3);
         mentions(fails(m, "ceil.onnx"), "ceil.onnx", "mp", "ceil_mode");
     }
@@ -176,8 +177,8 @@ class OnnxImporterBadInputTest {
     }
 
     @Test
-    void subOfTwoComputedValues() {
-        byte[] m = smallMlp(1).node("Relu", "r", new String[] {"h"}, "a").node("Sub", "sub", new String[] {"a", "h"}, "y").build("y", 1, 3);
-        mentions(fails(m, "sub.onnx"), "sub.onnx", "sub", "Sub");
+    void mulOfTwoComputedValues() {
+        byte[] m = smallMlp(1).node("Relu", "r", new String[] {"h"}, "a").node("Mul", "mul", new String[] {"a", "h"}, "y").build("y", 1, 3);
+        mentions(fails(m, "mul.onnx"), "mul.onnx", "mul", "Mul", "not piecewise linear");
     }
 }

@@ -17,7 +17,7 @@ import org.certus.nn.Dense;
 import org.certus.nn.Flatten;
 import org.certus.nn.FlattenOrder;
 import org.certus.nn.InputDomain;
-import org.certus.nn.Layer;
+import org.certus.nn.Operation;
 import org.certus.nn.MaxPool;
 import org.certus.nn.Network;
 import org.certus.nn.Normalize;
@@ -114,7 +114,7 @@ class OnnxRoundTripTest {
     // ------------------------------------------------------------ random networks
 
     static Network randomNetwork(Random r) {
-        List<Layer> layers = new ArrayList<>();
+        List<Operation> layers = new ArrayList<>();
         Shape in;
         if (r.nextBoolean()) {
             int n = 1 + r.nextInt(12);
@@ -136,7 +136,7 @@ class OnnxRoundTripTest {
             Shape cur = in;
             int convs = 1 + r.nextInt(3);
             for (int k = 0; k < convs; k++) {
-                Layer l = randomWindowLayer(r, cur);
+                Operation l = randomWindowLayer(r, cur);
                 if (l == null) {
                     break;
                 }
@@ -161,15 +161,15 @@ class OnnxRoundTripTest {
         return new Network("random", in, InputDomain.uniform(in.size(), -1, 1), layers);
     }
 
-    private static int sizeAfter(Shape in, List<Layer> layers) {
+    private static int sizeAfter(Shape in, List<Operation> layers) {
         Shape cur = in;
-        for (Layer l : layers) {
+        for (Operation l : layers) {
             cur = l.outputShape(cur);
         }
         return cur.size();
     }
 
-    private static Layer randomWindowLayer(Random r, Shape in) {
+    private static Operation randomWindowLayer(Random r, Shape in) {
         for (int attempt = 0; attempt < 20; attempt++) {
             int kH = 1 + r.nextInt(Math.min(4, in.height())), kW = 1 + r.nextInt(Math.min(4, in.width()));
             int sH = 1 + r.nextInt(3), sW = 1 + r.nextInt(3);
@@ -178,7 +178,7 @@ class OnnxRoundTripTest {
             int maxPadH = kind == 0 || kind == 1 ? kH : kH - 1, maxPadW = kind == 0 || kind == 1 ? kW : kW - 1;
             Window2d w = new Window2d(kH, kW, sH, sW, r.nextInt(maxPadH + 1) % 3, r.nextInt(maxPadH + 1) % 3,
                     r.nextInt(maxPadW + 1) % 3, r.nextInt(maxPadW + 1) % 3);
-            Layer l = switch (kind) {
+            Operation l = switch (kind) {
                 case 0, 1 -> {
                     int oc = 1 + r.nextInt(4);
                     yield new Conv2d(in.channels(), oc, w, floats(r, oc * in.channels() * kH * kW), floats(r, oc));

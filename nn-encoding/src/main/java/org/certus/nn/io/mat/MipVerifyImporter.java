@@ -21,7 +21,7 @@ import org.certus.nn.Dense;
 import org.certus.nn.Flatten;
 import org.certus.nn.FlattenOrder;
 import org.certus.nn.InputDomain;
-import org.certus.nn.Layer;
+import org.certus.nn.Operation;
 import org.certus.nn.MaxPool;
 import org.certus.nn.Network;
 import org.certus.nn.NetworkException;
@@ -186,7 +186,7 @@ public final class MipVerifyImporter {
             if (!layersNode.isArray() || layersNode.isEmpty()) {
                 throw error("\"layers\" must be a non-empty array");
             }
-            List<Layer> layers = new ArrayList<>();
+            List<Operation> layers = new ArrayList<>();
             Shape cur = shape;
             for (int i = 0; i < layersNode.size(); i++) {
                 JsonNode node = layersNode.get(i);
@@ -196,7 +196,7 @@ public final class MipVerifyImporter {
                 }
                 String type = node.get("type").asText();
                 where = ": layer " + i + " (" + type + (node.has("name") ? " '" + node.get("name").asText() + "'" : "") + ")";
-                Layer layer;
+                Operation layer;
                 try {
                     layer = layer(type, node, cur);
                     cur = layer.outputShape(cur);
@@ -213,7 +213,7 @@ public final class MipVerifyImporter {
             return new Network(name, shape, InputDomain.uniform(shape.size(), lo, hi), layers);
         }
 
-        Layer layer(String type, JsonNode node, Shape cur) {
+        Operation layer(String type, JsonNode node, Shape cur) {
             switch (type) {
                 case "relu" -> {
                     requireKeys(node, Set.of("type"), Set.of());

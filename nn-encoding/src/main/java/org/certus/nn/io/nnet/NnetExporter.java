@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.certus.nn.AffineLayer;
+import org.certus.nn.AffineOperation;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Dense;
 import org.certus.nn.InputDomain;
-import org.certus.nn.Layer;
+import org.certus.nn.Operation;
 import org.certus.nn.Network;
 import org.certus.nn.NetworkException;
 import org.certus.nn.Relu;
@@ -96,8 +96,11 @@ public final class NnetExporter {
         double[] w = null; // pending composed affine map, row-major [rows][cols]
         double[] b = null;
         int cols = network.inputSize();
+        if (!network.isSequential()) {
+            throw new NetworkException("network '" + network.name() + "': NNet holds only sequential networks (this one is a graph)");
+        }
         for (int i = 0; i < network.layerCount(); i++) {
-            Layer layer = network.layer(i);
+            Operation layer = network.layer(i);
             Shape in = network.shapeBefore(i);
             String where = "network '" + network.name() + "', layer " + i + " (" + layer.describe() + ")";
             if (layer instanceof Relu) {
@@ -108,12 +111,12 @@ public final class NnetExporter {
                 w = null;
                 b = null;
                 cols = in.size();
-            } else if (layer instanceof AffineLayer affine) {
+            } else if (layer instanceof AffineOperation affine) {
                 if (w == null && layer instanceof Dense d) {
                     w = d.weights(); // kept verbatim so plain dense networks round-trip exactly
                     b = d.bias();
                 } else {
-                    AffineMap m = affine.toAffineMap(in);
+                    AffineMap m = affine.toAffineMap(java.util.List.of(in));
                     if (w == null) {
                         w = m.toDense();
                         b = m.bias().clone();

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.certus.nn.Dense;
 import org.certus.nn.InputDomain;
-import org.certus.nn.Layer;
+import org.certus.nn.Operation;
 import org.certus.nn.Network;
 import org.certus.nn.NetworkException;
 import org.certus.nn.Relu;
@@ -173,7 +173,7 @@ public final class NnetImporter {
                 }
             }
 
-            List<Layer> layers = new ArrayList<>();
+            List<Operation> layers = new ArrayList<>();
             if (!isIdentity(means, ranges, inputSize)) {
                 layers.add(inputNormalisation(means, ranges, inputSize));
             }

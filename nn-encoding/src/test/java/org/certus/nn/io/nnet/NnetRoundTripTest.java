@@ -72,7 +72,7 @@ class NnetRoundTripTest {
     void convAndNormalizeAreFoldedIntoDenseLayers(long seed) {
         Random rnd = new Random(seed);
         Network conv = RandomNetworks.conv(rnd, 1 + rnd.nextInt(2), 3 + rnd.nextInt(3), 3 + rnd.nextInt(3), new int[] {1 + rnd.nextInt(2)}, rnd.nextInt(4), 2);
-        List<org.certus.nn.Layer> layers = new java.util.ArrayList<>();
+        List<org.certus.nn.Operation> layers = new java.util.ArrayList<>();
         layers.add(new Normalize(new double[] {0.3}, new double[] {0.7}));
         layers.addAll(conv.layers());
         Network net = new Network("folded", conv.inputShape(), conv.inputDomain(), layers);

@@ -1,4 +1,4 @@
-package org.certus.bounds;
+package org.certus.nn;
 
 /**
  * Rigorous widening of a floating-point sum so that it bounds the exact real value.

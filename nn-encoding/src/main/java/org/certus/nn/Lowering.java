@@ -1,0 +1,589 @@
+package org.certus.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.eclipse.collections.impl.list.mutable.primitive.ByteArrayList;
+import org.eclipse.collections.impl.list.mutable.primitive.DoubleArrayList;
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
+import org.eclipse.collections.impl.map.mutable.primitive.IntIntHashMap;
+
+/**
+ * The one step from a network's graph to the verifier's normal form, {@link ReluChain}: ReLU layers
+ * {@code z_j = A_j h_{j−1} + b_j, h_j = relu(z_j)} over the input {@code h_{−1} = x}. Each operation
+ * expresses itself with the two primitives offered here ({@link Operation#lower}): an affine map of
+ * values ({@link #affine}, {@link #exact}) and a ReLU ({@link #relu}). Every value of the graph becomes
+ * an affine function of the post-activations of one ReLU layer (its level) — or of the input at level 0.
+ *
+ * <p>A value needed at a higher level than its own (a residual skip, the second operand of a max, one
+ * branch of a Concat deeper than the other) reaches it through <em>passthrough</em> neurons: each basis
+ * element it uses is carried through each ReLU layer in between as {@code relu(h + 1)}, which is
+ * {@code h + 1} exactly since {@code h >= 0} (post-activations are never negative), and the consumer
+ * subtracts the 1 again. The engine's bounds show such a neuron stable at once (lower bound 1), so it
+ * is never relaxed and never split: skips stay exact. An input coordinate is carried as
+ * {@code relu(x − lo + 1)} with {@code lo} the region's lower bound, which makes that chain valid only
+ * for regions above {@code lo} ({@link ReluChain#requireWithinRegion}). A sequential network lowers to
+ * exactly the chain the composition of its affine layers gives (the same maps, bit for bit).
+ *
+ * <p>Float32: each value keeps, per element, a bound on how far a float32 evaluation of the network
+ * strays from it since its level's basis (exact inputs), as a nonnegative affine map of the basis
+ * magnitudes ({@link ReluChain#float32ErrorMap}); an operation's own rounding enters through its
+ * {@link AffineOperation#float32ErrorMap}, errors already present pass through {@code |A|}, and the
+ * double rounding of composing maps is bounded too. A layer whose every row is one rounding operation
+ * applied to basis elements keeps the engine's per-row bound instead ({@link Float32Rounding#rowErrors}).
+ */
+public final class Lowering {
+    /** Row kinds: a basis element or zero (exact); an exact combination; one rounding op on basis elements; anything else. */
+    static final byte SELECTION = 0, EXACT = 1, SINGLE = 2, COMPOSITE = 3;
+    /** Relative double rounding of composing one entry of a map (γ of double for the terms summed, per term). */
+    private static final double COMPOSE_ROUNDING = 0x1p-52;
+    /** Final safety factor on the float32 error maps (they are sums of nonnegative products, each rounded). */
+    private static final double ERROR_MAP_SAFETY = 1 + 1e-9;
+
+    /** A value of the graph during lowering: rows of an affine map over the basis of its level. */
+    public static final class Value {
+        final int level;
+        final int[] start;
+        final int[] cols;
+        final double[] vals;
+        final double[] bias;
+        final int[] eStart;
+        final int[] eCols;
+        final double[] eVals;
+        final double[] eConst;
+        final byte[] kind;
+
+        Value(int level, int[] start, int[] cols, double[] vals, double[] bias, int[] eStart, int[] eCols, double[] eVals,
+              double[] eConst, byte[] kind) {
+            this.level = level;
+            this.start = start;
+            this.cols = cols;
+            this.vals = vals;
+            this.bias = bias;
+            this.eStart = eStart;
+            this.eCols = eCols;
+            this.eVals = eVals;
+            this.eConst = eConst;
+            this.kind = kind;
+        }
+
+        /** Number of elements. */
+        public int size() {
+            return bias.length;
+        }
+
+        /** The ReLU layers below it: 0 for affine functions of the input. */
+        public int level() {
+            return level;
+        }
+
+        boolean isSelection(int r) {
+            return bias[r] == 0.0 && start[r + 1] - start[r] == 1 && vals[start[r]] == 1.0;
+        }
+    }
+
+    /** One ReLU layer under construction (append-only, so column indices into it stay valid). */
+    private static final class LayerRows {
+        final Rows rows = new Rows();
+        final ByteArrayList kind = new ByteArrayList();
+        final IntIntHashMap passthrough = new IntIntHashMap();
+        final IntArrayList originNode = new IntArrayList();
+        final IntArrayList originElement = new IntArrayList();
+
+        int width() {
+            return kind.size();
+        }
+    }
+
+    /** Growing CSR rows of a value map and of its error map. */
+    private static final class Rows {
+        final IntArrayList start = IntArrayList.newListWith(0);
+        final IntArrayList cols = new IntArrayList();
+        final DoubleArrayList vals = new DoubleArrayList();
+        final DoubleArrayList bias = new DoubleArrayList();
+        final IntArrayList eStart = IntArrayList.newListWith(0);
+        final IntArrayList eCols = new IntArrayList();
+        final DoubleArrayList eVals = new DoubleArrayList();
+        final DoubleArrayList eConst = new DoubleArrayList();
+
+        void copyRow(Value v, int r) {
+            for (int q = v.start[r]; q < v.start[r + 1]; q++) {
+                cols.add(v.cols[q]);
+                vals.add(v.vals[q]);
+            }
+            start.add(cols.size());
+            bias.add(v.bias[r]);
+            for (int q = v.eStart[r]; q < v.eStart[r + 1]; q++) {
+                eCols.add(v.eCols[q]);
+                eVals.add(v.eVals[q]);
+            }
+            eStart.add(eCols.size());
+            eConst.add(v.eConst[r]);
+        }
+
+        Value toValue(int level, byte[] kind) {
+            return new Value(level, start.toArray(), cols.toArray(), vals.toArray(), bias.toArray(), eStart.toArray(),
+                    eCols.toArray(), eVals.toArray(), eConst.toArray(), kind);
+        }
+    }
+
+    /** The lowering needs a region with finite lower bounds on the inputs it carries past a ReLU. */
+    static final class RegionNeeded extends NetworkException {
+        RegionNeeded(String message) {
+            super(message);
+        }
+    }
+
+    private final Network network;
+    private final double[] regionLower;
+    private final List<LayerRows> layers = new ArrayList<>();
+    /** Per input carried past a ReLU, the region's lower bound it was lowered with (−∞ for the others). */
+    private final double[] carriedInputFloor;
+    /** Per carried input, the shift {@code floor − 1} its passthrough subtracts (so the passthrough is at least 1). */
+    private final double[] carriedInputLower;
+    private int currentNode = -1;
+    private int currentElementOffset;
+
+    private Lowering(Network network, double[] regionLower) {
+        this.network = network;
+        this.regionLower = regionLower;
+        this.carriedInputLower = new double[network.inputSize()];
+        this.carriedInputFloor = new double[network.inputSize()];
+        Arrays.fill(carriedInputFloor, Double.NEGATIVE_INFINITY);
+    }
+
+    /**
+     * The normal form of {@code network}. {@code regionLower} (null: unknown) bounds the inputs of every
+     * region the chain will be used on from below; it is needed only when the graph carries an input
+     * coordinate past a ReLU (a skip from the input), and then the chain accepts regions above it only.
+     */
+    public static ReluChain lower(Network network, double[] regionLower) {
+        if (regionLower != null && regionLower.length != network.inputSize()) {
+            throw new NetworkException("region has " + regionLower.length + " values, network '" + network.name() + "' has "
+                    + network.inputSize() + " inputs");
+        }
+        return new Lowering(network, regionLower).run();
+    }
+
+    private ReluChain run() {
+        int n = network.nodeCount();
+        Value[] values = new Value[n + 1];
+        values[0] = inputValue(network.inputSize());
+        for (int i = 0; i < n; i++) {
+            Network.Node node = network.node(i);
+            List<Value> in = new ArrayList<>(node.inputs().length);
+            for (int v : node.inputs()) {
+                in.add(values[v]);
+            }
+            currentNode = i;
+            currentElementOffset = 0;
+            try {
+                values[i + 1] = node.op().lower(this, network.inputShapes(i), in);
+            } catch (RegionNeeded e) {
+                throw new RegionNeeded("network '" + network.name() + "', node " + i + " (" + node.op().describe() + "): " + e.getMessage());
+            } catch (NetworkException e) {
+                throw new NetworkException("network '" + network.name() + "', node " + i + " (" + node.op().describe() + "): "
+                        + e.getMessage(), e);
+            }
+            if (values[i + 1].size() != network.valueShape(i + 1).size()) {
+                throw new IllegalStateException(node.op().describe() + " lowered to " + values[i + 1].size() + " values, expected "
+                        + network.valueShape(i + 1).size());
+            }
+            // Free what no later node reads (values of a long chain are large for image networks).
+            for (int v : node.inputs()) {
+                if (network.lastUse(v) == i) {
+                    values[v] = null;
+                }
+            }
+        }
+        Value out = values[n];
+        if (out.level < layers.size()) {
+            out = lift(out, layers.size(), null);
+        }
+        return assemble(out);
+    }
+
+    private static Value inputValue(int size) {
+        int[] start = new int[size + 1];
+        int[] cols = new int[size];
+        double[] vals = new double[size];
+        for (int i = 0; i < size; i++) {
+            start[i + 1] = i + 1;
+            cols[i] = i;
+            vals[i] = 1.0;
+        }
+        return new Value(0, start, cols, vals, new double[size], new int[size + 1], new int[0], new double[0], new double[size],
+                new byte[size]);
+    }
+
+    /** Width of the basis of {@code level}: the inputs for 0, else ReLU layer {@code level − 1}. */
+    private int basisWidth(int level) {
+        return level == 0 ? network.inputSize() : layers.get(level - 1).width();
+    }
+
+    private LayerRows layer(int j) {
+        while (layers.size() <= j) {
+            layers.add(new LayerRows());
+        }
+        return layers.get(j);
+    }
+
+    // ------------------------------------------------------------------ primitives for operations
+
+    /** {@code op} (an affine operation) applied to its inputs: its map composed with theirs. */
+    public Value affine(AffineOperation op, List<Shape> inputs, List<Value> in) {
+        AffineMap map = op.toAffineMap(inputs);
+        return compose(map, op.roundsInFloat32() ? op.float32ErrorMap(inputs) : null, op.float32IsOneDotProduct(), in);
+    }
+
+    /**
+     * An affine map of values that the network does not evaluate as such (an artefact of a lowering,
+     * e.g. {@code a − b} inside a max): exact, it adds no float32 rounding of its own.
+     */
+    public Value exact(AffineMap map, List<Value> in) {
+        return compose(map, null, false, in);
+    }
+
+    /**
+     * {@code relu(v)}: one new neuron per element of {@code v} in ReLU layer {@code v.level()}; the result
+     * lives one level higher. Elements are numbered for {@link ReluChain#originElement} from where the
+     * current operation's previous ReLUs left off.
+     */
+    public Value relu(Value v) {
+        LayerRows l = layer(v.level);
+        int first = l.width();
+        for (int r = 0; r < v.size(); r++) {
+            l.rows.copyRow(v, r);
+            l.kind.add(v.kind[r]);
+            l.originNode.add(currentNode);
+            l.originElement.add(currentElementOffset + r);
+        }
+        currentElementOffset += v.size();
+        int n = v.size();
+        int[] start = new int[n + 1];
+        int[] cols = new int[n];
+        double[] vals = new double[n];
+        for (int r = 0; r < n; r++) {
+            start[r + 1] = r + 1;
+            cols[r] = first + r;
+            vals[r] = 1.0;
+        }
+        return new Value(v.level + 1, start, cols, vals, new double[n], new int[n + 1], new int[0], new double[0], new double[n],
+                new byte[n]);
+    }
+
+    // ------------------------------------------------------------------ composition and lifting
+
+    /**
+     * {@code map} applied to {@code in}, rounding as {@code own} says (null: exact); {@code oneDotProduct}
+     * when that rounding is one float32 dot product per row over float32 weights.
+     */
+    private Value compose(AffineMap map, AffineMap own, boolean oneDotProduct, List<Value> in) {
+        int total = 0;
+        int level = 0;
+        for (Value v : in) {
+            total += v.size();
+            level = Math.max(level, v.level);
+        }
+        if (map.cols() != total) {
+            throw new NetworkException("affine map over " + map.cols() + " values applied to " + total);
+        }
+        // Lift the rows the map reads of inputs below the target level.
+        Value[] src = new Value[in.size()];
+        int[] offset = new int[in.size() + 1];
+        for (int t = 0; t < in.size(); t++) {
+            offset[t + 1] = offset[t] + in.get(t).size();
+        }
+        for (int t = 0; t < in.size(); t++) {
+            Value v = in.get(t);
+            if (v.level == level) {
+                src[t] = v;
+                continue;
+            }
+            boolean[] needed = new boolean[v.size()];
+            for (int q = 0; q < map.nonZeros(); q++) {
+                int k = map.colIndex()[q];
+                if (k >= offset[t] && k < offset[t + 1]) {
+                    needed[k - offset[t]] = true;
+                }
+            }
+            src[t] = lift(v, level, needed);
+        }
+        int width = basisWidth(level);
+        int[] owner = new int[total];
+        for (int t = 0; t < in.size(); t++) {
+            Arrays.fill(owner, offset[t], offset[t + 1], t);
+        }
+        double[] acc = new double[width];
+        double[] eacc = new double[width];
+        boolean[] used = new boolean[width];
+        boolean[] eused = new boolean[width];
+        int[] touched = new int[width];
+        int[] etouched = new int[width];
+        Rows out = new Rows();
+        byte[] kind = new byte[map.rows()];
+        int[] aStart = map.rowStart();
+        int[] aCol = map.colIndex();
+        double[] aVal = map.values();
+        for (int r = 0; r < map.rows(); r++) {
+            int nt = 0, ent = 0;
+            double bsum = map.bias()[r];
+            double econst = own == null ? 0.0 : own.bias()[r];
+            int terms = aStart[r + 1] - aStart[r];
+            double composeRounding = COMPOSE_ROUNDING * (terms + 1);
+            boolean allSelection = true, allExact = true;
+            for (int q = aStart[r]; q < aStart[r + 1]; q++) {
+                int k = aCol[q];
+                int t = owner[k];
+                Value v = src[t];
+                int i = k - offset[t];
+                double a = aVal[q];
+                byte kd = v.kind[i];
+                allSelection &= kd == SELECTION;
+                allExact &= kd == SELECTION || kd == EXACT;
+                bsum += a * v.bias[i];
+                for (int p = v.start[i]; p < v.start[i + 1]; p++) {
+                    int c = v.cols[p];
+                    if (!used[c]) {
+                        used[c] = true;
+                        touched[nt++] = c;
+                    }
+                    acc[c] += a * v.vals[p];
+                }
+                // Float32 error of this row over the basis magnitudes (see the class comment).
+                double ownK = own == null ? 0.0 : own.values()[q];
+                double onErrors = Math.abs(a) + ownK;
+                double onMagnitudes = ownK + composeRounding * Math.abs(a);
+                for (int p = v.eStart[i]; p < v.eStart[i + 1]; p++) {
+                    int c = v.eCols[p];
+                    if (!eused[c]) {
+                        eused[c] = true;
+                        etouched[ent++] = c;
+                    }
+                    eacc[c] += onErrors * v.eVals[p];
+                }
+                for (int p = v.start[i]; p < v.start[i + 1]; p++) {
+                    int c = v.cols[p];
+                    if (!eused[c]) {
+                        eused[c] = true;
+                        etouched[ent++] = c;
+                    }
+                    eacc[c] += onMagnitudes * Math.abs(v.vals[p]);
+                }
+                econst += onErrors * v.eConst[i] + onMagnitudes * Math.abs(v.bias[i]);
+            }
+            Arrays.sort(touched, 0, nt);
+            for (int x = 0; x < nt; x++) {
+                int c = touched[x];
+                if (acc[c] != 0.0) {
+                    out.cols.add(c);
+                    out.vals.add(acc[c]);
+                }
+                acc[c] = 0.0;
+                used[c] = false;
+            }
+            out.start.add(out.cols.size());
+            out.bias.add(bsum);
+            Arrays.sort(etouched, 0, ent);
+            for (int x = 0; x < ent; x++) {
+                int c = etouched[x];
+                if (eacc[c] != 0.0) {
+                    out.eCols.add(c);
+                    out.eVals.add(Math.nextUp(eacc[c] * ERROR_MAP_SAFETY));
+                }
+                eacc[c] = 0.0;
+                eused[c] = false;
+            }
+            out.eStart.add(out.eCols.size());
+            out.eConst.add(econst == 0.0 ? 0.0 : Math.nextUp(econst * ERROR_MAP_SAFETY));
+            if (terms == 0) {
+                kind[r] = bsum == 0.0 ? SELECTION : EXACT;
+            } else if (own == null) {
+                int k = aCol[aStart[r]];
+                if (terms == 1 && aVal[aStart[r]] == 1.0 && map.bias()[r] == 0.0) {
+                    kind[r] = src[owner[k]].kind[k - offset[owner[k]]];
+                } else {
+                    kind[r] = allExact ? EXACT : COMPOSITE;
+                }
+            } else {
+                kind[r] = allSelection && oneDotProduct ? SINGLE : COMPOSITE;
+            }
+        }
+        return out.toValue(level, kind);
+    }
+
+    /**
+     * {@code v} re-expressed at {@code target} (higher) level through passthrough neurons; only the rows
+     * marked in {@code needed} (null: all) are carried, the others are left empty.
+     */
+    private Value lift(Value v, int target, boolean[] needed) {
+        Value cur = v;
+        for (int level = v.level; level < target; level++) {
+            Rows out = new Rows();
+            byte[] kind = new byte[cur.size()];
+            for (int r = 0; r < cur.size(); r++) {
+                if (needed != null && !needed[r]) {
+                    out.start.add(out.cols.size());
+                    out.bias.add(0.0);
+                    out.eStart.add(out.eCols.size());
+                    out.eConst.add(0.0);
+                    kind[r] = SELECTION;
+                    continue;
+                }
+                double b = cur.bias[r];
+                double slack = 0.0;
+                for (int q = cur.start[r]; q < cur.start[r + 1]; q++) {
+                    int c = cur.cols[q];
+                    double coef = cur.vals[q];
+                    int p = passthrough(level, c);
+                    out.cols.add(p);
+                    out.vals.add(coef);
+                    // Level 0: x_c = p + (lo_c − 1); above: h_c = p − 1.
+                    double shift = level == 0 ? carriedInputLower[c] : -1.0;
+                    double term = coef * shift;
+                    slack += Math.abs(term) + Math.abs(b);
+                    b += term;
+                }
+                out.start.add(out.cols.size());
+                out.bias.add(b);
+                double econst = cur.eConst[r];
+                for (int q = cur.eStart[r]; q < cur.eStart[r + 1]; q++) {
+                    int c = cur.eCols[q];
+                    out.eCols.add(passthrough(level, c));
+                    out.eVals.add(cur.eVals[q]);
+                    if (level == 0) {
+                        // |x_c| <= |p| + |lo_c − 1|.
+                        econst += cur.eVals[q] * Math.abs(carriedInputLower[c]);
+                    }
+                }
+                econst += COMPOSE_ROUNDING * slack;
+                out.eStart.add(out.eCols.size());
+                out.eConst.add(econst == 0.0 ? 0.0 : Math.nextUp(econst * ERROR_MAP_SAFETY));
+                byte k = cur.kind[r];
+                if (k == SELECTION) {
+                    kind[r] = cur.start[r + 1] == cur.start[r] ? SELECTION : EXACT;
+                } else if (k == SINGLE && level > 0) {
+                    // The engine's per-row bound of the lifted row, over magnitudes h + 1, still covers the original's.
+                    kind[r] = SINGLE;
+                } else {
+                    kind[r] = k == EXACT ? EXACT : COMPOSITE;
+                }
+            }
+            // Rows are sorted by column only within the passthroughs' order of creation: sort them.
+            cur = sortRows(out.toValue(level + 1, kind));
+        }
+        return cur;
+    }
+
+    /** The passthrough neuron of ReLU layer {@code level} that carries basis element {@code c} (created on first use). */
+    private int passthrough(int level, int c) {
+        LayerRows l = layer(level);
+        int p = l.passthrough.getIfAbsent(c, -1);
+        if (p >= 0) {
+            return p;
+        }
+        double shift;
+        if (level == 0) {
+            double lo = regionLower == null ? Double.NEGATIVE_INFINITY : regionLower[c];
+            if (!Double.isFinite(lo)) {
+                throw new RegionNeeded("the graph carries input " + c + " past a ReLU (a skip connection from the input), which "
+                        + "the verifier's normal form can hold only over a region with a finite lower bound on it; give one "
+                        + "(an input domain or a query box)");
+            }
+            carriedInputFloor[c] = lo;
+            carriedInputLower[c] = lo - 1.0;
+            shift = -carriedInputLower[c];
+        } else {
+            shift = 1.0;
+        }
+        p = l.width();
+        l.rows.cols.add(c);
+        l.rows.vals.add(1.0);
+        l.rows.start.add(l.rows.cols.size());
+        l.rows.bias.add(shift);
+        l.rows.eStart.add(l.rows.eCols.size());
+        l.rows.eConst.add(0.0);
+        l.kind.add(EXACT);
+        l.originNode.add(-1);
+        l.originElement.add(c);
+        l.passthrough.put(c, p);
+        return p;
+    }
+
+    private static Value sortRows(Value v) {
+        int[] cols = v.cols.clone();
+        double[] vals = v.vals.clone();
+        int[] eCols = v.eCols.clone();
+        double[] eVals = v.eVals.clone();
+        sortSegments(v.start, cols, vals);
+        sortSegments(v.eStart, eCols, eVals);
+        return new Value(v.level, v.start, cols, vals, v.bias, v.eStart, eCols, eVals, v.eConst, v.kind);
+    }
+
+    private static void sortSegments(int[] start, int[] cols, double[] vals) {
+        for (int r = 0; r + 1 < start.length; r++) {
+            int s = start[r], e = start[r + 1];
+            boolean sorted = true;
+            for (int q = s + 1; q < e && sorted; q++) {
+                sorted = cols[q - 1] < cols[q];
+            }
+            if (sorted) {
+                continue;
+            }
+            Integer[] order = new Integer[e - s];
+            for (int q = 0; q < order.length; q++) {
+                order[q] = s + q;
+            }
+            Arrays.sort(order, (x, y) -> Integer.compare(cols[x], cols[y]));
+            int[] c2 = new int[order.length];
+            double[] v2 = new double[order.length];
+            for (int q = 0; q < order.length; q++) {
+                c2[q] = cols[order[q]];
+                v2[q] = vals[order[q]];
+            }
+            System.arraycopy(c2, 0, cols, s, c2.length);
+            System.arraycopy(v2, 0, vals, s, v2.length);
+        }
+    }
+
+    // ------------------------------------------------------------------ assembly
+
+    private ReluChain assemble(Value out) {
+        int k = layers.size();
+        List<AffineMap> maps = new ArrayList<>(k + 1);
+        AffineMap[] errorMaps = new AffineMap[k + 1];
+        int[][] originNode = new int[k][];
+        int[][] originElement = new int[k][];
+        for (int j = 0; j < k; j++) {
+            LayerRows l = layers.get(j);
+            Value v = l.rows.toValue(j, l.kind.toArray());
+            maps.add(valueMap(v, basisWidth(j)));
+            errorMaps[j] = errorMap(v, basisWidth(j));
+            originNode[j] = l.originNode.toArray();
+            originElement[j] = l.originElement.toArray();
+        }
+        maps.add(valueMap(out, basisWidth(k)));
+        errorMaps[k] = errorMap(out, basisWidth(k));
+        boolean carries = false;
+        for (double c : carriedInputFloor) {
+            carries |= c > Double.NEGATIVE_INFINITY;
+        }
+        return new ReluChain(network, maps, errorMaps, carries ? carriedInputFloor.clone() : null, originNode, originElement);
+    }
+
+    private static AffineMap valueMap(Value v, int cols) {
+        return new AffineMap(v.size(), cols, v.start, v.cols, v.vals, v.bias);
+    }
+
+    /** The layer's float32 error map, or null when every row is one rounding op on basis elements (the per-row bound applies). */
+    private static AffineMap errorMap(Value v, int cols) {
+        boolean allSingle = v.size() > 0;
+        for (byte k : v.kind) {
+            allSingle &= k == SINGLE;
+        }
+        if (allSingle) {
+            return null;
+        }
+        return new AffineMap(v.size(), cols, v.eStart, v.eCols, v.eVals, v.eConst);
+    }
+}
