@@ -112,10 +112,12 @@ public final class BranchAndBound {
         this.chain = ReluChain.of(query.network(), query.inputLower(), query.inputUpper());
         // Row-parallel bounds only when the caller allows several threads (Spark tasks ask for one).
         // Linear input constraints (e.g. a blur kernel's sum) tighten every concretisation to the input.
+        // Bounding a node of a large network takes seconds: the time limit and a cancel reach inside it.
+        java.util.function.BooleanSupplier outOfTime = () -> stop || System.nanoTime() > deadline || options.cancel().isCancelled();
         this.propagator = new SymbolicPropagator(options.threads() > 1, query.ball(), options.arithmetic(),
-                org.certus.bounds.InputConstraints.of(query.inputConstraints()));
+                org.certus.bounds.InputConstraints.of(query.inputConstraints())).withStop(outOfTime);
         this.float32 = new org.certus.nn.Float32Evaluation(query.network());
-        this.optimizer = new org.certus.bounds.AlphaBetaOptimizer(options.arithmetic());
+        this.optimizer = new org.certus.bounds.AlphaBetaOptimizer(options.arithmetic(), outOfTime);
         List<AffineMap> ds = query.disjuncts();
         this.disjunctStart = new int[ds.size() + 1];
         int rows = 0;
@@ -292,8 +294,14 @@ public final class BranchAndBound {
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
         boolean[] allOpen = new boolean[query.disjuncts().size()];
         java.util.Arrays.fill(allOpen, true);
-        Node root = rootStart == null ? bound(query.inputLower(), query.inputUpper(), none, null, -1, allOpen, 0, null, null)
-                : bound(query.inputLower(), query.inputUpper(), none, rootStart, chain.reluLayerCount(), allOpen, 0, null, null);
+        Node root;
+        try {
+            root = rootStart == null ? bound(query.inputLower(), query.inputUpper(), none, null, -1, allOpen, 0, null, null)
+                    : bound(query.inputLower(), query.inputUpper(), none, rootStart, chain.reluLayerCount(), allOpen, 0, null, null);
+        } catch (org.certus.bounds.BoundingInterrupted e) {
+            // Out of time (or cancelled) before the root was bounded: nothing is proved.
+            return interruptedAtRoot(t0);
+        }
         long attackMs = 0;
         boolean attacked = false;
         if (root != null && root.bound != Double.POSITIVE_INFINITY && found.get() == null && options.attackRestarts() > 0
@@ -308,8 +316,13 @@ public final class BranchAndBound {
             // Cheap bounds first: LP or MIP tightening only when symbolic bounds leave the root open.
             NetworkBounds tightened = tightenRoot(root.bounds, root.openDisjuncts);
             if (tightened != null) {
-                root = bound(query.inputLower(), query.inputUpper(), none, tightened, chain.reluLayerCount(), root.openDisjuncts,
-                        0, root.rowLower, root.starts);
+                try {
+                    root = bound(query.inputLower(), query.inputUpper(), none, tightened, chain.reluLayerCount(), root.openDisjuncts,
+                            0, root.rowLower, root.starts);
+                } catch (org.certus.bounds.BoundingInterrupted e) {
+                    // The root's first bounds still hold: leave it open and stop.
+                    limitHitOrCancelled();
+                }
             }
         }
         long unstable = root == null ? 0 : root.bounds.unstableCount();
@@ -335,6 +348,29 @@ public final class BranchAndBound {
         double finalBound = globalBound();
         return new SearchStatistics(nodes.get(), lps.get(), maxDepth, rootBound, finalBound, attackMs,
                 boundNanos.get() / 1_000_000, total, unstable);
+    }
+
+    /** The statistics of a search whose root could not be bounded in time: a timeout (or unknown, if cancelled). */
+    private SearchStatistics interruptedAtRoot(long t0) {
+        limitHitOrCancelled();
+        synchronized (lock) {
+            undecidedBound = Double.NEGATIVE_INFINITY;
+        }
+        Throwable err = failure.get();
+        if (err != null) {
+            throw new SearchFailedException("the search failed on network '" + query.network().name() + "': " + err, err);
+        }
+        long total = (System.nanoTime() - t0) / 1_000_000;
+        return new SearchStatistics(nodes.get(), lps.get(), maxDepth, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, 0,
+                boundNanos.get() / 1_000_000, total, 0);
+    }
+
+    /** Records why the search stopped: its limit, unless it was cancelled. */
+    private void limitHitOrCancelled() {
+        if (!options.cancel().isCancelled()) {
+            limitHit = true;
+        }
+        stop = true;
     }
 
     /**
@@ -558,9 +594,22 @@ public final class BranchAndBound {
         }
     }
 
-    /** Splits a node and returns its children that survive bounding. */
+    /**
+     * Splits a node and returns its children that survive bounding; when a child's bounding is
+     * interrupted by the time limit, the search stops with the children bounded so far (the caller puts
+     * the node back, so its region stays open).
+     */
     private List<Node> branch(Node node) {
-        List<Node> children = new ArrayList<>(2);
+        List<Node> done = new ArrayList<>(2);
+        try {
+            return branchInto(node, done);
+        } catch (org.certus.bounds.BoundingInterrupted e) {
+            limitHitOrCancelled();
+            return done;
+        }
+    }
+
+    private List<Node> branchInto(Node node, List<Node> children) {
         if (optimising() && node.bound > pruneThreshold()) {
             // The incumbent improved since this node was queued: nothing in it can beat it by more
             // than the tolerance. Its bound joins the proven one.

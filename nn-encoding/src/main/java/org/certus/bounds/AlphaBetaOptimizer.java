@@ -24,9 +24,17 @@ public final class AlphaBetaOptimizer {
     static final double BETA_STEP = 0.05;
 
     private final ArithmeticModel arithmetic;
+    /** Checked before each step; when true, the optimisation throws {@link BoundingInterrupted}. */
+    private final java.util.function.BooleanSupplier stop;
 
     public AlphaBetaOptimizer(ArithmeticModel arithmetic) {
+        this(arithmetic, () -> false);
+    }
+
+    /** An optimiser that abandons a row (with {@link BoundingInterrupted}) once {@code stop} holds. */
+    public AlphaBetaOptimizer(ArithmeticModel arithmetic, java.util.function.BooleanSupplier stop) {
         this.arithmetic = arithmetic;
+        this.stop = stop;
     }
 
     /**
@@ -73,6 +81,12 @@ public final class AlphaBetaOptimizer {
         double[] bestX = null;
         AlphaBetaStart bestStart = null;
         for (int it = 0; it <= iterations; it++) {
+            if (stop.getAsBoolean()) {
+                if (bestX == null) {
+                    throw new BoundingInterrupted();
+                }
+                break; // every step's bound is valid: keep the best so far
+            }
             double value = pass.backward(chain, bounds, splits, inLo, inHi, objective, row, alpha, beta);
             if (value > best || bestX == null) {
                 best = Math.max(best, value);

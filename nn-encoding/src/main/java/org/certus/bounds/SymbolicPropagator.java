@@ -82,6 +82,11 @@ public final class SymbolicPropagator implements BoundPropagator {
 
     private SymbolicPropagator(boolean parallel, NormBall ball, ArithmeticModel arithmetic, InputConstraints constraints,
                                int blockLanes) {
+        this(parallel, ball, arithmetic, constraints, blockLanes, NEVER);
+    }
+
+    private SymbolicPropagator(boolean parallel, NormBall ball, ArithmeticModel arithmetic, InputConstraints constraints,
+                               int blockLanes, java.util.function.BooleanSupplier stop) {
         if (blockLanes < 1) {
             throw new IllegalArgumentException("block lanes must be >= 1, got " + blockLanes);
         }
@@ -90,16 +95,36 @@ public final class SymbolicPropagator implements BoundPropagator {
         this.arithmetic = arithmetic;
         this.constraints = ball == null ? constraints : null;
         this.blockLanes = blockLanes;
+        this.stop = stop;
+    }
+
+    private static final java.util.function.BooleanSupplier NEVER = () -> false;
+    /** Checked between layers and between blocks of rows; when true, bounding throws {@link BoundingInterrupted}. */
+    private final java.util.function.BooleanSupplier stop;
+
+    /**
+     * The same propagator, abandoning a computation (with {@link BoundingInterrupted}) once {@code stop}
+     * holds: on networks whose layers take seconds to bound, a search's time limit must reach inside one
+     * node.
+     */
+    public SymbolicPropagator withStop(java.util.function.BooleanSupplier stop) {
+        return new SymbolicPropagator(parallel, ball, arithmetic, constraints, blockLanes, stop);
+    }
+
+    private void checkStop() {
+        if (stop.getAsBoolean()) {
+            throw new BoundingInterrupted();
+        }
     }
 
     /** The same propagator with another block size (for tests: the bounds must be the same bits). */
     SymbolicPropagator withBlockLanes(int lanes) {
-        return new SymbolicPropagator(parallel, ball, arithmetic, constraints, lanes);
+        return new SymbolicPropagator(parallel, ball, arithmetic, constraints, lanes, stop);
     }
 
     /** The same propagator over the box alone (no input constraints). */
     private SymbolicPropagator boxOnly() {
-        return new SymbolicPropagator(parallel, ball, arithmetic, null, blockLanes);
+        return new SymbolicPropagator(parallel, ball, arithmetic, null, blockLanes, stop);
     }
 
     @Override
@@ -154,6 +179,7 @@ public final class SymbolicPropagator implements BoundPropagator {
             }
         }
         for (int i = start; i <= k; i++) {
+            checkStop();
             AffineMap a = chain.affine(i);
             double[] l = new double[a.rows()];
             double[] u = new double[a.rows()];
@@ -406,6 +432,7 @@ public final class SymbolicPropagator implements BoundPropagator {
             range = range.parallel();
         }
         range.forEach(blk -> {
+            checkStop();
             Workspace ws = Workspace.get(chain);
             int first = blk * blockLanes;
             int n = Math.min(blockLanes, lanes - first);

@@ -43,7 +43,12 @@ public interface AffineOperation extends Operation {
      * magnitudes (see {@link Float32Rounding#errorMap}); null when it does not round.
      */
     default AffineMap float32ErrorMap(List<Shape> inputs) {
-        return roundsInFloat32() ? Float32Rounding.errorMap(toAffineMap(inputs), extraFloat32Roundings()) : null;
+        return float32ErrorMapOf(toAffineMap(inputs));
+    }
+
+    /** {@link #float32ErrorMap(List)} given this operation's map (built once by the caller). */
+    default AffineMap float32ErrorMapOf(AffineMap map) {
+        return roundsInFloat32() ? Float32Rounding.errorMap(map, extraFloat32Roundings()) : null;
     }
 
     @Override

@@ -99,8 +99,8 @@ public final class ElementwiseAffine implements UnaryAffineOperation {
     }
 
     @Override
-    public AffineMap float32ErrorMap(java.util.List<Shape> inputs) {
-        AffineMap e = Float32Rounding.errorMap(toAffineMap(inputs), roundings);
+    public AffineMap float32ErrorMapOf(AffineMap map) {
+        AffineMap e = Float32Rounding.errorMap(map, roundings);
         double[] c = e.bias().clone();
         double g = Float32Rounding.gamma(2 + roundings);
         for (int i = 0; i < c.length; i++) {

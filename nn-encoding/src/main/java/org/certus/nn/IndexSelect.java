@@ -93,7 +93,7 @@ public record IndexSelect(String label, Shape output, int[] source, double fill)
 
     /** The fill's own rounding on the rows it fills; copies are exact. */
     @Override
-    public AffineMap float32ErrorMap(java.util.List<Shape> inputs) {
+    public AffineMap float32ErrorMapOf(AffineMap map) {
         if (!roundsInFloat32()) {
             return null;
         }
@@ -103,7 +103,7 @@ public record IndexSelect(String label, Shape output, int[] source, double fill)
         for (int i = 0; i < n; i++) {
             c[i] = source[i] < 0 ? e : 0.0;
         }
-        return new AffineMap(n, inputs.get(0).size(), new int[n + 1], new int[0], new double[0], c);
+        return new AffineMap(n, map.cols(), new int[n + 1], new int[0], new double[0], c);
     }
 
     @Override

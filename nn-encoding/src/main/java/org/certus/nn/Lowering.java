@@ -233,7 +233,7 @@ public final class Lowering {
     /** {@code op} (an affine operation) applied to its inputs: its map composed with theirs. */
     public Value affine(AffineOperation op, List<Shape> inputs, List<Value> in) {
         AffineMap map = op.toAffineMap(inputs);
-        return compose(map, op.roundsInFloat32() ? op.float32ErrorMap(inputs) : null, op.float32IsOneDotProduct(), in);
+        return compose(map, op.roundsInFloat32() ? op.float32ErrorMapOf(map) : null, op.float32IsOneDotProduct(), in);
     }
 
     /**
@@ -327,20 +327,35 @@ public final class Lowering {
         double[] aVal = map.values();
         for (int r = 0; r < map.rows(); r++) {
             int nt = 0, ent = 0;
+            int terms = aStart[r + 1] - aStart[r];
+            boolean allSelection = true, allExact = true;
+            for (int q = aStart[r]; q < aStart[r + 1]; q++) {
+                int k = aCol[q];
+                byte kd = src[owner[k]].kind[k - offset[owner[k]]];
+                allSelection &= kd == SELECTION;
+                allExact &= kd == SELECTION || kd == EXACT;
+            }
+            byte rowKind;
+            if (terms == 0) {
+                rowKind = map.bias()[r] == 0.0 ? SELECTION : EXACT;
+            } else if (own == null) {
+                int k = aCol[aStart[r]];
+                rowKind = terms == 1 && aVal[aStart[r]] == 1.0 && map.bias()[r] == 0.0 ? src[owner[k]].kind[k - offset[owner[k]]]
+                        : allExact ? EXACT : COMPOSITE;
+            } else {
+                rowKind = allSelection && oneDotProduct ? SINGLE : COMPOSITE;
+            }
+            // A SINGLE row's error is the per-row bound of its own map row: derived when needed (singleErrorRow).
+            boolean trackErrors = rowKind != SINGLE;
             double bsum = map.bias()[r];
             double econst = own == null ? 0.0 : own.bias()[r];
-            int terms = aStart[r + 1] - aStart[r];
             double composeRounding = COMPOSE_ROUNDING * (terms + 1);
-            boolean allSelection = true, allExact = true;
             for (int q = aStart[r]; q < aStart[r + 1]; q++) {
                 int k = aCol[q];
                 int t = owner[k];
                 Value v = src[t];
                 int i = k - offset[t];
                 double a = aVal[q];
-                byte kd = v.kind[i];
-                allSelection &= kd == SELECTION;
-                allExact &= kd == SELECTION || kd == EXACT;
                 bsum += a * v.bias[i];
                 for (int p = v.start[i]; p < v.start[i + 1]; p++) {
                     int c = v.cols[p];
@@ -350,27 +365,40 @@ public final class Lowering {
                     }
                     acc[c] += a * v.vals[p];
                 }
+                if (!trackErrors) {
+                    continue;
+                }
                 // Float32 error of this row over the basis magnitudes (see the class comment).
                 double ownK = own == null ? 0.0 : own.values()[q];
                 double onErrors = Math.abs(a) + ownK;
                 double onMagnitudes = ownK + composeRounding * Math.abs(a);
-                for (int p = v.eStart[i]; p < v.eStart[i + 1]; p++) {
-                    int c = v.eCols[p];
-                    if (!eused[c]) {
-                        eused[c] = true;
-                        etouched[ent++] = c;
+                double rowGamma = 0.0;
+                if (v.kind[i] == SINGLE) {
+                    // Its error, γ_m·(|w|·|h| + |b|), enters through |A| like any other error.
+                    int m = v.start[i + 1] - v.start[i] + 1;
+                    rowGamma = Float32Rounding.gamma(m) * ERROR_MAP_SAFETY;
+                    econst += onErrors * (rowGamma * Math.abs(v.bias[i]) + m * Float32Rounding.UNDERFLOW);
+                } else {
+                    for (int p = v.eStart[i]; p < v.eStart[i + 1]; p++) {
+                        int c = v.eCols[p];
+                        if (!eused[c]) {
+                            eused[c] = true;
+                            etouched[ent++] = c;
+                        }
+                        eacc[c] += onErrors * v.eVals[p];
                     }
-                    eacc[c] += onErrors * v.eVals[p];
+                    econst += onErrors * v.eConst[i];
                 }
+                double perMagnitude = onMagnitudes + onErrors * rowGamma;
                 for (int p = v.start[i]; p < v.start[i + 1]; p++) {
                     int c = v.cols[p];
                     if (!eused[c]) {
                         eused[c] = true;
                         etouched[ent++] = c;
                     }
-                    eacc[c] += onMagnitudes * Math.abs(v.vals[p]);
+                    eacc[c] += perMagnitude * Math.abs(v.vals[p]);
                 }
-                econst += onErrors * v.eConst[i] + onMagnitudes * Math.abs(v.bias[i]);
+                econst += onMagnitudes * Math.abs(v.bias[i]);
             }
             Arrays.sort(touched, 0, nt);
             for (int x = 0; x < nt; x++) {
@@ -395,19 +423,8 @@ public final class Lowering {
                 eused[c] = false;
             }
             out.eStart.add(out.eCols.size());
-            out.eConst.add(econst == 0.0 ? 0.0 : Math.nextUp(econst * ERROR_MAP_SAFETY));
-            if (terms == 0) {
-                kind[r] = bsum == 0.0 ? SELECTION : EXACT;
-            } else if (own == null) {
-                int k = aCol[aStart[r]];
-                if (terms == 1 && aVal[aStart[r]] == 1.0 && map.bias()[r] == 0.0) {
-                    kind[r] = src[owner[k]].kind[k - offset[owner[k]]];
-                } else {
-                    kind[r] = allExact ? EXACT : COMPOSITE;
-                }
-            } else {
-                kind[r] = allSelection && oneDotProduct ? SINGLE : COMPOSITE;
-            }
+            out.eConst.add(econst == 0.0 || !trackErrors ? 0.0 : Math.nextUp(econst * ERROR_MAP_SAFETY));
+            kind[r] = rowKind;
         }
         return out.toValue(level, kind);
     }
@@ -446,19 +463,37 @@ public final class Lowering {
                 }
                 out.start.add(out.cols.size());
                 out.bias.add(b);
-                double econst = cur.eConst[r];
-                for (int q = cur.eStart[r]; q < cur.eStart[r + 1]; q++) {
-                    int c = cur.eCols[q];
+                double econst;
+                int[] ec;
+                double[] ev;
+                if (cur.kind[r] == SINGLE) {
+                    // Its error is the per-row bound of its own row; at level 0 it must become explicit.
+                    double[] single = singleErrorRow(cur, r);
+                    int m = cur.start[r + 1] - cur.start[r];
+                    ec = Arrays.copyOfRange(cur.cols, cur.start[r], cur.start[r + 1]);
+                    ev = Arrays.copyOf(single, m);
+                    econst = single[m];
+                } else {
+                    ec = Arrays.copyOfRange(cur.eCols, cur.eStart[r], cur.eStart[r + 1]);
+                    ev = Arrays.copyOfRange(cur.eVals, cur.eStart[r], cur.eStart[r + 1]);
+                    econst = cur.eConst[r];
+                }
+                boolean explicit = cur.kind[r] != SINGLE || level == 0;
+                for (int q = 0; q < ec.length && explicit; q++) {
+                    int c = ec[q];
                     out.eCols.add(passthrough(level, c));
-                    out.eVals.add(cur.eVals[q]);
+                    out.eVals.add(ev[q]);
                     if (level == 0) {
                         // |x_c| <= |p| + |lo_c − 1|.
-                        econst += cur.eVals[q] * Math.abs(carriedInputLower[c]);
+                        econst += ev[q] * Math.abs(carriedInputLower[c]);
                     }
+                }
+                if (!explicit) {
+                    econst = 0.0;
                 }
                 econst += COMPOSE_ROUNDING * slack;
                 out.eStart.add(out.eCols.size());
-                out.eConst.add(econst == 0.0 ? 0.0 : Math.nextUp(econst * ERROR_MAP_SAFETY));
+                out.eConst.add(econst == 0.0 || !explicit ? 0.0 : Math.nextUp(econst * ERROR_MAP_SAFETY));
                 byte k = cur.kind[r];
                 if (k == SELECTION) {
                     kind[r] = cur.start[r + 1] == cur.start[r] ? SELECTION : EXACT;
@@ -473,6 +508,23 @@ public final class Lowering {
             cur = sortRows(out.toValue(level + 1, kind));
         }
         return cur;
+    }
+
+    /**
+     * The error row of a SINGLE row r of {@code v}: {@code γ_m·|w|} per entry, then the constant
+     * {@code γ_m·|b| + m·2^-149} (m = entries + 1), each rounded up: the per-row bound of
+     * {@link Float32Rounding#rowErrors} as an affine map.
+     */
+    private static double[] singleErrorRow(Value v, int r) {
+        int s = v.start[r], e = v.start[r + 1];
+        int m = e - s + 1;
+        double g = Float32Rounding.gamma(m) * ERROR_MAP_SAFETY;
+        double[] out = new double[e - s + 1];
+        for (int q = s; q < e; q++) {
+            out[q - s] = Math.nextUp(g * Math.abs(v.vals[q]));
+        }
+        out[e - s] = Math.nextUp(g * Math.abs(v.bias[r]) + m * Float32Rounding.UNDERFLOW);
+        return out;
     }
 
     /** The passthrough neuron of ReLU layer {@code level} that carries basis element {@code c} (created on first use). */
@@ -584,6 +636,25 @@ public final class Lowering {
         if (allSingle) {
             return null;
         }
-        return new AffineMap(v.size(), cols, v.eStart, v.eCols, v.eVals, v.eConst);
+        // SINGLE rows carry no explicit error row: derive it from the row itself.
+        Rows rows = new Rows();
+        for (int r = 0; r < v.size(); r++) {
+            if (v.kind[r] == SINGLE) {
+                double[] single = singleErrorRow(v, r);
+                for (int q = v.start[r]; q < v.start[r + 1]; q++) {
+                    rows.eCols.add(v.cols[q]);
+                    rows.eVals.add(single[q - v.start[r]]);
+                }
+                rows.eConst.add(single[single.length - 1]);
+            } else {
+                for (int q = v.eStart[r]; q < v.eStart[r + 1]; q++) {
+                    rows.eCols.add(v.eCols[q]);
+                    rows.eVals.add(v.eVals[q]);
+                }
+                rows.eConst.add(v.eConst[r]);
+            }
+            rows.eStart.add(rows.eCols.size());
+        }
+        return new AffineMap(v.size(), cols, rows.eStart.toArray(), rows.eCols.toArray(), rows.eVals.toArray(), rows.eConst.toArray());
     }
 }

@@ -230,7 +230,9 @@ final class VnnlibSolver {
             } catch (TimeoutException e) {
                 cancel.cancel();
                 try {
-                    return f.get(CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    Verdict late = f.get(CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    // Cancelled by this watchdog because the time was up: a timeout, not an undecided search.
+                    return late.status() == VerdictStatus.UNKNOWN ? Verdict.timeout(late.statistics().finalBound(), late.statistics()) : late;
                 } catch (TimeoutException e2) {
                     return null;
                 }
