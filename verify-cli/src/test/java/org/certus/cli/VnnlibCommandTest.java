@@ -132,6 +132,22 @@ class VnnlibCommandTest {
         assertEquals("error", r.lastOutLine());
     }
 
+    /**
+     * prop_2 with X_0 <= 0.6 and X_0 > 0.6 added describes an empty set (unsat); reading '>' as '>=' once
+     * answered sat at X_0 = 0.6. VNN-LIB 1.0 has no strict comparisons: refused, with line and column.
+     */
+    @Test
+    void strictInequalityIsRefusedNotReadAsNonStrict() throws IOException {
+        Path strict = tmp.resolve("prop_2_strict.vnnlib");
+        String text = Files.readString(prop(2));
+        Files.writeString(strict, text + "(assert (<= X_0 0.6))\n(assert (> X_0 0.6))\n");
+        int line = (int) text.lines().count() + 2;
+        Path out = tmp.resolve("r.txt");
+        CliRun r = CliRun.of("vnnlib", "--onnx", net(1, 2).toString(), "--vnnlib", strict.toString(), "--out", out.toString());
+        BadInputTest.assertOneLineError(r, strict + ":" + line + ":9: ", "strict inequality '>'");
+        assertEquals("error\n", Files.readString(out));
+    }
+
     @Test
     void propertyOver784InputsForAFiveInputNetwork() throws IOException {
         Path mnistLike = tmp.resolve("mnist_like.vnnlib");
