@@ -17,6 +17,7 @@ import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.ReluPhase;
 import org.certus.bounds.ReluSplits;
 import org.certus.bounds.SymbolicPropagator;
+import org.certus.milp.Deadline;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
@@ -287,7 +288,7 @@ public final class BranchAndBound {
 
     /** The search itself, shared by both modes; fails loudly when a worker failed. */
     private SearchStatistics search(long t0) {
-        deadline = t0 + options.timeLimit().toNanos();
+        deadline = Deadline.after(t0, options.timeLimit());
         Network net = query.network();
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
         boolean[] allOpen = new boolean[query.disjuncts().size()];
@@ -352,11 +353,11 @@ public final class BranchAndBound {
         double[] lo = query.inputLower();
         double[] hi = query.inputUpper();
         boolean parallel = options.threads() > 1;
-        long left = Math.min(deadline - System.nanoTime(), t.budget().toNanos());
+        long left = Math.min(Deadline.left(deadline), Deadline.nanos(t.budget()));
         if (left <= 0) {
             return start;
         }
-        long end = System.nanoTime() + left;
+        long end = Deadline.plus(System.nanoTime(), left);
         Duration budget = Duration.ofNanos(left);
         // The searches run on the box alone; their start bounds may hold only on a smaller region (a norm
         // ball, input constraints), where a box point could then contradict them: LP and MILPs there.
@@ -371,7 +372,7 @@ public final class BranchAndBound {
         if (t.kind() != org.certus.bounds.Tightening.MIP) {
             return lp;
         }
-        long rest = end - System.nanoTime();
+        long rest = Deadline.left(end);
         if (rest <= 0) {
             return lp;
         }

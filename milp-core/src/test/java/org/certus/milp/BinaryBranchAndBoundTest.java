@@ -120,6 +120,28 @@ class BinaryBranchAndBoundTest {
         return best;
     }
 
+    /**
+     * A time limit too long to add to the clock is no limit: it once threw "long overflow" (beyond
+     * {@link Duration#toNanos()}) or ended the search at once (an overflowed, past deadline).
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("exactSeeds")
+    void hugeTimeLimitsSolveToOptimality(long seed) {
+        Random rnd = new Random(seed);
+        Model m = randomMilp(rnd);
+        double[] c = new double[m.numVariables()];
+        for (int j = 0; j < c.length; j++) {
+            c[j] = rnd.nextGaussian();
+        }
+        MilpStatus expected = new BinaryBranchAndBound(m).optimize(allVariables(c.length), c, Sense.MAXIMIZE,
+                MilpLimits.of(Duration.ofSeconds(30))).status();
+        for (Duration limit : new Duration[] {Duration.ofSeconds(10_000_000_000L), Duration.ofNanos(Long.MAX_VALUE),
+                Duration.ofSeconds(Long.MAX_VALUE, 999_999_999)}) {
+            MilpResult r = new BinaryBranchAndBound(m).optimize(allVariables(c.length), c, Sense.MAXIMIZE, MilpLimits.of(limit));
+            assertEquals(expected, r.status(), "seed " + seed + ", limit " + limit + ": " + r);
+        }
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void provenBoundMatchesBruteForceOverAllAssignments(long seed) {
