@@ -83,6 +83,7 @@ public final class OnnxImporter {
             if (!model.hasGraph()) {
                 throw new NetworkException("no graph in the model (empty or not an ONNX file?)");
             }
+            OnnxModelChecks.check(model);
             return new OnnxGraphConverter(model.getGraph()).convert(networkName(source), domain);
         } catch (NetworkException e) {
             throw e.getMessage().startsWith(source + ": ") ? e : new NetworkException(source + ": " + e.getMessage(), e);

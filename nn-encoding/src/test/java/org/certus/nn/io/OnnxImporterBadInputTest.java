@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Random;
 
 import org.certus.nn.NetworkException;
+import org.certus.nn.io.onnx.OnnxProto.ModelProto;
 import org.certus.nn.io.onnx.OnnxProto.TensorProto;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,5 +180,49 @@ class OnnxImporterBadInputTest {
     void subOfTwoComputedValues() {
         byte[] m = smallMlp(1).node("Relu", "r", new String[] {"h"}, "a").node("Sub", "sub", new String[] {"a", "h"}, "y").build("y", 1, 3);
         mentions(fails(m, "sub.onnx"), "sub.onnx", "sub", "Sub");
+    }
+
+    /** The ONNX checker refuses a second initializer of the same name; the importer let the last one win. */
+    @Test
+    void duplicateInitializerName() {
+        byte[] m = smallMlp(1).randomInit("B", 3).node("Relu", "r", new String[] {"h"}, "y").build("y", 1, 3);
+        mentions(fails(m, "dup.onnx"), "dup.onnx", "initializer 'B'", "twice");
+    }
+
+    @Test
+    void irVersionZeroOrMissing() throws Exception {
+        byte[] ok = smallMlp(1).node("Relu", "r", new String[] {"h"}, "y").build("y", 1, 3);
+        ModelProto good = ModelProto.parseFrom(ok);
+        mentions(fails(good.toBuilder().setIrVersion(0).build().toByteArray(), "ir0.onnx"), "ir0.onnx", "ir_version");
+        mentions(fails(good.toBuilder().clearIrVersion().build().toByteArray(), "noir.onnx"), "noir.onnx", "ir_version");
+        mentions(fails(good.toBuilder().setIrVersion(-3).build().toByteArray(), "neg.onnx"), "neg.onnx", "ir_version");
+    }
+
+    /** Attributes that no version of the operator has (Relu takes none): refused with the node named. */
+    @Test
+    void unknownAttributes() {
+        byte[] relu = smallMlp(1).node("Relu", "act", new String[] {"h"}, "y", OnnxGraphBuilder.i("alpha", 1)).build("y", 1, 3);
+        mentions(fails(relu, "relu.onnx"), "relu.onnx", "node 'act'", "Relu", "'alpha'");
+        byte[] gemm = new OnnxGraphBuilder(1, "x", 1, 4).randomInit("W", 3, 4)
+                .node("Gemm", "fc", new String[] {"x", "W"}, "y", OnnxGraphBuilder.i("transB", 1), OnnxGraphBuilder.i("transC", 1))
+                .build("y", 1, 3);
+        mentions(fails(gemm, "gemm.onnx"), "gemm.onnx", "node 'fc'", "Gemm", "'transC'");
+        byte[] twice = new OnnxGraphBuilder(1, "x", 1, 4).randomInit("W", 3, 4)
+                .node("Gemm", "fc", new String[] {"x", "W"}, "y", OnnxGraphBuilder.i("transB", 1), OnnxGraphBuilder.i("transB", 0))
+                .build("y", 1, 3);
+        mentions(fails(twice, "twice.onnx"), "twice.onnx", "node 'fc'", "'transB'", "twice");
+        // opset 1's consumed_inputs is known to opset 1 only
+        byte[] legacy = smallMlp(1).node("Relu", "act", new String[] {"h"}, "y", OnnxGraphBuilder.ints("consumed_inputs", 0))
+                .build("y", 1, 3);
+        mentions(fails(legacy, "legacy.onnx"), "legacy.onnx", "'consumed_inputs'");
+    }
+
+    /** A value produced twice (by two nodes, or by a node and an initializer) is not a graph the checker accepts. */
+    @Test
+    void valueDefinedTwice() {
+        byte[] m = smallMlp(1).node("Relu", "r1", new String[] {"h"}, "y").node("Relu", "r2", new String[] {"h"}, "y").build("y", 1, 3);
+        mentions(fails(m, "ssa.onnx"), "ssa.onnx", "'y'", "r2");
+        byte[] shadow = smallMlp(1).node("Relu", "r", new String[] {"h"}, "W").build("W", 1, 3);
+        mentions(fails(shadow, "shadow.onnx"), "shadow.onnx", "'W'", "node 'r'");
     }
 }
