@@ -58,6 +58,10 @@ public final class VnnlibParser {
      */
     public static VnnlibProperty parse(Path path, int inputCount, int outputCount) throws IOException {
         checkCounts(inputCount, outputCount);
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            // A device never ends (/dev/zero was read until the heap ran out) and a FIFO blocks.
+            throw new SpecException(path + ": not a regular file (a device, pipe or folder)");
+        }
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(path))) {
             raw.mark(2);
             int b0 = raw.read();

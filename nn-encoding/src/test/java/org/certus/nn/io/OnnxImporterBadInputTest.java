@@ -225,4 +225,40 @@ class OnnxImporterBadInputTest {
         byte[] shadow = smallMlp(1).node("Relu", "r", new String[] {"h"}, "W").build("W", 1, 3);
         mentions(fails(shadow, "shadow.onnx"), "shadow.onnx", "'W'", "node 'r'");
     }
+
+    /** Devices and pipes are refused before reading: /dev/zero was read until the heap ran out, a FIFO blocks. */
+    @Test
+    void nonRegularFiles(@TempDir Path dir) throws Exception {
+        Path zero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero));
+        mentions(assertThrows(NetworkException.class, () -> OnnxImporter.read(zero)), "/dev/zero", "not a regular file");
+        mentions(assertThrows(NetworkException.class, () -> OnnxImporter.read(dir)), dir.toString(), "not a regular file");
+        Path fifo = dir.resolve("pipe.onnx");
+        if (new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0) {
+            mentions(assertThrows(NetworkException.class, () -> OnnxImporter.read(fifo)), "pipe.onnx", "not a regular file");
+        }
+    }
+
+    /**
+     * A 2 MB {@code .onnx.gz} that inflates beyond protobuf's 2 GiB limit (33 gzip members of 64 MiB of zeros each) ran
+     * out of memory and advised more heap, which cannot help: refused, naming the limit, without inflating it in memory.
+     */
+    @Test
+    void gzipInflatingBeyondTwoGiB(@TempDir Path dir) throws Exception {
+        var member = new java.io.ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(member)) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 64; i++) {
+                gz.write(zeros);
+            }
+        }
+        Path bomb = dir.resolve("bomb.onnx.gz");
+        try (var out = Files.newOutputStream(bomb)) {
+            for (int i = 0; i < 33; i++) {
+                out.write(member.toByteArray());
+            }
+        }
+        NetworkException e = assertThrows(NetworkException.class, () -> OnnxImporter.read(bomb));
+        mentions(e, "bomb.onnx.gz", "2 GiB");
+    }
 }
