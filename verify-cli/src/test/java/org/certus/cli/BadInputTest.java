@@ -150,4 +150,27 @@ class BadInputTest {
         assertEquals(2, usage.exitCode(), usage::toString);
         assertTrue(usage.err().contains("\tat "), usage::toString);
     }
+
+    /** Numbers as Java reads them but no user means them: a float suffix, hexadecimal, Infinity. Empty paths. */
+    static Stream<Arguments> lenientValues() {
+        return Stream.of(
+                Arguments.of(new String[] {"bounds", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "0.1f"}, "0.1f"),
+                Arguments.of(new String[] {"bounds", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "0x1p-4"}, "0x1p-4"),
+                Arguments.of(new String[] {"vnnlib", "--onnx", "x.onnx", "--vnnlib", "p.vnnlib", "--timeout", "0x1p5"}, "0x1p5"),
+                Arguments.of(new String[] {"vnnlib", "--onnx", "x.onnx", "--vnnlib", "p.vnnlib", "--timeout", "60d"}, "60d"),
+                Arguments.of(new String[] {"vnnlib", "--onnx", "x.onnx", "--vnnlib", "p.vnnlib", "--timeout", "Infinity"}, "Infinity"),
+                Arguments.of(new String[] {"vnnlib", "--onnx", "", "--vnnlib", "p.vnnlib"}, "--onnx"),
+                Arguments.of(new String[] {"vnnlib", "--onnx", "x.onnx", "--vnnlib", "p.vnnlib", "--out", ""}, "--out"),
+                Arguments.of(new String[] {"export-mps", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "0.1",
+                        "--out", ""}, "--out"),
+                Arguments.of(new String[] {"bounds", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "0.1",
+                        "--budget", "1e10"}, "--budget"),
+                Arguments.of(new String[] {"vnnlib", "--onnx", "x.onnx", "--vnnlib", "p.vnnlib", "--timeout", "1e10"}, "--timeout"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("lenientValues")
+    void lenientNumbersAndEmptyPathsAreRefused(String[] args, String fragment) {
+        assertOneLineError(CliRun.of(args), fragment);
+    }
 }

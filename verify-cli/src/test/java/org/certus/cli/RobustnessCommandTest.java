@@ -304,7 +304,10 @@ class RobustnessCommandTest {
                 List.of("--perturbation", "blur:4x4"), List.of("--perturbation", "blur:3x3"), List.of("--tolerance", "0.01"),
                 List.of("--objective", "closest", "--tolerance", "0"), List.of("--sound", "--fast"), List.of("--tightening", "milp"),
                 List.of("--neuron-time-limit", "0"),
-                List.of("--rerun", "sometimes"), List.of("--out", "FILE"));
+                List.of("--rerun", "sometimes"), List.of("--out", "FILE"),
+                // issue 30: absurd time limits (1e10 s overflowed into an immediate timeout), lenient numbers, empty paths
+                List.of("--time-limit", "1e10"), List.of("--neuron-time-limit", "1e10"), List.of("--eps", "0.1f"),
+                List.of("--eps", "0x1p-3"), List.of("--margin", "1d"), List.of("--time-limit", "Infinity"), List.of("--out", ""));
     }
 
     @ParameterizedTest
