@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -363,5 +364,13 @@ class RobustnessCommandTest {
         assertEquals(row.marginLower(), back.marginLower(), 0.0);
         assertEquals(row.marginUpper(), back.marginUpper(), 0.0);
         assertArrayEquals(row.fields().toArray(), back.fields().toArray());
+    }
+
+    /** A write that fails (a full disk, a folder gone) names the file it was for, not a temporary sibling or nothing. */
+    @Test
+    void aFailedWriteNamesTheFileItWasFor() {
+        Path target = tmp.resolve("gone/report.md");
+        IOException e = assertThrows(IOException.class, () -> RobustnessExamples.writeAtomically(target, new byte[] {1}));
+        assertTrue(e.getMessage().startsWith(target + ": cannot write: "), e.getMessage());
     }
 }
