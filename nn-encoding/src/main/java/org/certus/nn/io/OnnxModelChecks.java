@@ -21,8 +21,10 @@ import org.certus.nn.io.onnx.OnnxProto.ValueInfoProto;
  * LeakyRelu) was ignored, so the network computed something else than its author meant.
  *
  * <p>Checked: {@code ir_version} is set and at least 1; initializer, graph input and node output names are
- * unique and non-empty, and no node output redefines an initializer or a graph input (single assignment); and
- * on the default-domain operators the importer knows, no attribute is repeated and every attribute is one that
+ * unique and non-empty, and no node output redefines an initializer or a graph input (single assignment); every
+ * tensor (initializers, Constant values) has non-negative dimensions and holds as many elements as they say,
+ * before anything is allocated for it (a dimension of 2^63 once overflowed into a negative array size); and on
+ * the default-domain operators the importer knows, no attribute is repeated and every attribute is one that
  * some version of the operator defines. Operators it does not know are left to the converter, which names them.
  */
 final class OnnxModelChecks {
@@ -92,6 +94,7 @@ final class OnnxModelChecks {
             if (defined.putIfAbsent(t.getName(), "an initializer") != null) {
                 throw new NetworkException("initializer '" + t.getName() + "' is defined twice (ONNX names must be unique)");
             }
+            checkTensor(t, "initializer '" + t.getName() + "'");
         }
         Set<String> inputs = new HashSet<>();
         for (ValueInfoProto in : graph.getInputList()) {
@@ -119,14 +122,14 @@ final class OnnxModelChecks {
     }
 
     private static void checkAttributes(NodeProto n, String node, long opset) {
-        if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
-            return;
-        }
-        Set<String> known = ATTRIBUTES.get(n.getOpType());
+        Set<String> known = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx") ? ATTRIBUTES.get(n.getOpType()) : null;
         Set<String> seen = new HashSet<>();
         for (AttributeProto a : n.getAttributeList()) {
             if (!seen.add(a.getName())) {
                 throw new NetworkException(node + ": attribute '" + a.getName() + "' is given twice");
+            }
+            if (a.hasT()) {
+                checkTensor(a.getT(), node + ": attribute '" + a.getName() + "'");
             }
             boolean legacy = a.getName().equals(CONSUMED_INPUTS) && opset < CONSUMED_INPUTS_REMOVED_IN;
             if (known != null && !known.contains(a.getName()) && !legacy) {
@@ -134,5 +137,58 @@ final class OnnxModelChecks {
                         + (known.isEmpty() ? " has none" : " has " + String.join(", ", known.stream().sorted().toList())) + ")");
             }
         }
+    }
+
+    /**
+     * Dimensions non-negative, and as many elements stored (raw or typed) as their product; types whose width is
+     * not fixed (strings) and external data are left to the decoder.
+     */
+    private static void checkTensor(TensorProto t, String what) {
+        long elements = 1;
+        for (long d : t.getDimsList()) {
+            if (d < 0) {
+                throw new NetworkException(what + " has a negative dimension in " + t.getDimsList());
+            }
+            elements = d == 0 || elements <= Long.MAX_VALUE / d ? elements * d : Long.MAX_VALUE;
+        }
+        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0) {
+            return;
+        }
+        int width = width(t.getDataType());
+        if (width == 0) {
+            return;
+        }
+        long stored = t.hasRawData() ? t.getRawData().size() / width : typedCount(t);
+        if (stored != elements) {
+            throw new NetworkException(what + " has shape " + t.getDimsList() + " (" + (elements == Long.MAX_VALUE ? "more than 2^63" : elements)
+                    + " elements) but holds " + stored + (t.hasRawData() ? " in raw_data" : ""));
+        }
+    }
+
+    /** Bytes per element in raw_data; 0 for types without a fixed width. */
+    private static int width(int type) {
+        return switch (type) {
+            case TensorProto.DataType.UINT8_VALUE, TensorProto.DataType.INT8_VALUE, TensorProto.DataType.BOOL_VALUE -> 1;
+            case TensorProto.DataType.UINT16_VALUE, TensorProto.DataType.INT16_VALUE, TensorProto.DataType.FLOAT16_VALUE,
+                 TensorProto.DataType.BFLOAT16_VALUE -> 2;
+            case TensorProto.DataType.FLOAT_VALUE, TensorProto.DataType.INT32_VALUE, TensorProto.DataType.UINT32_VALUE -> 4;
+            case TensorProto.DataType.DOUBLE_VALUE, TensorProto.DataType.INT64_VALUE, TensorProto.DataType.UINT64_VALUE,
+                 TensorProto.DataType.COMPLEX64_VALUE -> 8;
+            case TensorProto.DataType.COMPLEX128_VALUE -> 16;
+            default -> 0;
+        };
+    }
+
+    /** Elements stored in the typed field that ONNX assigns to the tensor's type. */
+    private static long typedCount(TensorProto t) {
+        return switch (t.getDataType()) {
+            case TensorProto.DataType.FLOAT_VALUE -> t.getFloatDataCount();
+            case TensorProto.DataType.COMPLEX64_VALUE -> t.getFloatDataCount() / 2;
+            case TensorProto.DataType.DOUBLE_VALUE -> t.getDoubleDataCount();
+            case TensorProto.DataType.COMPLEX128_VALUE -> t.getDoubleDataCount() / 2;
+            case TensorProto.DataType.INT64_VALUE -> t.getInt64DataCount();
+            case TensorProto.DataType.UINT32_VALUE, TensorProto.DataType.UINT64_VALUE -> t.getUint64DataCount();
+            default -> t.getInt32DataCount();
+        };
     }
 }

@@ -1,5 +1,6 @@
 package org.certus.nn.io;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -260,5 +261,21 @@ class OnnxImporterBadInputTest {
         }
         NetworkException e = assertThrows(NetworkException.class, () -> OnnxImporter.read(bomb));
         mentions(e, "bomb.onnx.gz", "2 GiB");
+    }
+
+    /** A dimension of 2^63 - 1 wrapped the element count around ("internal error: NegativeArraySizeException"). */
+    @Test
+    void hugeOrMismatchedTensorDimensions() {
+        OnnxGraphBuilder huge = new OnnxGraphBuilder(1, "x", 1, 4).randomInit("W", 4, 4);
+        huge.g.getInitializerBuilder(0).setDims(1, Long.MAX_VALUE); // 4 (2^63 - 1) wraps to -4
+        byte[] m = huge.node("Gemm", "fc", new String[] {"x", "W"}, "y", OnnxGraphBuilder.i("transB", 1)).build("y", 1, 4);
+        mentions(fails(m, "huge.onnx"), "huge.onnx", "initializer 'W'", "elements");
+        OnnxGraphBuilder big = new OnnxGraphBuilder(1, "x", 1, 4).randomInit("W", 3, 4);
+        big.g.getInitializerBuilder(0).setDims(0, 1L << 28);
+        byte[] b = big.node("Gemm", "fc", new String[] {"x", "W"}, "y", OnnxGraphBuilder.i("transB", 1)).build("y", 1, 3);
+        mentions(fails(b, "big.onnx"), "big.onnx", "initializer 'W'", "holds 12");
+        assertEquals(6, OnnxTensor.size(new long[] {2, 3}));
+        assertThrows(NetworkException.class, () -> OnnxTensor.size(new long[] {4, Long.MAX_VALUE}));
+        assertThrows(NetworkException.class, () -> OnnxTensor.size(new long[] {1L << 32, 1L << 32}));
     }
 }
