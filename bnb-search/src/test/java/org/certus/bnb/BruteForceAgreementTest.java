@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Dense;
@@ -17,6 +18,7 @@ import org.certus.nn.ReluChain;
 import org.certus.nn.Relu;
 import org.certus.nn.Shape;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * is violated iff the smallest margin over all patterns is {@code <= 0}. Cases whose oracle margin
  * is within {@link #AMBIGUOUS} of 0 are skipped: there the LP solver's own tolerance decides.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BruteForceAgreementTest {
     static final double AMBIGUOUS = 1e-6;
 

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -17,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * solved (exactly, in rational arithmetic, on the smallest models), and the best of them is the MILP
  * optimum. The proven bound must never be on the wrong side of it, and with no limit must meet it.
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BinaryBranchAndBoundTest {
     /** LP optima from ojAlgo agree with the exact ones to about this much on these small models. */
     private static final double LP_TOLERANCE = 1e-6;

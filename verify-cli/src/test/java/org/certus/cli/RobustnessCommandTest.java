@@ -22,12 +22,14 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,6 +41,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * End-to-end tests of {@code certus robustness} on the bundled mnist-wk17a, whose first samples
  * verify in about a second each (sample 8 has an adversarial example at eps 0.1).
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RobustnessCommandTest {
     /** Generous for these samples (about a second each); keeps a regression from hanging the build. */
     static final String TIME_LIMIT = "60";

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,6 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code certus vnnlib} on bundled ACAS Xu instances with known answers (fast ones: a few seconds each on
  * 2 cores), the result file's format, the re-check of counterexamples, and the bad-input contract.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class VnnlibCommandTest {
     /** Generous: these instances take seconds; a timeout would fail the test rather than pass it quietly. */
     private static final String TIMEOUT_S = "120";
