@@ -88,21 +88,32 @@ class BruteForceAgreementTest {
         return ds;
     }
 
+    /** A seeded random query with its brute-force margin; skipped (an assumption) when that is too close to 0 to call. */
+    record Case(Network net, VerificationQuery query, double oracle) {
+        static Case of(long seed) {
+            Random rnd = new Random(seed);
+            int inputs = 2 + rnd.nextInt(3);
+            Network net = randomNetwork(rnd, inputs);
+            double[][] box = randomBox(rnd, inputs);
+            List<AffineMap> ds = randomDisjuncts(rnd, net.outputSize());
+            double oracle = PhasePatternOracle.minMargin(ReluChain.of(net), box[0], box[1], ds);
+            Assumptions.assumeTrue(Math.abs(oracle) > AMBIGUOUS, "seed " + seed + ": oracle margin too close to 0");
+            return new Case(net, new VerificationQuery(net, box[0], box[1], ds), oracle);
+        }
+
+        VerdictStatus expected() {
+            return oracle <= 0 ? VerdictStatus.FALSIFIED : VerdictStatus.VERIFIED;
+        }
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void verdictMatchesBruteForce(long seed) {
-        Random rnd = new Random(seed);
-        int inputs = 2 + rnd.nextInt(3);
-        Network net = randomNetwork(rnd, inputs);
-        ReluChain chain = ReluChain.of(net);
-        double[][] box = randomBox(rnd, inputs);
-        double[] lo = box[0];
-        double[] hi = box[1];
-        List<AffineMap> ds = randomDisjuncts(rnd, net.outputSize());
-        double oracle = PhasePatternOracle.minMargin(chain, lo, hi, ds);
-        Assumptions.assumeTrue(Math.abs(oracle) > AMBIGUOUS, "seed " + seed + ": oracle margin too close to 0");
-        VerificationQuery q = new VerificationQuery(net, lo, hi, ds);
-        VerdictStatus expected = oracle <= 0 ? VerdictStatus.FALSIFIED : VerdictStatus.VERIFIED;
+        Case c = Case.of(seed);
+        Network net = c.net();
+        VerificationQuery q = c.query();
+        double oracle = c.oracle();
+        VerdictStatus expected = c.expected();
         for (SplitMode mode : new SplitMode[] {SplitMode.RELU, SplitMode.INPUT}) {
             for (int threads : new int[] {1, 2, 4}) {
               // Every brancher must be complete and sound; the choice of split only changes the tree.

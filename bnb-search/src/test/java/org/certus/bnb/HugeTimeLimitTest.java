@@ -12,8 +12,6 @@ import java.util.stream.LongStream;
 import org.certus.bounds.Tightening;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
-import org.certus.nn.ReluChain;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,15 +36,9 @@ class HugeTimeLimitTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void hugeLimitsDecideLikeBruteForce(long seed) {
-        Random rnd = new Random(seed);
-        int inputs = 2 + rnd.nextInt(3);
-        Network net = BruteForceAgreementTest.randomNetwork(rnd, inputs);
-        double[][] box = BruteForceAgreementTest.randomBox(rnd, inputs);
-        List<AffineMap> ds = BruteForceAgreementTest.randomDisjuncts(rnd, net.outputSize());
-        double oracle = PhasePatternOracle.minMargin(ReluChain.of(net), box[0], box[1], ds);
-        Assumptions.assumeTrue(Math.abs(oracle) > BruteForceAgreementTest.AMBIGUOUS, "seed " + seed + ": oracle margin too close to 0");
-        VerdictStatus expected = oracle <= 0 ? VerdictStatus.FALSIFIED : VerdictStatus.VERIFIED;
-        VerificationQuery q = new VerificationQuery(net, box[0], box[1], ds);
+        BruteForceAgreementTest.Case c = BruteForceAgreementTest.Case.of(seed);
+        VerificationQuery q = c.query();
+        VerdictStatus expected = c.expected();
         for (Duration limit : HUGE) {
             for (RootTightening t : List.of(RootTightening.of(Tightening.SYMBOLIC), new RootTightening(Tightening.LP, limit, limit),
                     new RootTightening(Tightening.MIP, limit, limit), new RootTightening(Tightening.MIP, limit, limit, true))) {

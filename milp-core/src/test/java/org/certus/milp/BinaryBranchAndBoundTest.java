@@ -132,10 +132,7 @@ class BinaryBranchAndBoundTest {
     void hugeTimeLimitsSolveToOptimality(long seed) {
         Random rnd = new Random(seed);
         Model m = randomMilp(rnd);
-        double[] c = new double[m.numVariables()];
-        for (int j = 0; j < c.length; j++) {
-            c[j] = rnd.nextGaussian();
-        }
+        double[] c = rnd.doubles(m.numVariables()).map(u -> 2 * u - 1).toArray();
         MilpStatus expected = new BinaryBranchAndBound(m).optimize(allVariables(c.length), c, Sense.MAXIMIZE,
                 MilpLimits.of(Duration.ofSeconds(30))).status();
         for (Duration limit : new Duration[] {Duration.ofSeconds(10_000_000_000L), Duration.ofNanos(Long.MAX_VALUE),
