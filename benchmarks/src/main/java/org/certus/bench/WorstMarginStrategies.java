@@ -9,6 +9,7 @@ import org.certus.bnb.Verdict;
 import org.certus.bnb.VerdictStatus;
 import org.certus.bnb.VerificationQuery;
 import org.certus.bnb.WorstCaseMargin;
+import org.certus.milp.Deadline;
 import org.certus.spec.RobustnessProperty;
 import org.certus.spec.VnnlibProperty;
 
@@ -51,7 +52,7 @@ public final class WorstMarginStrategies {
 
     static void bisection(int s, Verifier v, MnistQuery q, int[] targets, double tol, SearchOptions options) {
         long t0 = System.nanoTime();
-        long deadline = t0 + options.timeLimit().toNanos();
+        long deadline = Deadline.after(t0, options.timeLimit());
         double lower = Double.NEGATIVE_INFINITY, upper = Double.POSITIVE_INFINITY;
         double tau = 0.0;
         int searches = 0;

@@ -12,6 +12,7 @@ import org.certus.bnb.Verdict;
 import org.certus.bnb.VerdictStatus;
 import org.certus.bnb.VerificationQuery;
 import org.certus.bnb.WorstCaseMargin;
+import org.certus.milp.Deadline;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
 import org.certus.nn.NetworkException;
@@ -66,10 +67,10 @@ public final class Verifier {
             throw new NetworkException("property is over " + property.outputCount() + " outputs, network '" + network.name()
                     + "' has " + network.outputSize());
         }
-        long deadline = System.nanoTime() + options.timeLimit().toNanos();
+        long deadline = Deadline.after(options.timeLimit());
         List<Verdict> verdicts = new ArrayList<>();
         for (VnnlibProperty.Case c : property.cases()) {
-            long left = Math.max(0, deadline - System.nanoTime());
+            long left = Math.max(0, Deadline.left(deadline));
             Verdict v = verify(toQuery(c), options.withTimeLimit(java.time.Duration.ofNanos(left)));
             verdicts.add(v);
             if (v.status() == VerdictStatus.FALSIFIED) {

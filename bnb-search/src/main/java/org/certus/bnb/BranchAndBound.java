@@ -17,6 +17,7 @@ import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.ReluPhase;
 import org.certus.bounds.ReluSplits;
 import org.certus.bounds.SymbolicPropagator;
+import org.certus.milp.Deadline;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
@@ -289,7 +290,7 @@ public final class BranchAndBound {
 
     /** The search itself, shared by both modes; fails loudly when a worker failed. */
     private SearchStatistics search(long t0) {
-        deadline = t0 + options.timeLimit().toNanos();
+        deadline = Deadline.after(t0, options.timeLimit());
         Network net = query.network();
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
         boolean[] allOpen = new boolean[query.disjuncts().size()];
@@ -305,7 +306,7 @@ public final class BranchAndBound {
         long attackMs = 0;
         boolean attacked = false;
         if (root != null && root.bound != Double.POSITIVE_INFINITY && found.get() == null && options.attackRestarts() > 0
-                && query.ball() == null && options.rootTightening().tightensBeyondSymbolic()) {
+                && query.ball() == null && options.rootTightening().tightensBeyondSymbolic() && !outOfTime()) {
             // The attack before LP or MIP tightening: a counterexample ends the search without them.
             long a0 = System.nanoTime();
             attack(root);
@@ -331,7 +332,8 @@ public final class BranchAndBound {
             recordPruned(root.proven);
             root = null;
         }
-        if (root != null && found.get() == null && options.attackRestarts() > 0 && query.ball() == null && !attacked) {
+        // The attack's start points cost a bounding pass of their own: not worth it once the time is up.
+        if (root != null && found.get() == null && options.attackRestarts() > 0 && query.ball() == null && !attacked && !outOfTime()) {
             long a0 = System.nanoTime();
             attack(root);
             attackMs = (System.nanoTime() - a0) / 1_000_000;
@@ -388,11 +390,11 @@ public final class BranchAndBound {
         double[] lo = query.inputLower();
         double[] hi = query.inputUpper();
         boolean parallel = options.threads() > 1;
-        long left = Math.min(deadline - System.nanoTime(), t.budget().toNanos());
+        long left = Math.min(Deadline.left(deadline), Deadline.nanos(t.budget()));
         if (left <= 0) {
             return start;
         }
-        long end = System.nanoTime() + left;
+        long end = Deadline.plus(System.nanoTime(), left);
         Duration budget = Duration.ofNanos(left);
         // The searches run on the box alone; their start bounds may hold only on a smaller region (a norm
         // ball, input constraints), where a box point could then contradict them: LP and MILPs there.
@@ -407,7 +409,7 @@ public final class BranchAndBound {
         if (t.kind() != org.certus.bounds.Tightening.MIP) {
             return lp;
         }
-        long rest = end - System.nanoTime();
+        long rest = Deadline.left(end);
         if (rest <= 0) {
             return lp;
         }
@@ -583,6 +585,11 @@ public final class BranchAndBound {
                 lock.notifyAll();
             }
         }
+    }
+
+    /** Whether the search should wind down: stopped, cancelled or past its deadline (limits are recorded by {@link #checkLimits}). */
+    private boolean outOfTime() {
+        return stop || options.cancel().isCancelled() || System.nanoTime() > deadline;
     }
 
     private void checkLimits() {
@@ -794,10 +801,14 @@ public final class BranchAndBound {
                 for (int r = disjunctStart[d]; r < disjunctStart[d + 1]; r++) {
                     best = Math.max(best, rowLb[r]);
                 }
+                // Past the limit only the bounds already computed count: with thousands of disjuncts the
+                // extras below (α,β, row pairs, candidates, each checked against every disjunct) took minutes
+                // on one node, far beyond a 1 s limit. Skipping them leaves bounds weaker, never wrong.
+                boolean late = outOfTime();
                 // α,β pays off where splits constrain the region (measured: on ACAS Xu's input splits
                 // it left node counts unchanged at 3x the time per node), so only at nodes with ReLU
                 // splits (ReLU mode, or input mode once it splits ReLUs).
-                if (best <= threshold && options.boundIterations() > 0 && (!inputSplit || splits.count() > 0)) {
+                if (!late && best <= threshold && options.boundIterations() > 0 && (!inputSplit || splits.count() > 0)) {
                     // Still open under plain CROWN: optimise α and β for this disjunct's rows.
                     for (int r = disjunctStart[d]; r < disjunctStart[d + 1] && best <= threshold; r++) {
                         org.certus.bounds.AlphaBetaOptimizer.Result opt = optimizer.lowerBound(chain, b, splits, lo, hi, objective, r,
@@ -808,7 +819,7 @@ public final class BranchAndBound {
                         offerCandidate(opt.argmin());
                     }
                 }
-                if (best <= threshold && disjunctStart[d + 1] - disjunctStart[d] >= 2) {
+                if (!late && best <= threshold && disjunctStart[d + 1] - disjunctStart[d] >= 2) {
                     // A conjunction of rows: a convex combination of the two best may prove it empty.
                     int ra = -1, rb = -1;
                     for (int r = disjunctStart[d]; r < disjunctStart[d + 1]; r++) {
@@ -830,7 +841,9 @@ public final class BranchAndBound {
                 }
                 nodeBound = Math.min(nodeBound, best);
                 for (int r = disjunctStart[d]; r < disjunctStart[d + 1]; r++) {
-                    offerCandidate(lb.argmin()[r]);
+                    if (!late) {
+                        offerCandidate(lb.argmin()[r]);
+                    }
                     double[] c = lb.inputCoefficients()[r];
                     for (int i = 0; i < c.length; i++) {
                         inputScores[i] += Math.abs(c[i]) * (hi[i] - lo[i]);

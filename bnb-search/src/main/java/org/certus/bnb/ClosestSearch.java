@@ -5,6 +5,7 @@ import java.util.List;
 import org.certus.bounds.L1Ball;
 import org.certus.bounds.L2Ball;
 import org.certus.bounds.NormBall;
+import org.certus.milp.Deadline;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
 
@@ -110,7 +111,7 @@ public final class ClosestSearch {
      */
     public DistortionBounds run(double tolerance, SearchOptions options) {
         long start = System.nanoTime();
-        long deadline = start + options.timeLimit().toNanos();
+        long deadline = Deadline.after(start, options.timeLimit());
         double lower = 0;
         double upper = Double.POSITIVE_INFINITY;
         Counterexample best = null;
@@ -122,7 +123,7 @@ public final class ClosestSearch {
         double undecided = Double.POSITIVE_INFINITY;
         boolean stoppedEarly = false;
         while (true) {
-            long left = deadline - System.nanoTime();
+            long left = Deadline.left(deadline);
             if (left <= 0 || options.cancel().isCancelled()) {
                 complete = false;
                 stoppedEarly = true;

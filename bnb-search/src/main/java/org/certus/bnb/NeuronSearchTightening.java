@@ -10,6 +10,7 @@ import org.certus.bounds.ArithmeticModel;
 import org.certus.bounds.LayerwiseTightening;
 import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.SymbolicPropagator;
+import org.certus.milp.Deadline;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
@@ -186,7 +187,7 @@ public final class NeuronSearchTightening {
         skipped.set(0);
         limited.set(0);
         long now = System.nanoTime();
-        deadline = budget.toNanos() > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + budget.toNanos();
+        deadline = Deadline.after(now, budget);
         SymbolicPropagator symbolic = new SymbolicPropagator(parallel, null, arithmetic);
         if (priority != null && priority.cols() != chain.outputSize()) {
             throw new IllegalArgumentException("priority objective over " + priority.cols() + " outputs, the network has "
@@ -227,7 +228,7 @@ public final class NeuronSearchTightening {
         // goes to the later ones), spread evenly over its neurons' two searches: a fixed time per neuron
         // would spend the whole budget on the first wide layers and leave the last ones untouched.
         int layersLeft = chain.reluLayerCount() - layer;
-        long share = (deadline - System.nanoTime()) / Math.max(1, layersLeft);
+        long share = Deadline.left(deadline) / Math.max(1, layersLeft);
         // Thread-nanoseconds for each direction of the layer's searches.
         double layerTime = (double) share * threads / 2.0;
         Duration[] limits = new Duration[rows.length];
@@ -243,7 +244,7 @@ public final class NeuronSearchTightening {
             double part = scores == null || !(total > 0) ? 1.0 / rows.length
                     : (1 - priorityShare) / rows.length + priorityShare * scores[rows[t]] / total;
             long perSearch = Math.max(MIN_SEARCH_NANOS, (long) (layerTime * part));
-            limits[t] = perSearch < neuronTimeLimit.toNanos() ? Duration.ofNanos(perSearch) : neuronTimeLimit;
+            limits[t] = perSearch < Deadline.nanos(neuronTimeLimit) ? Duration.ofNanos(perSearch) : neuronTimeLimit;
         }
         int[] order = rows;
         LayerwiseTightening.workers(threads).forEach(w -> {
@@ -309,11 +310,11 @@ public final class NeuronSearchTightening {
      */
     private double search(Network cut, double[] inLo, double[] inHi, NetworkBounds fixed, int r, double sign, double range,
                           Duration neuronLimit) {
-        long left = deadline - System.nanoTime();
+        long left = Deadline.left(deadline);
         if (left <= 0 || cancel.isCancelled()) {
             return Double.NaN;
         }
-        Duration limit = neuronLimit.toNanos() < left ? neuronLimit : Duration.ofNanos(left);
+        Duration limit = Deadline.nanos(neuronLimit) < left ? neuronLimit : Duration.ofNanos(left);
         int width = fixed.lower(fixed.reluLayerCount()).length;
         AffineMap row = new AffineMap(1, width, new int[] {0, 1}, new int[] {r}, new double[] {sign}, new double[] {0.0});
         VerificationQuery q = new VerificationQuery(cut, inLo, inHi, List.of(row));

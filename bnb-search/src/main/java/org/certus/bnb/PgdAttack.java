@@ -117,6 +117,12 @@ public final class PgdAttack {
                 bestRow = arg;
             }
         }
+        if (bestD == null) {
+            // No row below +∞: the outputs overflowed (an input box reaching ±1e308) or are NaN. There is
+            // no direction to follow; a zero gradient leaves x where it is.
+            java.util.Arrays.fill(grad, 0.0);
+            return;
+        }
         double[] g = new double[y.length];
         for (int q = bestD.rowStart()[bestRow]; q < bestD.rowStart()[bestRow + 1]; q++) {
             g[bestD.colIndex()[q]] += bestD.values()[q];

@@ -8,7 +8,10 @@ import org.certus.bounds.ArithmeticModel;
  * {@link #defaults()} and the {@code with…} methods.
  */
 public record SearchOptions(
-        /** Wall-clock limit for the whole query, honoured to within a fraction of a second. */
+        /**
+         * Wall-clock limit for the whole query, honoured to within a fraction of a second; one too long to add
+         * to the clock (beyond about 292 years) means no limit ({@link org.certus.milp.Deadline}).
+         */
         Duration timeLimit,
         /** Stop after this many bounded nodes (a limit for tests and scripts). */
         long nodeLimit,

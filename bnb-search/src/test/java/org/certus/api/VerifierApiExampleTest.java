@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.certus.bnb.CancelToken;
 import org.certus.bnb.DistortionBounds;
 import org.certus.bnb.Norm;
@@ -24,12 +25,14 @@ import org.certus.spec.InputBox;
 import org.certus.spec.RobustnessProperty;
 import org.certus.spec.VnnlibProperty;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The README's library example, verbatim in spirit: load the paper's network, verify one MNIST
  * sample, get a counterexample for another, bound the minimum distortion, use several threads at
  * once and cancel a search. Known answers at eps 0.1: sample 0 is robust, sample 8 vulnerable.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class VerifierApiExampleTest {
 
     static Network wk17a() throws Exception {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.certus.bnb.SearchOptions;
 import org.certus.bnb.WorstCaseMargin;
 import org.certus.bounds.ArithmeticModel;
@@ -20,13 +21,16 @@ import org.certus.nn.Shape;
 import org.certus.spec.InputBox;
 import org.certus.spec.OutputCondition;
 import org.certus.spec.RobustnessProperty;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link Verifier#worst}: a known value on a two-ReLU network, and on mnist-wk17a a robust sample
  * (upper bound below 0, at least the clean margin) and a vulnerable one (an example with a margin
  * of at least 0, attaining the lower bound on an exact forward pass).
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class VerifierWorstTest {
 
     /** MIPVerify's margin for targets {@code targets}: best target logit minus best other logit. */
@@ -64,7 +68,9 @@ class VerifierWorstTest {
                 SearchOptions.defaults()));
     }
 
+    /** About 20 s; the worst objective on mnist-wk17a stays in the default run through RobustnessWorstTest. */
     @Test
+    @Tag("slow")
     void mnistRobustAndVulnerableSamples() throws Exception {
         Network net = VerifierApiExampleTest.wk17a();
         Dataset mnist = Datasets.load("mnist");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.certus.api.Verifier;
 import org.certus.bounds.ArithmeticModel;
@@ -25,6 +26,7 @@ import org.certus.spec.InputBox;
 import org.certus.spec.RobustnessProperty;
 import org.certus.spec.VnnlibProperty;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,6 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * with ReLU and input splits, in real and sound arithmetic; the worst objective brackets the
  * brute-force largest margin.
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BlurBruteForceTest {
     /** Oracle margins this close to 0 are skipped: sound mode's float32 allowance may leave them undecided. */
     static final double SOUND_AMBIGUOUS = 1e-4;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.certus.bounds.IntervalPropagator;
 import org.certus.bounds.NetworkBounds;
@@ -18,6 +19,7 @@ import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
 import org.certus.nn.io.NetworkLoader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * takes both signs gets witnesses of both and every neuron that interval bounds leave unstable but that is
  * stable is proved so; on a convolutional network, its inputs give the neuron it was asked about the sign.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BranchAndBoundSignSearchTest {
     /** Extremes closer to zero than this are left out: there the LP solver's tolerance decides. */
     private static final double AMBIGUOUS = 1e-6;

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Dense;
@@ -17,6 +18,7 @@ import org.certus.nn.ReluChain;
 import org.certus.nn.Relu;
 import org.certus.nn.Shape;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * is violated iff the smallest margin over all patterns is {@code <= 0}. Cases whose oracle margin
  * is within {@link #AMBIGUOUS} of 0 are skipped: there the LP solver's own tolerance decides.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BruteForceAgreementTest {
     static final double AMBIGUOUS = 1e-6;
 
@@ -85,21 +88,32 @@ class BruteForceAgreementTest {
         return ds;
     }
 
+    /** A seeded random query with its brute-force margin; skipped (an assumption) when that is too close to 0 to call. */
+    record Case(Network net, VerificationQuery query, double oracle) {
+        static Case of(long seed) {
+            Random rnd = new Random(seed);
+            int inputs = 2 + rnd.nextInt(3);
+            Network net = randomNetwork(rnd, inputs);
+            double[][] box = randomBox(rnd, inputs);
+            List<AffineMap> ds = randomDisjuncts(rnd, net.outputSize());
+            double oracle = PhasePatternOracle.minMargin(ReluChain.of(net), box[0], box[1], ds);
+            Assumptions.assumeTrue(Math.abs(oracle) > AMBIGUOUS, "seed " + seed + ": oracle margin too close to 0");
+            return new Case(net, new VerificationQuery(net, box[0], box[1], ds), oracle);
+        }
+
+        VerdictStatus expected() {
+            return oracle <= 0 ? VerdictStatus.FALSIFIED : VerdictStatus.VERIFIED;
+        }
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void verdictMatchesBruteForce(long seed) {
-        Random rnd = new Random(seed);
-        int inputs = 2 + rnd.nextInt(3);
-        Network net = randomNetwork(rnd, inputs);
-        ReluChain chain = ReluChain.of(net);
-        double[][] box = randomBox(rnd, inputs);
-        double[] lo = box[0];
-        double[] hi = box[1];
-        List<AffineMap> ds = randomDisjuncts(rnd, net.outputSize());
-        double oracle = PhasePatternOracle.minMargin(chain, lo, hi, ds);
-        Assumptions.assumeTrue(Math.abs(oracle) > AMBIGUOUS, "seed " + seed + ": oracle margin too close to 0");
-        VerificationQuery q = new VerificationQuery(net, lo, hi, ds);
-        VerdictStatus expected = oracle <= 0 ? VerdictStatus.FALSIFIED : VerdictStatus.VERIFIED;
+        Case c = Case.of(seed);
+        Network net = c.net();
+        VerificationQuery q = c.query();
+        double oracle = c.oracle();
+        VerdictStatus expected = c.expected();
         for (SplitMode mode : new SplitMode[] {SplitMode.RELU, SplitMode.INPUT}) {
             for (int threads : new int[] {1, 2, 4}) {
               // Every brancher must be complete and sound; the choice of split only changes the tree.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.certus.bounds.ArithmeticModel;
 import org.certus.nn.AffineMap;
@@ -15,6 +16,7 @@ import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
 import org.certus.nn.Relu;
 import org.certus.nn.Shape;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -25,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@code ‖d‖∞ <= ‖d‖₂ <= ‖d‖₁}, so {@code min∞ <= min₂ <= min₁}), and every violating point of
  * a dense sample (none may lie closer than the lower bound).
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClosestL2Test {
     static final double TOLERANCE = 1e-3;
 

@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Dense;
@@ -24,6 +25,7 @@ import org.certus.nn.Relu;
 import org.certus.nn.Shape;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -48,6 +50,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * verifies all of it. Fast mode's answers are tallied and printed: with the attack off it answers
  * VERIFIED on the adversarial family (the documented risk of {@code --fast}).
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FloatingPointAdversarialTest {
     static final int CASES = 120;
     static final Duration LIMIT = Duration.ofSeconds(10);

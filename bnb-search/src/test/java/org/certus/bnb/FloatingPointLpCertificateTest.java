@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
@@ -14,6 +15,7 @@ import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -28,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * above fast's by more than rounding. The number of cases that needed node LPs is printed and must
  * be a real share of the suite, or the test would not exercise certification.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FloatingPointLpCertificateTest {
     static final double AMBIGUOUS = 1e-5;
     static final int CASES = 150;

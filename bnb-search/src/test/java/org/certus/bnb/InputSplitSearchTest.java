@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.certus.bounds.ArithmeticModel;
 import org.certus.bounds.BoundPropagator;
@@ -21,6 +22,7 @@ import org.certus.nn.Relu;
 import org.certus.nn.Shape;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -31,6 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * threads; and a convex combination of rows ({@link RowCombination}) proves a conjunction that no
  * single row proves.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class InputSplitSearchTest {
     static LongStream seeds() {
         return LongStream.range(0, 80);

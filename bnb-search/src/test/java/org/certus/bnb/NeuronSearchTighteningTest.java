@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.certus.bounds.ArithmeticModel;
 import org.certus.bounds.LpTightening;
@@ -24,6 +25,7 @@ import org.certus.nn.Relu;
 import org.certus.nn.ReluChain;
 import org.certus.nn.Shape;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,6 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * evaluations of sampled inputs; bounds are never looser than their start; and the tests do not pass
  * vacuously (the search tightens beyond LP on some network).
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NeuronSearchTighteningTest {
     /** How far the oracle's LP optima may be from the exact extremes (ojAlgo on tiny, well-scaled LPs). */
     static final double ORACLE_TOLERANCE = 1e-6;

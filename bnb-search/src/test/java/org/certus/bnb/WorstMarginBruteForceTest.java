@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.certus.bounds.ArithmeticModel;
 import org.certus.bounds.NetworkBounds;
@@ -15,6 +16,7 @@ import org.certus.bounds.SymbolicPropagator;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -26,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * linear input constraint, and in sound mode (bounds only bracket there: float32 allowances may keep
  * the gap open).
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WorstMarginBruteForceTest {
     static final double TOLERANCE = 1e-6;
     /** The oracle is an LP optimum, exact to the solver's tolerance (~1e-7 seen). */

@@ -140,10 +140,10 @@ public final class BinaryBranchAndBound {
         }
         double threshold = Double.isNaN(limits.threshold()) ? Double.NEGATIVE_INFINITY : sign * limits.threshold();
         long t0 = System.nanoTime();
-        long limitNanos = limits.timeLimit().toNanos();
-        deadline = limitNanos == 0 ? Long.MAX_VALUE : t0 + limitNanos;
+        long limitNanos = Deadline.nanos(limits.timeLimit());
+        deadline = limitNanos == 0 ? Deadline.NEVER : Deadline.plus(t0, limitNanos);
         // Each LP may use the whole limit, so one slow LP overruns the search by at most that much.
-        lpTimeLimitMs = limitNanos == 0 ? 0 : Math.max(1, limits.timeLimit().toMillis());
+        lpTimeLimitMs = limitNanos == 0 ? 0 : Math.max(1, limitNanos / 1_000_000);
         lp.setTimeLimit(lpTimeLimitMs);
         nodes = 0;
         uncertified = false;

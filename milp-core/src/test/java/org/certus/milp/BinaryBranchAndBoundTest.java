@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -17,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * solved (exactly, in rational arithmetic, on the smallest models), and the best of them is the MILP
  * optimum. The proven bound must never be on the wrong side of it, and with no limit must meet it.
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BinaryBranchAndBoundTest {
     /** LP optima from ojAlgo agree with the exact ones to about this much on these small models. */
     private static final double LP_TOLERANCE = 1e-6;
@@ -118,6 +121,25 @@ class BinaryBranchAndBoundTest {
             }
         }
         return best;
+    }
+
+    /**
+     * A time limit too long to add to the clock is no limit: it once threw "long overflow" (beyond
+     * {@link Duration#toNanos()}) or ended the search at once (an overflowed, past deadline).
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("exactSeeds")
+    void hugeTimeLimitsSolveToOptimality(long seed) {
+        Random rnd = new Random(seed);
+        Model m = randomMilp(rnd);
+        double[] c = rnd.doubles(m.numVariables()).map(u -> 2 * u - 1).toArray();
+        MilpStatus expected = new BinaryBranchAndBound(m).optimize(allVariables(c.length), c, Sense.MAXIMIZE,
+                MilpLimits.of(Duration.ofSeconds(30))).status();
+        for (Duration limit : new Duration[] {Duration.ofSeconds(10_000_000_000L), Duration.ofNanos(Long.MAX_VALUE),
+                Duration.ofSeconds(Long.MAX_VALUE, 999_999_999)}) {
+            MilpResult r = new BinaryBranchAndBound(m).optimize(allVariables(c.length), c, Sense.MAXIMIZE, MilpLimits.of(limit));
+            assertEquals(expected, r.status(), "seed " + seed + ", limit " + limit + ": " + r);
+        }
     }
 
     @ParameterizedTest(name = "seed {0}")

@@ -12,6 +12,7 @@ import org.certus.encode.MilpEncoder;
 import org.certus.encode.PreActivationModel;
 import org.certus.encode.ReluGapBranching;
 import org.certus.milp.BinaryBranchAndBound;
+import org.certus.milp.Deadline;
 import org.certus.milp.LpResult;
 import org.certus.milp.MilpLimits;
 import org.certus.milp.MilpResult;
@@ -212,7 +213,7 @@ public final class LpTightening {
         splitLps.set(0);
         settledBySplits.set(0);
         long now = System.nanoTime();
-        endOfAll = totalBudget == null || totalBudget.toNanos() > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + totalBudget.toNanos();
+        endOfAll = totalBudget == null ? Deadline.NEVER : Deadline.after(now, totalBudget);
         return LayerwiseTightening.run(symbolic, arithmetic, chain, inputLower, inputUpper, start, this::tightenLayer);
     }
 
@@ -223,7 +224,7 @@ public final class LpTightening {
             return;
         }
         long now = System.nanoTime();
-        long deadline = Math.min(endOfAll, layerBudget.toNanos() > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + layerBudget.toNanos());
+        long deadline = Math.min(endOfAll, Deadline.after(now, layerBudget));
         PreActivationModel pm = MilpEncoder.preActivations(chain, inLo, inHi, lo, hi, err, layer, rows);
         Model model = pm.model();
         int threads = LayerwiseTightening.threadsFor(parallel, rows.length);

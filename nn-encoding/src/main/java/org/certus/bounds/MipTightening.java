@@ -9,6 +9,7 @@ import org.certus.encode.MilpEncoder;
 import org.certus.encode.PreActivationModel;
 import org.certus.encode.ReluGapBranching;
 import org.certus.milp.BinaryBranchAndBound;
+import org.certus.milp.Deadline;
 import org.certus.milp.MilpLimits;
 import org.certus.milp.MilpResult;
 import org.certus.milp.MilpStatus;
@@ -127,7 +128,7 @@ public final class MipTightening {
 
     private static long deadlineAfter(Duration d) {
         long now = System.nanoTime();
-        return d.toNanos() > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + d.toNanos();
+        return Deadline.after(now, d);
     }
 
     private void tightenLayer(ReluChain chain, double[] inLo, double[] inHi, double[][] lo, double[][] hi, double[][] err,
@@ -184,12 +185,12 @@ public final class MipTightening {
      */
     private Double search(BinaryBranchAndBound bnb, Model model, LinearExpression z, double evaluationError, Sense sense,
                           double gap, double threshold) {
-        long left = deadline - System.nanoTime();
+        long left = Deadline.left(deadline);
         if (left <= 0) {
             skipped.incrementAndGet();
             return null;
         }
-        Duration limit = neuronTimeLimit.toNanos() < left ? neuronTimeLimit : Duration.ofNanos(left);
+        Duration limit = Deadline.nanos(neuronTimeLimit) < left ? neuronTimeLimit : Duration.ofNanos(left);
         MilpResult r = bnb.optimize(z.idx(), z.coef(), sense, new MilpLimits(limit, Long.MAX_VALUE, Math.max(gap, 0.0), threshold));
         milps.incrementAndGet();
         nodes.addAndGet(r.nodes());

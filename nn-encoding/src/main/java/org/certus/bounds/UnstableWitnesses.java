@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import org.certus.milp.Deadline;
 import org.certus.nn.AffineMap;
 import org.certus.nn.ReluChain;
 
@@ -157,7 +158,7 @@ public final class UnstableWitnesses {
                         Duration left = exactBudget.minusNanos(System.nanoTime() - start);
                         limit = left.compareTo(limit) < 0 ? left : limit;
                     }
-                    if (!impossible[layer][j] && s.witness(layer, j, positive) < 0 && limit.toNanos() > 0) {
+                    if (!impossible[layer][j] && s.witness(layer, j, positive) < 0 && Deadline.nanos(limit) > 0) {
                         SignSearch.Outcome o = exact.search(chain, lo, hi, bounds, layer, j, positive, limit);
                         if (o.input() != null) {
                             s.evaluate(s.clamp(o.input()));

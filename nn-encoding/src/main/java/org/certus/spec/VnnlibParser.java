@@ -23,9 +23,11 @@ import java.util.zip.GZIPInputStream;
  * Reads the VNN-COMP subset of VNN-LIB into a {@link VnnlibProperty}.
  *
  * <p>Supported: {@code ;} comments; {@code (declare-const X_i Real)} and {@code (declare-const Y_j Real)};
- * {@code (assert F)} where {@code F} nests {@code and}, {@code or} and comparisons {@code <=, >=, <, >, =}
+ * {@code (assert F)} where {@code F} nests {@code and}, {@code or} and comparisons {@code <=, >=, =}
  * between linear terms built from numbers (decimal or scientific, e.g. {@code -0.5}, {@code 1e-3}),
  * declared variables, {@code (+ ...)}, {@code (- ...)} and {@code (* c t)}. Top-level asserts are ANDed.
+ * The strict comparisons {@code <} and {@code >} are not part of VNN-LIB 1.0 and are refused (their
+ * closure would not be sound: an empty set can have a non-empty closure).
  *
  * <p>Atoms over inputs must bound a single {@code X_i} by a constant; they make up the input box, and
  * several bounds on one variable are intersected. Atoms over outputs may be any linear inequality.
@@ -56,6 +58,10 @@ public final class VnnlibParser {
      */
     public static VnnlibProperty parse(Path path, int inputCount, int outputCount) throws IOException {
         checkCounts(inputCount, outputCount);
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            // A device never ends (/dev/zero was read until the heap ran out) and a FIFO blocks.
+            throw new SpecException(path + ": not a regular file (a device, pipe or folder)");
+        }
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(path))) {
             raw.mark(2);
             int b0 = raw.read();
@@ -304,17 +310,17 @@ public final class VnnlibParser {
                 }
                 return result;
             }
-            // Strict comparisons are read as non-strict: the parsed unsafe set is then the closure of the
-            // written one. It only gains boundary points, so "no input reaches the closed set" still proves
-            // "no input reaches the open set" (sound for verification), while a counterexample on the
-            // boundary is re-checked by a forward pass with an explicit tolerance anyway. In floating point
-            // the difference between < and <= is below any tolerance we can honour.
             case "<=":
-            case "<":
                 return List.of(comparison(list, false));
             case ">=":
-            case ">":
                 return List.of(comparison(list, true));
+            // VNN-LIB 1.0 has only <= and >=. Reading a strict comparison as its closure is not sound: the
+            // closure of X_0 <= 0.6 ∧ X_0 > 0.6 (empty) is the point 0.6, where a "counterexample" then passes
+            // every re-check. No VNN-COMP benchmark uses them, so they are refused.
+            case "<":
+            case ">":
+                throw error(list, "strict inequality '" + head + "' is not part of VNN-LIB 1.0, which has only <= and >=;"
+                        + " write (" + head + "= ...) if the closed set is meant");
             case "=":
                 List<Literal> both = new ArrayList<>(comparison(list, false));
                 both.addAll(comparison(list, true));
@@ -325,9 +331,9 @@ public final class VnnlibParser {
             case "ite":
             case "distinct":
                 throw error(list, "unsupported construct '" + head
-                        + "': only and, or and the comparisons <=, >=, <, >, = are supported");
+                        + "': only and, or and the comparisons <=, >= and = are supported");
             default:
-                throw error(list, "unknown construct '" + head + "': expected and, or, <=, >=, <, > or =");
+                throw error(list, "unknown construct '" + head + "': expected and, or, <=, >= or =");
         }
     }
 

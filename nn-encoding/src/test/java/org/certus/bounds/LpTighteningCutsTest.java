@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.certus.nn.Dense;
 import org.certus.nn.InputDomain;
@@ -15,6 +16,7 @@ import org.certus.nn.ReluChain;
 import org.certus.nn.Relu;
 import org.certus.nn.Shape;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and are strictly tighter where the triangle relaxation is loose — exact for a neuron that reads one
  * unstable ReLU of the input layer. The splitting stage is off here ({@link LpTighteningSplitsTest} has it).
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LpTighteningCutsTest {
     private static final double LP_TOLERANCE = 1e-6;
 

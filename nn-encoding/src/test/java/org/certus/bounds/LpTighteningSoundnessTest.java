@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.certus.nn.Network;
 import org.certus.nn.RandomNetworks;
 import org.certus.nn.ReluChain;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -17,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * symbolic propagation; over all seeds it must also actually tighten something, or the test would
  * pass for an implementation that returns its input.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LpTighteningSoundnessTest {
     static LongStream seeds() {
         return LongStream.range(0, 15);

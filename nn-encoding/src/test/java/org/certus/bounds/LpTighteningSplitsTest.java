@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.certus.nn.ReluChain;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -17,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * stages before it, and — with no LP limit — are exact in the direction each neuron was searched, so they settle
  * every phase the relaxation alone gets wrong on that side.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LpTighteningSplitsTest {
     private static final double LP_TOLERANCE = 1e-6;
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.certus.milp.LpResult;
 import org.certus.milp.LpStatus;
@@ -19,6 +20,7 @@ import org.certus.nn.Network;
 import org.certus.nn.RandomNetworks;
 import org.certus.nn.ReluChain;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * exact extreme values over the box as bounds, found by enumerating every ReLU phase pattern with one
  * LP per pattern.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class MipTighteningTest {
     private static final Duration NEURON_LIMIT = Duration.ofSeconds(20);
     private static final Duration BUDGET = Duration.ofSeconds(120);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.certus.nn.Dense;
 import org.certus.nn.InputDomain;
@@ -18,6 +19,7 @@ import org.certus.nn.ReluChain;
 import org.certus.nn.Relu;
 import org.certus.nn.Shape;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * enumeration) and is unstable under every sound bound; with the exact MILP stage, every neuron that truly
  * takes both signs is witnessed and every neuron the bounds leave unstable but that is stable is proved so.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class UnstableWitnessesTest {
     /** Exact extremes closer to zero than this are left out of the completeness check (LP round-off). */
     private static final double NEAR_ZERO = 1e-6;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.SymbolicPropagator;
@@ -22,6 +23,7 @@ import org.certus.spec.Conjunction;
 import org.certus.spec.LinearConstraint;
 import org.certus.spec.OutputCondition;
 import org.certus.spec.RobustnessProperty;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -38,6 +40,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Sampling adds a third check (no sampled margin beats the optimum), and the optimum's input is
  * re-evaluated by a forward pass. ojAlgo's MIP solver is deliberately not used as an oracle.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MilpEncoderBruteForceTest {
     /** LP optima agree to this (absolute + relative); values are of order 1. */
     private static final double TOL = 1e-6;

@@ -33,6 +33,17 @@ class VnnlibParserErrorTest {
         return e;
     }
 
+    /**
+     * VNN-LIB 1.0 has only {@code <=} and {@code >=}. Reading {@code >} as {@code >=} turned
+     * {@code X_0 <= 0.6 ∧ X_0 > 0.6} (empty, so unsat) into the point 0.6, and a "counterexample" there.
+     */
+    @Test
+    void strictInequalitiesAreRefusedWithTheirPosition() {
+        assertError(DECL_1_1 + "(assert (<= X_0 0.6))\n(assert (> X_0 0.6))\n(assert (>= X_0 0))", 1, 1, 4, 9,
+                "strict inequality '>'", "VNN-LIB", ">=");
+        assertError(DECL_1_1 + BOX_1 + "(assert (or (<= Y_0 1) (< Y_0 -1)))", 1, 1, 5, 24, "strict inequality '<'", "<=");
+    }
+
     @Test
     void undeclaredVariable() {
         assertError(DECL_1_1 + BOX_1 + "(assert (>= X_1 0))", 1, 1, 5, 13, "undeclared variable X_1");

@@ -131,7 +131,7 @@ class VnnlibRoundTripPropertyTest {
             case 0:
                 return new Formula("(<= Y_" + i + " " + c + ")", (x, y) -> y[i] <= c);
             case 1:
-                return new Formula("(> Y_" + i + " Y_" + k + ")", (x, y) -> y[i] >= y[k]);
+                return new Formula("(>= Y_" + i + " Y_" + k + ")", (x, y) -> y[i] >= y[k]);
             case 2:
                 return new Formula("(>= (+ Y_" + i + " (* -2 Y_" + k + ")) (- " + c + "))",
                         (x, y) -> y[i] - 2 * y[k] >= -c);

@@ -60,23 +60,13 @@ final class BoundsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!(witnessBudget >= 0) || Double.isInfinite(witnessBudget)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--witness-budget must be a finite number >= 0, got "
-                    + witnessBudget);
+        TimeOption.nonNegative(spec, "--witness-budget", witnessBudget);
+        if (witnessSeconds != null) {
+            TimeOption.nonNegative(spec, "--witnesses", witnessSeconds);
         }
-        if (witnessSeconds != null && (!(witnessSeconds >= 0) || Double.isInfinite(witnessSeconds))) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--witnesses must be a finite number of seconds >= 0, got "
-                    + witnessSeconds);
-        }
-        if (!(layerBudget >= 0) || Double.isInfinite(layerBudget)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--layer-budget must be a finite number >= 0, got " + layerBudget);
-        }
-        if (!(neuronTimeLimit > 0) || Double.isInfinite(neuronTimeLimit)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--neuron-time-limit must be a finite number > 0, got " + neuronTimeLimit);
-        }
-        if (!(budget >= 0) || Double.isInfinite(budget)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--budget must be a finite number >= 0, got " + budget);
-        }
+        TimeOption.nonNegative(spec, "--layer-budget", layerBudget);
+        TimeOption.positive(spec, "--neuron-time-limit", neuronTimeLimit);
+        TimeOption.nonNegative(spec, "--budget", budget);
         BoundsQuery q = BoundsQuery.load(spec, query.network, query.dataset, query.sample, query.eps);
         double[] lo = q.box().lower();
         double[] hi = q.box().upper();

@@ -72,6 +72,7 @@ public final class Certus implements Runnable {
             for (Object sub : Subcommands.create()) {
                 cl.addSubcommand(sub);
             }
+            OptionConverters.register(cl);
             cl.setOut(outWriter);
             cl.setErr(errWriter);
             cl.setParameterExceptionHandler(reporter);

@@ -771,9 +771,7 @@ public final class RobustnessCommand implements Callable<Integer> {
         if (!Set.of("interval", "symbolic", "lp", "mip").contains(tightening)) {
             throw bad("--tightening " + tightening + " is unknown; use interval, symbolic, lp or mip");
         }
-        if (!(neuronTimeLimit > 0) || Double.isInfinite(neuronTimeLimit)) {
-            throw bad("--neuron-time-limit must be a positive number of seconds, got " + neuronTimeLimit);
-        }
+        Duration neuronLimit = TimeOption.positive(spec, "--neuron-time-limit", neuronTimeLimit);
         if (unrestricted() || blur != null) {
             if (eps != null) {
                 throw bad("--eps does not apply to --perturbation " + perturbation
@@ -786,9 +784,7 @@ public final class RobustnessCommand implements Callable<Integer> {
         } else if (!(eps >= 0) || Double.isInfinite(eps)) {
             throw bad("--eps must be a finite number >= 0, got " + eps);
         }
-        if (!(timeLimit > 0) || Double.isInfinite(timeLimit)) {
-            throw bad("--time-limit must be a positive number of seconds, got " + timeLimit);
-        }
+        Duration limit = TimeOption.positive(spec, "--time-limit", timeLimit);
         if (!Double.isFinite(margin)) {
             throw bad("--margin must be a finite number, got " + margin);
         }
@@ -825,11 +821,11 @@ public final class RobustnessCommand implements Callable<Integer> {
         resolvedOut = out != null ? out : Path.of("runs", shortName(network) + "-" + data.name() + "-" + question + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         SearchOptions options = SearchOptions.defaults()
-                .withTimeLimit(Duration.ofNanos(Math.round(timeLimit * 1e9)))
+                .withTimeLimit(limit)
                 .withThreads(threads == null ? Runtime.getRuntime().availableProcessors() : threads)
                 .withSound(!fast)
                 .withRootTightening(new RootTightening(Tightening.valueOf(tightening.toUpperCase(java.util.Locale.ROOT)),
-                        Duration.ofNanos(Math.round(neuronTimeLimit * 1e9)), RootTightening.DEFAULT_BUDGET));
+                        neuronLimit, RootTightening.DEFAULT_BUDGET));
         String targetText = (invertTarget ? "all-but:" : "") + (untargeted ? "untargeted" : joinLabels(labels));
         return new Setup(net, verifier, new Float32Evaluation(net), data, range, labels, untargeted, options, epsText, targetText,
                 RobustnessRow.number(margin), RobustnessRow.number(timeLimit), blur, closest ? distanceNorm : null, tol, worst);

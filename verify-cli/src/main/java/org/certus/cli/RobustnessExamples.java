@@ -144,6 +144,15 @@ final class RobustnessExamples {
         // Not Files.createTempFile: its files are private (0600), and results are meant to be shared.
         Path tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".tmp");
         try {
+            writeThenRename(tmp, target, content);
+        } catch (IOException e) {
+            // "No space left on device" alone does not say which file; the user must know what is missing.
+            throw new IOException(target + ": cannot write: " + ErrorReporter.ioMessage(e), e);
+        }
+    }
+
+    private static void writeThenRename(Path tmp, Path target, byte[] content) throws IOException {
+        try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
                 ByteBuffer buf = ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) {

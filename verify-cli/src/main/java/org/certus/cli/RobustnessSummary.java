@@ -4,12 +4,8 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -40,56 +36,45 @@ final class RobustnessSummary implements AutoCloseable {
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").build();
 
     private final Path file;
-    private final FileChannel channel;
+    private final AppendOnlyFile out;
     private final Map<Integer, RobustnessRow> latest;
     /** The file has {@link RobustnessRow#LEGACY_HEADER} (no margin columns): rows are appended in that format. */
     private final boolean legacy;
 
-    private RobustnessSummary(Path file, FileChannel channel, Map<Integer, RobustnessRow> latest, boolean legacy) {
+    private RobustnessSummary(Path file, AppendOnlyFile out, Map<Integer, RobustnessRow> latest, boolean legacy) {
         this.file = file;
-        this.channel = channel;
+        this.out = out;
         this.latest = latest;
         this.legacy = legacy;
     }
 
     /**
      * Opens (or creates) the summary in {@code folder}, repairing a partial last line and writing
-     * the header to a new or empty file.
+     * the header to a new or empty file. The run's lock is the folder's {@code .lock}, taken by the caller.
      *
      * @throws RobustnessSummaryException if a complete line is malformed or the header differs
      */
     static RobustnessSummary open(Path folder, Consumer<String> notice) throws IOException {
         Path file = folder.resolve(FILE_NAME);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        AppendOnlyFile f = AppendOnlyFile.open(file, null);
         try {
-            long size = ch.size();
-            byte[] bytes = new byte[Math.toIntExact(size)];
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining() && ch.read(buf, buf.position()) >= 0) {
-                // read(ByteBuffer, position) does not advance the channel; the buffer's position does the bookkeeping
-            }
-            int end = bytes.length;
-            while (end > 0 && bytes[end - 1] != '\n') {
-                end--;
-            }
-            String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
+            String text = f.completeText();
             // Parse before repairing: a file that is corrupt elsewhere must stay exactly as it was.
             Map<Integer, RobustnessRow> latest = parse(text, file);
             boolean legacy = !text.isEmpty() && text.startsWith(String.join(",", RobustnessRow.LEGACY_HEADER) + "\n");
-            if (end < bytes.length) {
-                notice.accept(file + ": removed a partial last line (" + (bytes.length - end)
+            int partial = f.partialLastLine().length;
+            if (partial > 0) {
+                notice.accept(file + ": removed a partial last line (" + partial
                         + " bytes, left by an interrupted run); that sample will be solved again");
-                ch.truncate(end);
-                ch.force(true);
+                f.cutPartialLastLine();
             }
-            ch.position(end);
-            RobustnessSummary s = new RobustnessSummary(file, ch, latest, legacy);
-            if (end == 0) {
+            RobustnessSummary s = new RobustnessSummary(file, f, latest, legacy);
+            if (text.isEmpty()) {
                 s.writeLine(RobustnessRow.HEADER);
             }
             return s;
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            f.close();
             throw e;
         }
     }
@@ -192,18 +177,12 @@ final class RobustnessSummary implements AutoCloseable {
         try (CSVPrinter p = new CSVPrinter(w, FORMAT)) {
             p.printRecord(fields);
         }
-        ByteBuffer buf = ByteBuffer.wrap(w.toString().getBytes(StandardCharsets.UTF_8));
-        // One write call for the whole line; a local file takes it in one go, the loop only guards
-        // against a short write, which the partial-line repair on the next open would still handle.
-        while (buf.hasRemaining()) {
-            channel.write(buf);
-        }
-        channel.force(true);
+        out.append(w.toString());
     }
 
     @Override
-    public void close() throws IOException {
-        channel.close();
+    public void close() {
+        out.close();
     }
 
     /** All rows of a summary as the file holds them (tests and tools); the last per sample wins. */

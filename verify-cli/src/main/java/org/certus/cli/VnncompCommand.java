@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "vnncomp", mixinStandardHelpOptions = true,
         description = {"Run a VNN-COMP benchmark: every row onnx,vnnlib,timeout of an instances CSV (or a bundled suite).",
-                "Appends onnx,vnnlib,result,time_s,nodes to RESULTS.csv per instance; a rerun resumes, skipping the rows present.",
+                "Appends onnx,vnnlib,result,time_s,nodes to RESULTS.csv per instance; a rerun resumes, skipping the rows present",
+                "(--rerun chooses which to solve again). Two runs into one results file: the second is refused.",
                 "Exit code 3 if any answer contradicts --expected (the bundled suites bring their own)."})
 final class VnncompCommand implements Callable<Integer> {
     static final int EXIT_WRONG_ANSWER = 3;
@@ -61,13 +62,20 @@ final class VnncompCommand implements Callable<Integer> {
     @Option(names = "--expected", paramLabel = "EXPECTED.csv", description = "Known answers (VNN-COMP expected.csv, or onnx,vnnlib,expected) to count correct and wrong answers.")
     Path expectedFile;
 
+    @Option(names = "--rerun", defaultValue = "never", paramLabel = "WHEN",
+            description = "Instances already in RESULTS.csv: never (skip, default), errors (solve error rows again), "
+                    + "timeouts (solve timeout and unknown rows again), always (solve all again). The new row is appended and wins.")
+    Rerun rerun;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
+    enum Rerun { never, errors, timeouts, always }
+
     @Override
     public Integer call() {
-        if (!(timeoutScale > 0) || Double.isInfinite(timeoutScale)) {
-            throw new ParameterException(spec.commandLine(), "--timeout-scale must be positive, got " + timeoutScale);
+        if (!(timeoutScale > 0) || timeoutScale > TimeOption.MAX_SECONDS) {
+            throw new ParameterException(spec.commandLine(), "--timeout-scale must be a number > 0, at most 1e7, got " + timeoutScale);
         }
         if (only != null && only < 1) {
             throw new ParameterException(spec.commandLine(), "--only must be at least 1, got " + only);
@@ -99,19 +107,29 @@ final class VnncompCommand implements Callable<Integer> {
         if (only != null && only < instances.size()) {
             instances = instances.subList(0, only);
         }
+        for (VnncompInstances.Instance i : instances) {
+            // Checked before the results file is opened: a refused run touches nothing.
+            if (i.timeoutSeconds() * timeoutScale > TimeOption.MAX_SECONDS) {
+                throw new ParameterException(spec.commandLine(), "--timeout-scale " + timeoutScale + " makes the timeout of " + csv + ":"
+                        + i.line() + " " + i.timeoutSeconds() * timeoutScale + " s, more than 1e7 s (about 116 days)");
+            }
+        }
         List<VnncompResults.Row> rows = new ArrayList<>();
         List<VnncompInstances.Instance> todo = new ArrayList<>();
-        try (VnncompResults file = VnncompResults.openForAppend(results, err)) {
-            Map<String, VnncompResults.Row> done = VnncompResults.read(results);
+        try (VnncompResults file = VnncompResults.open(results, notice -> err.println("certus: notice: " + notice))) {
+            err.flush();
+            Map<String, VnncompResults.Row> done = file.rows();
+            int kept = 0;
             for (VnncompInstances.Instance i : instances) {
                 VnncompResults.Row r = done.get(i.key());
-                if (r != null) {
+                if (r != null && !needsRerun(r)) {
                     rows.add(r);
+                    kept++;
                 } else {
                     todo.add(i);
                 }
             }
-            out.printf(Locale.ROOT, "instances: %d (%d already in %s, %d to run)%n", instances.size(), rows.size(), results, todo.size());
+            out.printf(Locale.ROOT, "instances: %d (%d already in %s, %d to run)%n", instances.size(), kept, results, todo.size());
             out.flush();
             boolean bar = !quiet && root.progressAllowed();
             try (ProgressBar pb = bar ? new ProgressBarBuilder().setTaskName("vnncomp").setInitialMax(todo.size()).build() : null) {
@@ -142,7 +160,17 @@ final class VnncompCommand implements Callable<Integer> {
         return summary.wrong().isEmpty() ? 0 : EXIT_WRONG_ANSWER;
     }
 
-    /** One instance; any failure becomes an error row and a line on stderr, and the suite goes on. */
+    /** {@code --rerun}: whether an instance already in the results file is solved again. */
+    private boolean needsRerun(VnncompResults.Row done) {
+        return switch (rerun) {
+            case never -> false;
+            case errors -> done.result().equals(VnnlibResult.ERROR);
+            case timeouts -> done.result().equals(VnnlibResult.TIMEOUT) || done.result().equals(VnnlibResult.UNKNOWN);
+            case always -> true;
+        };
+    }
+
+    /** One instance; any failure becomes an error row and a line on stderr (with --debug its stack trace), and the suite goes on. */
     private VnncompResults.Row runOne(VnncompInstances.Instance i, Path base, PrintWriter err) {
         long start = System.nanoTime();
         String result;
@@ -158,6 +186,9 @@ final class VnncompCommand implements Callable<Integer> {
             String what = ErrorReporter.isBadInput(e) ? "error" : "internal error";
             err.println("certus: " + what + ": instance " + i.onnx() + " " + i.vnnlib() + ": "
                     + (e.getMessage() == null ? e.getClass().getName() : ErrorReporter.oneLine(e.getMessage())));
+            if (root.debug) {
+                e.printStackTrace(err);
+            }
             err.flush();
             result = VnnlibResult.ERROR;
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -34,7 +35,7 @@ public final class VnncompExpected {
     }
 
     public static VnncompExpected read(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(InputFile.requireRegular(file))) {
             return read(in, file.toString());
         } catch (NoSuchFileException e) {
             throw new DataException(file.toString(), "file not found");
@@ -44,6 +45,18 @@ public final class VnncompExpected {
     }
 
     public static VnncompExpected read(InputStream in, String source) throws IOException {
+        try {
+            return parse(in, source);
+        } catch (UncheckedIOException e) {
+            // commons-csv reports syntax errors (a character after a closing quote, an unclosed quote) this way
+            throw new DataException(source, "not a valid CSV file: " + ErrorReporter.oneLine(e.getCause().getMessage()), e);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // and a bad header (a duplicate or empty column name) this way
+            throw new DataException(source, "bad header: " + ErrorReporter.oneLine(e.getMessage()), e);
+        }
+    }
+
+    private static VnncompExpected parse(InputStream in, String source) throws IOException {
         Reader r = new InputStreamReader(in, StandardCharsets.UTF_8);
         CSVParser p = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).get().parse(r);
         List<String> header = p.getHeaderNames();

@@ -2,6 +2,7 @@ package org.certus.cli;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,7 +30,7 @@ public final class VnncompInstances {
     }
 
     public static List<Instance> read(Path csv) {
-        try (Reader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+        try (Reader r = Files.newBufferedReader(InputFile.requireRegular(csv), StandardCharsets.UTF_8)) {
             return read(r, csv.toString());
         } catch (NoSuchFileException e) {
             throw new DataException(csv.toString(), "file not found");
@@ -39,6 +40,15 @@ public final class VnncompInstances {
     }
 
     static List<Instance> read(Reader r, String source) throws IOException {
+        try {
+            return parse(r, source);
+        } catch (UncheckedIOException e) {
+            // commons-csv reports syntax errors (a character after a closing quote, an unclosed quote) this way
+            throw new DataException(source, "not a valid CSV file: " + ErrorReporter.oneLine(e.getCause().getMessage()), e);
+        }
+    }
+
+    private static List<Instance> parse(Reader r, String source) throws IOException {
         List<Instance> out = new ArrayList<>();
         for (CSVRecord rec : CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).setTrim(true).get().parse(r)) {
             int line = (int) rec.getRecordNumber();

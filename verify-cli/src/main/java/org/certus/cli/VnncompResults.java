@@ -1,17 +1,16 @@
 package org.certus.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
@@ -19,8 +18,9 @@ import org.certus.data.DataException;
 
 /**
  * A results file of {@code certus vnncomp}: one row {@code onnx,vnnlib,result,time_s,nodes} per finished
- * instance, no header. Rows are appended and forced to disk one at a time, so an interrupted run loses
- * at most the instance in progress and resumes from the rows present.
+ * instance, no header. Rows are appended and forced to disk one at a time ({@link AppendOnlyFile}), so an
+ * interrupted run loses at most the instance in progress and resumes from the rows present. A run holds the
+ * file's OS lock while it writes: a second run into the same file is refused, not interleaved.
  */
 public final class VnncompResults implements AutoCloseable {
     /** One finished instance. */
@@ -30,10 +30,16 @@ public final class VnncompResults implements AutoCloseable {
         }
     }
 
-    private final FileChannel channel;
+    /** The words a row's result may be; anything else in a file is a corruption, refused on resume. */
+    static final Set<String> RESULT_WORDS = Set.of(VnnlibResult.SAT, VnnlibResult.UNSAT, VnnlibResult.TIMEOUT, VnnlibResult.UNKNOWN,
+            VnnlibResult.ERROR);
 
-    private VnncompResults(FileChannel channel) {
-        this.channel = channel;
+    private final AppendOnlyFile file;
+    private final Map<String, Row> rows;
+
+    private VnncompResults(AppendOnlyFile file, Map<String, Row> rows) {
+        this.file = file;
+        this.rows = rows;
     }
 
     static String key(String onnx, String vnnlib) {
@@ -42,97 +48,91 @@ public final class VnncompResults implements AutoCloseable {
 
     /**
      * The rows of an existing results file, by instance key (a later row for the same instance wins), or
-     * none if it does not exist. A last line without its newline (a run killed mid-write) is ignored here;
-     * {@link #openForAppend} removes it.
+     * none if it does not exist; for tools that only read (no lock). A last line without its newline (a run
+     * killed mid-write) is ignored here; {@link #open} removes it.
      */
     public static Map<String, Row> read(Path file) {
-        Map<String, Row> rows = new LinkedHashMap<>();
-        if (!Files.exists(file)) {
-            return rows;
+        if (!Files.exists(InputFile.requireRegular(file))) {
+            return new LinkedHashMap<>();
         }
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new DataException(file.toString(), "cannot read the results file: " + e.getMessage());
+            throw new DataException(file.toString(), "cannot read the results file: " + ErrorReporter.ioMessage(e), e);
         }
-        int end = text.lastIndexOf('\n') + 1;
+        return parse(text.substring(0, text.lastIndexOf('\n') + 1), file.toString());
+    }
+
+    /**
+     * Opens for appending: takes the file's lock (refusing when another run holds it), reads and checks every
+     * complete row, and only then removes a partial last line (with a notice), so that a refused run leaves the
+     * file exactly as it was.
+     */
+    static VnncompResults open(Path file, Consumer<String> notices) {
+        AppendOnlyFile f = AppendOnlyFile.open(file, "certus vnncomp");
         try {
-            for (CSVRecord rec : CSVFormat.DEFAULT.parse(new StringReader(text.substring(0, end)))) {
+            Map<String, Row> rows = parse(f.completeText(), file.toString());
+            byte[] partial = f.partialLastLine();
+            if (partial.length > 0) {
+                notices.accept(file + ": removed a partial last line '" + ErrorReporter.excerpt(new String(partial, StandardCharsets.UTF_8))
+                        + "' (an interrupted run); that instance runs again");
+                f.cutPartialLastLine();
+            }
+            return new VnncompResults(f, rows);
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    private static Map<String, Row> parse(String text, String source) {
+        Map<String, Row> rows = new LinkedHashMap<>();
+        try {
+            for (CSVRecord rec : CSVFormat.DEFAULT.parse(new StringReader(text))) {
+                String where = source + ":" + rec.getRecordNumber();
                 if (rec.size() == 1 && rec.get(0).isBlank()) {
                     continue;
                 }
-                if (rec.size() < 5) {
-                    throw new DataException(file + ":" + rec.getRecordNumber(), "expected onnx,vnnlib,result,time_s,nodes, got "
-                            + rec.size() + " column(s)");
+                if (rec.size() != 5) {
+                    throw new DataException(where, "expected onnx,vnnlib,result,time_s,nodes, got " + rec.size() + " column(s)");
                 }
                 if (rec.getRecordNumber() == 1 && "onnx".equals(rec.get(0)) && "result".equals(rec.get(2))) {
                     continue; // a header someone added
+                }
+                if (!RESULT_WORDS.contains(rec.get(2))) {
+                    throw new DataException(where, "unknown result '" + ErrorReporter.excerpt(rec.get(2))
+                            + "' (expected sat, unsat, timeout, unknown or error); move the file away or fix the row");
                 }
                 try {
                     Row row = new Row(rec.get(0), rec.get(1), rec.get(2), Double.parseDouble(rec.get(3)), Long.parseLong(rec.get(4)));
                     rows.put(row.key(), row);
                 } catch (NumberFormatException e) {
-                    throw new DataException(file + ":" + rec.getRecordNumber(), "bad time or nodes: " + e.getMessage());
+                    throw new DataException(where, "bad time or nodes: " + ErrorReporter.oneLine(e.getMessage()));
                 }
             }
-        } catch (IOException e) {
-            throw new DataException(file.toString(), "cannot parse the results file: " + e.getMessage());
+        } catch (IOException | UncheckedIOException e) {
+            // commons-csv reports syntax errors (an unclosed quote, a character after a closing quote) this way
+            Throwable cause = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+            throw new DataException(source, "cannot parse the results file: " + ErrorReporter.oneLine(cause.getMessage()), e);
         }
         return rows;
     }
 
-    /** Opens for appending, first cutting off a partial last line (with a notice on {@code notices}). */
-    static VnncompResults openForAppend(Path file, PrintWriter notices) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
-            long size = ch.size();
-            if (size > 0) {
-                byte[] all = Files.readAllBytes(file);
-                int lastNewline = all.length - 1;
-                while (lastNewline >= 0 && all[lastNewline] != '\n') {
-                    lastNewline--;
-                }
-                if (lastNewline != all.length - 1) {
-                    String partial = new String(all, lastNewline + 1, all.length - lastNewline - 1, StandardCharsets.UTF_8);
-                    notices.println("certus: notice: " + file + ": removed a partial last line '" + partial
-                            + "' (an interrupted run); that instance runs again");
-                    ch.truncate(lastNewline + 1);
-                    ch.force(true);
-                }
-            }
-            ch.position(ch.size());
-            return new VnncompResults(ch);
-        } catch (IOException e) {
-            throw new DataException(file.toString(), "cannot open the results file for writing: " + e.getMessage());
-        }
+    /** The rows read when the file was opened, plus those appended since, by instance key (the last row of an instance wins). */
+    Map<String, Row> rows() {
+        return rows;
     }
 
-    /** Appends one row and forces it to disk. */
+    /** Appends one row with one write and forces it to disk. */
     void append(Row row) {
-        String line = CSVFormat.DEFAULT.format(row.onnx(), row.vnnlib(), row.result(),
-                String.format(Locale.ROOT, "%.3f", row.seconds()), Long.toString(row.nodes())) + "\n";
-        try {
-            ByteBuffer buf = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
-            channel.force(false);
-        } catch (IOException e) {
-            throw new DataException("results file", "cannot append to the results file: " + e.getMessage());
-        }
+        file.append(CSVFormat.DEFAULT.format(row.onnx(), row.vnnlib(), row.result(),
+                String.format(Locale.ROOT, "%.3f", row.seconds()), Long.toString(row.nodes())) + "\n");
+        rows.put(row.key(), row);
     }
 
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // Every row was already forced to disk.
-        }
+        file.close();
     }
 }

@@ -16,7 +16,6 @@ import org.certus.spec.VnnlibProperty;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "vnnlib", mixinStandardHelpOptions = true,
@@ -41,9 +40,7 @@ final class VnnlibCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!(timeoutSeconds > 0) || timeoutSeconds > 1e7) {
-            throw new ParameterException(spec.commandLine(), "--timeout must be a positive number of seconds, got " + timeoutSeconds);
-        }
+        Duration timeout = TimeOption.positive(spec, "--timeout", timeoutSeconds);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         VnnlibResult result;
@@ -51,7 +48,7 @@ final class VnnlibCommand implements Callable<Integer> {
             long start = System.nanoTime();
             Network net = VnnlibSolver.loadNetwork(onnx);
             VnnlibProperty property = VnnlibSolver.loadProperty(vnnlib, net);
-            result = VnnlibSolver.solve(net, property, Duration.ofMillis(Math.round(timeoutSeconds * 1000)), stderr);
+            result = VnnlibSolver.solve(net, property, timeout, stderr);
             double seconds = (System.nanoTime() - start) / 1e9;
             stdout.printf(Locale.ROOT, "time: %.3f s, nodes: %d%n", seconds, result.nodes());
         } catch (RuntimeException e) {

@@ -9,10 +9,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -149,5 +152,59 @@ class BadInputTest {
         CliRun usage = CliRun.of("--debug", "evaluate", "--network", "mnist-wk17a", "--dataset", "mnist", "--samples", "5:2");
         assertEquals(2, usage.exitCode(), usage::toString);
         assertTrue(usage.err().contains("\tat "), usage::toString);
+    }
+
+    /** A path that is a device, a pipe or a folder where a file is read: refused before reading (/dev/zero was read forever). */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void nonRegularInputFilesAreRefused() throws Exception {
+        Path zero = Path.of("/dev/zero");
+        Assumptions.assumeTrue(Files.exists(zero));
+        Path fifo = dir.resolve("pipe.vnnlib");
+        Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+        Path onnx = dir.resolve("acas.onnx");
+        try (InputStream in = BadInputTest.class.getResourceAsStream("/org/certus/benchmarks/acasxu/onnx/ACASXU_run2a_1_1_batch_2000.onnx")) {
+            Files.write(onnx, in.readAllBytes());
+        }
+        Path prop = dir.resolve("p.vnnlib");
+        try (InputStream in = BadInputTest.class.getResourceAsStream("/org/certus/benchmarks/acasxu/vnnlib/prop_1.vnnlib")) {
+            Files.write(prop, in.readAllBytes());
+        }
+        Path csv = dir.resolve("inst.csv");
+        Files.writeString(csv, "acas.onnx,p.vnnlib,60\n");
+        String results = dir.resolve("res.csv").toString();
+        for (Path bad : List.of(zero, fifo, dir)) {
+            String b = bad.toString();
+            assertOneLineError(CliRun.of("vnnlib", "--onnx", b, "--vnnlib", prop.toString()), b, "not a regular file");
+            assertOneLineError(CliRun.of("vnnlib", "--onnx", onnx.toString(), "--vnnlib", b), b, "not a regular file");
+            assertOneLineError(CliRun.of("vnncomp", "--instances", b, "--results", results), b, "not a regular file");
+            assertOneLineError(CliRun.of("vnncomp", "--instances", csv.toString(), "--results", results, "--expected", b), b,
+                    "not a regular file");
+        }
+        assertOneLineError(CliRun.of("info", zero.toString()), zero.toString());
+        assertFalse(Files.exists(Path.of(results)), "nothing written for bad input");
+    }
+
+    /** Numbers as Java reads them but no user means them: a float suffix, hexadecimal, Infinity. Empty paths. */
+    static Stream<Arguments> lenientValues() {
+        return Stream.of(
+                Arguments.of(new String[] {"bounds", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "0.1f"}, "0.1f"),
+                Arguments.of(new String[] {"bounds", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "0x1p-4"}, "0x1p-4"),
+                Arguments.of(new String[] {"vnnlib", "--onnx", "x.onnx", "--vnnlib", "p.vnnlib", "--timeout", "0x1p5"}, "0x1p5"),
+                Arguments.of(new String[] {"vnnlib", "--onnx", "x.onnx", "--vnnlib", "p.vnnlib", "--timeout", "60d"}, "60d"),
+                Arguments.of(new String[] {"vnnlib", "--onnx", "x.onnx", "--vnnlib", "p.vnnlib", "--timeout", "Infinity"}, "Infinity"),
+                Arguments.of(new String[] {"vnnlib", "--onnx", "", "--vnnlib", "p.vnnlib"}, "--onnx"),
+                Arguments.of(new String[] {"vnnlib", "--onnx", "x.onnx", "--vnnlib", "p.vnnlib", "--out", ""}, "--out"),
+                Arguments.of(new String[] {"export-mps", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "0.1",
+                        "--out", ""}, "--out"),
+                Arguments.of(new String[] {"bounds", "--network", "mnist-wk17a", "--dataset", "mnist", "--sample", "0", "--eps", "0.1",
+                        "--budget", "1e10"}, "--budget"),
+                Arguments.of(new String[] {"vnnlib", "--onnx", "x.onnx", "--vnnlib", "p.vnnlib", "--timeout", "1e10"}, "--timeout"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("lenientValues")
+    void lenientNumbersAndEmptyPathsAreRefused(String[] args, String fragment) {
+        assertOneLineError(CliRun.of(args), fragment);
     }
 }

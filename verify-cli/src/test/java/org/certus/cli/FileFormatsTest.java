@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import org.certus.nn.Dense;
 import org.certus.nn.Operation;
@@ -14,6 +15,7 @@ import org.certus.nn.io.NetworkLoader;
 import org.certus.nn.io.nnet.NnetExporter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import us.hebi.matlab.mat.format.Mat5;
@@ -25,6 +27,7 @@ import us.hebi.matlab.mat.types.Matrix;
  * CLI exactly the accuracy of the bundled ONNX: this exercises NetworkLoader's dispatch by
  * extension end to end.
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FileFormatsTest {
     private static final String SAMPLES = "0:299";
 

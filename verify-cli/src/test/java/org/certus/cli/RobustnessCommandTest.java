@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -21,12 +22,14 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,6 +41,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * End-to-end tests of {@code certus robustness} on the bundled mnist-wk17a, whose first samples
  * verify in about a second each (sample 8 has an adversarial example at eps 0.1).
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RobustnessCommandTest {
     /** Generous for these samples (about a second each); keeps a regression from hanging the build. */
     static final String TIME_LIMIT = "60";
@@ -304,7 +308,10 @@ class RobustnessCommandTest {
                 List.of("--perturbation", "blur:4x4"), List.of("--perturbation", "blur:3x3"), List.of("--tolerance", "0.01"),
                 List.of("--objective", "closest", "--tolerance", "0"), List.of("--sound", "--fast"), List.of("--tightening", "milp"),
                 List.of("--neuron-time-limit", "0"),
-                List.of("--rerun", "sometimes"), List.of("--out", "FILE"));
+                List.of("--rerun", "sometimes"), List.of("--out", "FILE"),
+                // issue 30: absurd time limits (1e10 s overflowed into an immediate timeout), lenient numbers, empty paths
+                List.of("--time-limit", "1e10"), List.of("--neuron-time-limit", "1e10"), List.of("--eps", "0.1f"),
+                List.of("--eps", "0x1p-3"), List.of("--margin", "1d"), List.of("--time-limit", "Infinity"), List.of("--out", ""));
     }
 
     @ParameterizedTest
@@ -360,5 +367,13 @@ class RobustnessCommandTest {
         assertEquals(row.marginLower(), back.marginLower(), 0.0);
         assertEquals(row.marginUpper(), back.marginUpper(), 0.0);
         assertArrayEquals(row.fields().toArray(), back.fields().toArray());
+    }
+
+    /** A write that fails (a full disk, a folder gone) names the file it was for, not a temporary sibling or nothing. */
+    @Test
+    void aFailedWriteNamesTheFileItWasFor() {
+        Path target = tmp.resolve("gone/report.md");
+        IOException e = assertThrows(IOException.class, () -> RobustnessExamples.writeAtomically(target, new byte[] {1}));
+        assertTrue(e.getMessage().startsWith(target + ": cannot write: "), e.getMessage());
     }
 }

@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * uninterrupted run: each sample once, same statuses. The run under test is a separate JVM (the
  * test classpath, main class {@link Certus}) so that the kill is real.
  */
+@Timeout(value = 900, unit = TimeUnit.SECONDS)
 class RobustnessKillTest {
     /** Change to replay another kill moment; printed by the test. */
     static final long SEED = Long.getLong("certus.killSeed", 20240611L);

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * mnist-wk17a samples whose root the symbolic bounds leave open (62 is vulnerable, 65 needs branching;
  * 63 and 64 are settled at the root, where tightening is skipped).
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class RobustnessTighteningTest {
     @TempDir
     Path tmp;

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.certus.data.Dataset;
 import org.certus.data.Datasets;
@@ -15,6 +16,7 @@ import org.certus.nn.Network;
 import org.certus.nn.io.NetworkLoader;
 import org.certus.spec.RobustnessProperty;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * bound on an exact forward pass, resume works, and summaries written before the margin columns
  * still resume (or, for worst, are refused with a clear error).
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RobustnessWorstTest {
     static final Network NET = NetworkLoader.load("mnist-wk17a");
     static final Dataset MNIST = Datasets.load("mnist");

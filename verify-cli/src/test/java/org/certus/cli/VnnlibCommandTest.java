@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,6 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code certus vnnlib} on bundled ACAS Xu instances with known answers (fast ones: a few seconds each on
  * 2 cores), the result file's format, the re-check of counterexamples, and the bad-input contract.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class VnnlibCommandTest {
     /** Generous: these instances take seconds; a timeout would fail the test rather than pass it quietly. */
     private static final String TIMEOUT_S = "120";
@@ -130,6 +133,22 @@ class VnnlibCommandTest {
         assertTrue(r.errLines().get(0).matches(".*bad\\.vnnlib:\\d+:\\d+: .*"), r::toString);
         assertEquals("error\n", Files.readString(out));
         assertEquals("error", r.lastOutLine());
+    }
+
+    /**
+     * prop_2 with X_0 <= 0.6 and X_0 > 0.6 added describes an empty set (unsat); reading '>' as '>=' once
+     * answered sat at X_0 = 0.6. VNN-LIB 1.0 has no strict comparisons: refused, with line and column.
+     */
+    @Test
+    void strictInequalityIsRefusedNotReadAsNonStrict() throws IOException {
+        Path strict = tmp.resolve("prop_2_strict.vnnlib");
+        String text = Files.readString(prop(2));
+        Files.writeString(strict, text + "(assert (<= X_0 0.6))\n(assert (> X_0 0.6))\n");
+        int line = (int) text.lines().count() + 2;
+        Path out = tmp.resolve("r.txt");
+        CliRun r = CliRun.of("vnnlib", "--onnx", net(1, 2).toString(), "--vnnlib", strict.toString(), "--out", out.toString());
+        BadInputTest.assertOneLineError(r, strict + ":" + line + ":9: ", "strict inequality '>'");
+        assertEquals("error\n", Files.readString(out));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.certus.api.Verifier;
 import org.certus.bnb.SearchOptions;
 import org.certus.bnb.Verdict;
@@ -21,6 +22,7 @@ import org.certus.nn.Shape;
 import org.certus.spec.VnnlibParser;
 import org.certus.spec.VnnlibProperty;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code certus vnnlib}'s two stages on image-sized inputs (more than
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * after the root tightening. With no time for the first stage, the second decides every instance, and its
  * answers must agree with a plain search; every counterexample must satisfy the property.
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class VnnlibStagesTest {
     private static final int INPUTS = SearchOptions.INPUT_SPLIT_MAX_INPUTS + 4;
     private static final int SEEDS = 24;

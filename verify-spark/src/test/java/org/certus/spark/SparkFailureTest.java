@@ -20,9 +20,11 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Failed tasks, a killed job and resuming: every sample ends up exactly once. */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class SparkFailureTest {
     @TempDir
     Path tmp;

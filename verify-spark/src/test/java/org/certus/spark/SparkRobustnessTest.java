@@ -11,16 +11,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.spark.sql.SparkSession;
 import org.certus.cli.Certus;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Spark job against {@code certus robustness} itself: same samples, same rows (every column
  * but the time), same report counts.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class SparkRobustnessTest {
     @TempDir
     Path tmp;

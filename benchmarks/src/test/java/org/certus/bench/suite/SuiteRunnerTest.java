@@ -11,13 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.certus.cli.VnncompResults;
 import org.certus.cli.VnncompSummary;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The suite runner on the first bundled ACAS Xu instance, with a tiny runtime summary beside it. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SuiteRunnerTest {
     @TempDir
     Path tmp;

@@ -92,6 +92,9 @@ public final class NetworkLoader {
         if (Files.isDirectory(file)) {
             throw new NetworkException(nameOrPath + ": is a directory, not a network file");
         }
+        if (!Files.isRegularFile(file)) {
+            throw new NetworkException(nameOrPath + ": not a regular file (a device or pipe), not a network file");
+        }
         String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (lower.endsWith(".onnx") || lower.endsWith(".onnx.gz")) {
             return OnnxImporter.read(file);

@@ -41,6 +41,12 @@ import org.certus.nn.io.onnx.OnnxProto.ModelProto;
  * in double, so it agrees with float32 runtimes such as ONNX Runtime only to about 1e-6 relative.
  */
 public final class OnnxImporter {
+    /**
+     * The most bytes a model may have, read or inflated: protobuf refuses messages of 2 GiB and more, and a Java
+     * array cannot hold them either, so no heap setting could load a larger one.
+     */
+    static final long MAX_MODEL_BYTES = Integer.MAX_VALUE - 8;
+
     private OnnxImporter() {
     }
 
@@ -51,8 +57,16 @@ public final class OnnxImporter {
     /** As {@link #read(Path)} with an explicit input domain ({@code null} for the default). */
     public static Network read(Path file, InputDomain domain) {
         String source = String.valueOf(file);
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // A device never ends (/dev/zero was read until the heap ran out) and a FIFO blocks.
+            throw new NetworkException(source + ": not a regular file (a device, pipe or folder)");
+        }
         byte[] bytes;
         try {
+            long size = Files.size(file);
+            if (size > MAX_MODEL_BYTES) {
+                throw new IOException(size + " bytes, more than the 2 GiB an ONNX model can have");
+            }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new NetworkException(source + ": file not found");
@@ -83,6 +97,7 @@ public final class OnnxImporter {
             if (!model.hasGraph()) {
                 throw new NetworkException("no graph in the model (empty or not an ONNX file?)");
             }
+            OnnxModelChecks.check(model);
             return new OnnxGraphConverter(model.getGraph()).convert(networkName(source), domain);
         } catch (NetworkException e) {
             throw e.getMessage().startsWith(source + ": ") ? e : new NetworkException(source + ": " + e.getMessage(), e);
@@ -91,10 +106,29 @@ public final class OnnxImporter {
         }
     }
 
+    /**
+     * Inflates gzip data in two passes: the first only counts the bytes (stopping past {@link #MAX_MODEL_BYTES}),
+     * so that a small file inflating to gigabytes is refused without the memory, the second fills an array of
+     * exactly that size.
+     */
     private static byte[] gunzipIfNeeded(byte[] bytes, String source) {
         if (bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
-            try (GZIPInputStream gz = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
-                return gz.readAllBytes();
+            try (GZIPInputStream counting = new GZIPInputStream(new ByteArrayInputStream(bytes));
+                 GZIPInputStream gz = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+                long size = 0;
+                byte[] chunk = new byte[1 << 16];
+                for (int n; (n = counting.read(chunk)) > 0; ) {
+                    size += n;
+                    if (size > MAX_MODEL_BYTES) {
+                        throw new NetworkException(source + ": inflates to more than 2 GiB, more than an ONNX model can have");
+                    }
+                }
+                byte[] out = new byte[(int) size];
+                int filled = gz.readNBytes(out, 0, out.length);
+                if (filled != out.length) {
+                    throw new NetworkException(source + ": gzip data changed while reading");
+                }
+                return out;
             } catch (EOFException e) {
                 throw new NetworkException(source + ": truncated gzip data", e);
             } catch (ZipException e) {

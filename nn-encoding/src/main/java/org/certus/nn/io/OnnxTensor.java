@@ -45,10 +45,11 @@ record OnnxTensor(long[] dims, double[] values) {
             if (d < 0) {
                 throw new NetworkException("negative dimension in " + Arrays.toString(dims));
             }
-            s *= d;
-            if (s > Integer.MAX_VALUE) {
+            // Checked before multiplying: a product past 2^63 wrapped around to a negative size.
+            if (d != 0 && s > Integer.MAX_VALUE / d) {
                 throw new NetworkException("tensor of shape " + Arrays.toString(dims) + " is too large");
             }
+            s *= d;
         }
         return s;
     }

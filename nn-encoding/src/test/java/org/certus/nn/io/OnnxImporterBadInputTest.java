@@ -1,5 +1,6 @@
 package org.certus.nn.io;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.Random;
 
 import org.certus.nn.NetworkException;
+import org.certus.nn.io.onnx.OnnxProto.ModelProto;
 import org.certus.nn.io.onnx.OnnxProto.TensorProto;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -180,5 +182,101 @@ class OnnxImporterBadInputTest {
     void mulOfTwoComputedValues() {
         byte[] m = smallMlp(1).node("Relu", "r", new String[] {"h"}, "a").node("Mul", "mul", new String[] {"a", "h"}, "y").build("y", 1, 3);
         mentions(fails(m, "mul.onnx"), "mul.onnx", "mul", "Mul", "not piecewise linear");
+    }
+
+    /** The ONNX checker refuses a second initializer of the same name; the importer let the last one win. */
+    @Test
+    void duplicateInitializerName() {
+        byte[] m = smallMlp(1).randomInit("B", 3).node("Relu", "r", new String[] {"h"}, "y").build("y", 1, 3);
+        mentions(fails(m, "dup.onnx"), "dup.onnx", "initializer 'B'", "twice");
+    }
+
+    @Test
+    void irVersionZeroOrMissing() throws Exception {
+        byte[] ok = smallMlp(1).node("Relu", "r", new String[] {"h"}, "y").build("y", 1, 3);
+        ModelProto good = ModelProto.parseFrom(ok);
+        mentions(fails(good.toBuilder().setIrVersion(0).build().toByteArray(), "ir0.onnx"), "ir0.onnx", "ir_version");
+        mentions(fails(good.toBuilder().clearIrVersion().build().toByteArray(), "noir.onnx"), "noir.onnx", "ir_version");
+        mentions(fails(good.toBuilder().setIrVersion(-3).build().toByteArray(), "neg.onnx"), "neg.onnx", "ir_version");
+    }
+
+    /** Attributes that no version of the operator has (Relu takes none): refused with the node named. */
+    @Test
+    void unknownAttributes() {
+        byte[] relu = smallMlp(1).node("Relu", "act", new String[] {"h"}, "y", OnnxGraphBuilder.i("alpha", 1)).build("y", 1, 3);
+        mentions(fails(relu, "relu.onnx"), "relu.onnx", "node 'act'", "Relu", "'alpha'");
+        byte[] gemm = new OnnxGraphBuilder(1, "x", 1, 4).randomInit("W", 3, 4)
+                .node("Gemm", "fc", new String[] {"x", "W"}, "y", OnnxGraphBuilder.i("transB", 1), OnnxGraphBuilder.i("transC", 1))
+                .build("y", 1, 3);
+        mentions(fails(gemm, "gemm.onnx"), "gemm.onnx", "node 'fc'", "Gemm", "'transC'");
+        byte[] twice = new OnnxGraphBuilder(1, "x", 1, 4).randomInit("W", 3, 4)
+                .node("Gemm", "fc", new String[] {"x", "W"}, "y", OnnxGraphBuilder.i("transB", 1), OnnxGraphBuilder.i("transB", 0))
+                .build("y", 1, 3);
+        mentions(fails(twice, "twice.onnx"), "twice.onnx", "node 'fc'", "'transB'", "twice");
+        // opset 1's consumed_inputs is known to opset 1 only
+        byte[] legacy = smallMlp(1).node("Relu", "act", new String[] {"h"}, "y", OnnxGraphBuilder.ints("consumed_inputs", 0))
+                .build("y", 1, 3);
+        mentions(fails(legacy, "legacy.onnx"), "legacy.onnx", "'consumed_inputs'");
+    }
+
+    /** A value produced twice (by two nodes, or by a node and an initializer) is not a graph the checker accepts. */
+    @Test
+    void valueDefinedTwice() {
+        byte[] m = smallMlp(1).node("Relu", "r1", new String[] {"h"}, "y").node("Relu", "r2", new String[] {"h"}, "y").build("y", 1, 3);
+        mentions(fails(m, "ssa.onnx"), "ssa.onnx", "'y'", "r2");
+        byte[] shadow = smallMlp(1).node("Relu", "r", new String[] {"h"}, "W").build("W", 1, 3);
+        mentions(fails(shadow, "shadow.onnx"), "shadow.onnx", "'W'", "node 'r'");
+    }
+
+    /** Devices and pipes are refused before reading: /dev/zero was read until the heap ran out, a FIFO blocks. */
+    @Test
+    void nonRegularFiles(@TempDir Path dir) throws Exception {
+        Path zero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero));
+        mentions(assertThrows(NetworkException.class, () -> OnnxImporter.read(zero)), "/dev/zero", "not a regular file");
+        mentions(assertThrows(NetworkException.class, () -> OnnxImporter.read(dir)), dir.toString(), "not a regular file");
+        Path fifo = dir.resolve("pipe.onnx");
+        if (new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0) {
+            mentions(assertThrows(NetworkException.class, () -> OnnxImporter.read(fifo)), "pipe.onnx", "not a regular file");
+        }
+    }
+
+    /**
+     * A 2 MB {@code .onnx.gz} that inflates beyond protobuf's 2 GiB limit (33 gzip members of 64 MiB of zeros each) ran
+     * out of memory and advised more heap, which cannot help: refused, naming the limit, without inflating it in memory.
+     */
+    @Test
+    void gzipInflatingBeyondTwoGiB(@TempDir Path dir) throws Exception {
+        var member = new java.io.ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(member)) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 64; i++) {
+                gz.write(zeros);
+            }
+        }
+        Path bomb = dir.resolve("bomb.onnx.gz");
+        try (var out = Files.newOutputStream(bomb)) {
+            for (int i = 0; i < 33; i++) {
+                out.write(member.toByteArray());
+            }
+        }
+        NetworkException e = assertThrows(NetworkException.class, () -> OnnxImporter.read(bomb));
+        mentions(e, "bomb.onnx.gz", "2 GiB");
+    }
+
+    /** A dimension of 2^63 - 1 wrapped the element count around ("internal error: NegativeArraySizeException"). */
+    @Test
+    void hugeOrMismatchedTensorDimensions() {
+        OnnxGraphBuilder huge = new OnnxGraphBuilder(1, "x", 1, 4).randomInit("W", 4, 4);
+        huge.g.getInitializerBuilder(0).setDims(1, Long.MAX_VALUE); // 4 (2^63 - 1) wraps to -4
+        byte[] m = huge.node("Gemm", "fc", new String[] {"x", "W"}, "y", OnnxGraphBuilder.i("transB", 1)).build("y", 1, 4);
+        mentions(fails(m, "huge.onnx"), "huge.onnx", "initializer 'W'", "elements");
+        OnnxGraphBuilder big = new OnnxGraphBuilder(1, "x", 1, 4).randomInit("W", 3, 4);
+        big.g.getInitializerBuilder(0).setDims(0, 1L << 28);
+        byte[] b = big.node("Gemm", "fc", new String[] {"x", "W"}, "y", OnnxGraphBuilder.i("transB", 1)).build("y", 1, 3);
+        mentions(fails(b, "big.onnx"), "big.onnx", "initializer 'W'", "holds 12");
+        assertEquals(6, OnnxTensor.size(new long[] {2, 3}));
+        assertThrows(NetworkException.class, () -> OnnxTensor.size(new long[] {4, Long.MAX_VALUE}));
+        assertThrows(NetworkException.class, () -> OnnxTensor.size(new long[] {1L << 32, 1L << 32}));
     }
 }
