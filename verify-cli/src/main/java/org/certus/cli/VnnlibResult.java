@@ -1,5 +1,6 @@
 package org.certus.cli;
 
+import java.util.Arrays;
 import java.math.BigDecimal;
 
 /**
@@ -53,5 +54,11 @@ public record VnnlibResult(String word, double[] input, double[] output, double 
         }
         String s = new BigDecimal(Double.toString(v)).toPlainString();
         return s.indexOf('.') < 0 ? s + ".0" : s;
+    }
+
+    @Override
+    public String toString() {
+        return "VnnlibResult[word=" + word + ", input=" + Arrays.toString(input) + ", output=" + Arrays.toString(output) + ", seconds="
+                + seconds + ", nodes=" + nodes + "]";
     }
 }
