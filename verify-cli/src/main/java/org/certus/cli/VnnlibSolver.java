@@ -32,6 +32,8 @@ import org.certus.nn.io.OnnxImporter;
 import org.certus.spec.SpecException;
 import org.certus.spec.VnnlibParser;
 import org.certus.spec.VnnlibProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers one VNN-COMP instance (an ONNX network and a VNN-LIB property) in the competition's words.
@@ -41,6 +43,8 @@ import org.certus.spec.VnnlibProperty;
  * {@code sat}. A float32 forward pass is compared too and only warns.
  */
 final class VnnlibSolver {
+    /** The instance's stages at info level (the search logs its own). */
+    private static final Logger LOG = LoggerFactory.getLogger(VnnlibSolver.class);
     /**
      * Extra wall-clock time beyond the instance's limit before the watchdog cancels the search; the
      * search honours its limit itself, the watchdog is there in case some phase does not poll it.
@@ -202,13 +206,16 @@ final class VnnlibSolver {
                                   Duration quick) {
         long t0 = System.nanoTime();
         if (rootTightened(net, base, timeout) == base) {
+            LOG.info("one search on symbolic bounds ({} inputs: no root tightening)", net.inputSize());
             return verifier.verify(property, base);
         }
+        LOG.info("stage 1: search on symbolic bounds for {} ms", quick.toMillis());
         Verdict first = verifier.verify(property, base.withTimeLimit(quick));
         Duration left = timeout.minusNanos(System.nanoTime() - t0);
         if (first.status() != VerdictStatus.TIMEOUT || base.cancel().isCancelled() || left.isNegative() || left.isZero()) {
             return first;
         }
+        LOG.info("stage 2: root tightening by per-neuron searches, then the search, for {} ms", left.toMillis());
         return verifier.verify(property, rootTightened(net, base.withTimeLimit(left), left));
     }
 
