@@ -21,8 +21,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "certus", mixinStandardHelpOptions = true, versionProvider = Certus.Version.class,
         description = "A pure-Java complete verifier for ReLU neural networks.",
-        footer = {"", "Networks: a bundled name (mnist-wk17a, mnist-rsl18a, acasxu-N-M) or a .onnx, .onnx.gz, .nnet or .mat file.",
-                "Errors: one line on stderr; exit code 2 for bad input, 1 for internal errors. --debug adds the stack trace."})
+        footer = {"", "Networks: a bundled name (mnist-wk17a, mnist-rsl18a, acasxu-N-M)",
+                "  or a .onnx, .onnx.gz, .nnet or .mat file.",
+                "Errors: one line on stderr; exit code 2 for bad input, 1 for internal errors.",
+                "  --debug adds the stack trace."})
 public final class Certus implements Runnable {
 
     // Declared so picocli accepts --debug anywhere on the line and lists it in help; the value

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,7 @@ import org.certus.bounds.Tightening;
 import org.certus.nn.Float32Evaluation;
 import org.certus.nn.Network;
 import org.certus.nn.NetworkException;
-import org.certus.nn.io.OnnxImporter;
+import org.certus.nn.io.NetworkLoader;
 import org.certus.spec.SpecException;
 import org.certus.spec.VnnlibParser;
 import org.certus.spec.VnnlibProperty;
@@ -95,9 +96,19 @@ final class VnnlibSolver {
     private VnnlibSolver() {
     }
 
-    /** Loads the network; a missing file or a bad ONNX model raises {@link NetworkException}. */
-    static Network loadNetwork(Path onnx) {
-        return OnnxImporter.read(withGzFallback(onnx));
+    /**
+     * Loads the network: a bundled name or a file in any format {@link NetworkLoader} reads (a missing
+     * {@code .onnx} falls back to its {@code .onnx.gz} and back); a missing file or a bad model raises
+     * {@link NetworkException}.
+     */
+    static Network loadNetwork(String network) {
+        Path p;
+        try {
+            p = Path.of(network);
+        } catch (InvalidPathException e) {
+            return NetworkLoader.load(network); // reports the bad path
+        }
+        return NetworkLoader.load(Files.exists(p) ? network : withGzFallback(p).toString());
     }
 
     /** Parses the property for the network's sizes; malformed text raises {@link SpecException} with line:column. */
@@ -144,9 +155,9 @@ final class VnnlibSolver {
             return new VnnlibResult(VnnlibResult.TIMEOUT, null, null, seconds, 0);
         }
         return switch (v.status()) {
-            case VERIFIED -> new VnnlibResult(VnnlibResult.UNSAT, null, null, seconds, nodes);
-            case TIMEOUT -> new VnnlibResult(VnnlibResult.TIMEOUT, null, null, seconds, nodes);
-            case UNKNOWN -> new VnnlibResult(VnnlibResult.UNKNOWN, null, null, seconds, nodes);
+            case VERIFIED -> new VnnlibResult(VnnlibResult.UNSAT, null, null, seconds, nodes, v.provenMarginLowerBound());
+            case TIMEOUT -> new VnnlibResult(VnnlibResult.TIMEOUT, null, null, seconds, nodes, v.provenMarginLowerBound());
+            case UNKNOWN -> new VnnlibResult(VnnlibResult.UNKNOWN, null, null, seconds, nodes, v.provenMarginLowerBound());
             case FALSIFIED -> recheck(net, property, v.counterexample(), seconds, nodes, warnings);
         };
     }

@@ -141,7 +141,7 @@ class VnncompScriptsTest {
 
     /** The result file's ((X_i v) ... (Y_j v)) lies in the property's box, and the network's outputs there are unsafe. */
     private static void assertCounterexampleHolds(String[] instance, List<String> lines, String label) {
-        Network net = VnnlibSolver.loadNetwork(suite.resolve(instance[0]));
+        Network net = VnnlibSolver.loadNetwork(suite.resolve(instance[0]).toString());
         VnnlibProperty property = VnnlibSolver.loadProperty(suite.resolve(instance[1]), net);
         double[] x = new double[net.inputSize()];
         double[] y = new double[net.outputSize()];
