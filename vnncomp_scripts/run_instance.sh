@@ -70,7 +70,7 @@ fi
 
 echo "Certus: benchmark '$benchmark', network '$onnx', property '$vnnlib', results '$results', timeout $timeout_s s (search limit $limit s)"
 rm -f "$results" "$results.tmp"
-${guard[@]+"${guard[@]}"} "${jvm[@]}" vnnlib --onnx "$onnx" --vnnlib "$vnnlib" --timeout "$limit" --out "$results.tmp" </dev/null
+${guard[@]+"${guard[@]}"} "${jvm[@]}" vnnlib --network "$onnx" --vnnlib "$vnnlib" --time-limit "$limit" --out "$results.tmp" </dev/null
 code=$?
 
 if [ "${#guard[@]}" -gt 0 ] && { [ "$code" -eq 124 ] || [ "$code" -eq 137 ]; }; then
