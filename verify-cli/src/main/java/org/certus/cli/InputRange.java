@@ -127,7 +127,7 @@ final class InputRange {
 
     /** The network with this domain instead of its own. */
     Network applyTo(Network net) {
-        return new Network(net.name(), net.inputShape(), domain(net.inputSize()), net.layers());
+        return net.withNameAndDomain(net.name(), domain(net.inputSize()));
     }
 
     /**

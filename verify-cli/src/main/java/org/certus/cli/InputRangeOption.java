@@ -52,7 +52,7 @@ final class InputRangeOption {
             domain = new InputDomain(lo, hi);
         }
         warnIfUnbounded(net.name(), domain, err);
-        return new Network(net.name(), net.inputShape(), domain, net.layers());
+        return net.withNameAndDomain(net.name(), domain);
     }
 
     /** A query over an unbounded domain may report inputs no real input takes; say so. */
