@@ -4,13 +4,9 @@
 # Maven dependencies). Exit code 0 when the jar is ready.
 set -euo pipefail
 
-VERSION_STRING=v1
-if [ "$#" -lt 1 ] || [ "$1" != "$VERSION_STRING" ]; then
-  echo "install_tool.sh: expected first argument (version string) '$VERSION_STRING', got '${1:-}'" >&2
-  exit 1
-fi
-
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+check_arguments install_tool.sh "" 1 "$@"
 
 if ! command -v java >/dev/null 2>&1; then
   echo "install_tool.sh: java not found; Certus needs Java 17 or later" >&2
@@ -25,7 +21,6 @@ echo "Installing Certus in $root"
 # -Dstyle.color=never and the sed: Maven prints colour codes even in batch mode, which would litter a log.
 (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests -pl verify-cli -am package </dev/null) 2>&1 \
   | sed $'s/\x1b\\[[0-9;]*m//g'
-jar="$root/verify-cli/target/certus.jar"
 if [ ! -f "$jar" ]; then
   echo "install_tool.sh: the build did not produce $jar" >&2
   exit 1

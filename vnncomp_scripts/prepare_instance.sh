@@ -4,20 +4,17 @@
 # that the tool is installed and the instance's files exist. Exit code 0 means "run this instance".
 set -uo pipefail
 
-VERSION_STRING=v1
-if [ "$#" -ne 4 ] || [ "$1" != "$VERSION_STRING" ]; then
-  echo "prepare_instance.sh: usage: prepare_instance.sh $VERSION_STRING BENCHMARK ONNX VNNLIB (got $# arguments, first '${1:-}')" >&2
-  exit 1
-fi
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+check_arguments prepare_instance.sh "BENCHMARK ONNX VNNLIB" 4 "$@"
 benchmark="$2"
 onnx="$3"
 vnnlib="$4"
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 echo "Preparing Certus for benchmark '$benchmark', network '$onnx', property '$vnnlib'"
 
-if [ -z "${CERTUS_CLASSPATH:-}" ] && [ ! -f "$root/verify-cli/target/certus.jar" ]; then
-  echo "prepare_instance.sh: $root/verify-cli/target/certus.jar is missing; run install_tool.sh v1 first" >&2
+if [ -z "${CERTUS_CLASSPATH:-}" ] && [ ! -f "$jar" ]; then
+  echo "prepare_instance.sh: $jar is missing; run install_tool.sh v1 first" >&2
   exit 1
 fi
 # Instance lists name .onnx/.vnnlib while some folders hold the gzipped files; Certus reads either.

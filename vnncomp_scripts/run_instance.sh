@@ -13,11 +13,9 @@
 # this class path instead of verify-cli/target/certus.jar; the tests use it before the jar exists).
 set -uo pipefail
 
-VERSION_STRING=v1
-if [ "$#" -ne 6 ] || [ "$1" != "$VERSION_STRING" ]; then
-  echo "run_instance.sh: usage: run_instance.sh $VERSION_STRING BENCHMARK ONNX VNNLIB RESULTS_FILE TIMEOUT (got $# arguments, first '${1:-}')" >&2
-  exit 1
-fi
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+check_arguments run_instance.sh "BENCHMARK ONNX VNNLIB RESULTS_FILE TIMEOUT" 6 "$@"
 benchmark="$2"
 onnx="$3"
 vnnlib="$4"
@@ -43,7 +41,6 @@ fi
 limit="$(awk -v t="$timeout_s" -v a="$STARTUP_ALLOWANCE" 'BEGIN { l = t - a; if (l < t / 2) l = t / 2; printf "%.3f", l }' </dev/null)"
 hard_stop="$(awk -v t="$timeout_s" -v g="$HARD_STOP_GRACE" 'BEGIN { printf "%.3f", t + g }' </dev/null)"
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 java_cmd="java"
 if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
   java_cmd="$JAVA_HOME/bin/java"
@@ -54,7 +51,6 @@ jvm=("$java_cmd" ${CERTUS_JAVA_OPTS:--Xmx8g})
 if [ -n "${CERTUS_CLASSPATH:-}" ]; then
   jvm+=(-cp "$CERTUS_CLASSPATH" org.certus.cli.Certus)
 else
-  jar="$root/verify-cli/target/certus.jar"
   if [ ! -f "$jar" ]; then
     echo "run_instance.sh: $jar is missing; run install_tool.sh v1 first" >&2
     write_result error

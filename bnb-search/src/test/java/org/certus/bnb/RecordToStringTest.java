@@ -22,14 +22,6 @@ class RecordToStringTest {
         return LongStream.range(0, 20);
     }
 
-    static double[] random(Random rnd, int n) {
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = rnd.nextGaussian();
-        }
-        return v;
-    }
-
     static void assertShows(String text, double[] values, String seed) {
         assertTrue(text.contains(Arrays.toString(values)), seed + ": " + text + " does not show " + Arrays.toString(values));
         assertTrue(!text.contains("[D@"), seed + ": " + text);
@@ -39,8 +31,8 @@ class RecordToStringTest {
     @MethodSource("seeds")
     void counterexamplesAndTheAnswersHoldingThemShowTheirArrays(long seed) {
         Random rnd = new Random(seed);
-        double[] x = random(rnd, 1 + rnd.nextInt(6));
-        double[] y = random(rnd, 1 + rnd.nextInt(4));
+        double[] x = rnd.doubles(1 + rnd.nextInt(6), -1, 1).toArray();
+        double[] y = rnd.doubles(1 + rnd.nextInt(4), -1, 1).toArray();
         Counterexample ce = new Counterexample(x, y, -rnd.nextDouble(), rnd.nextGaussian());
         SearchStatistics stats = new SearchStatistics(1, 0, 0, -1, -1, 0, 0, 1, 0);
         String s = "seed=" + seed;
@@ -55,13 +47,14 @@ class RecordToStringTest {
     void queriesShowTheirBox(long seed) {
         Random rnd = new Random(seed);
         int n = 1 + rnd.nextInt(5);
-        double[] lo = random(rnd, n);
+        double[] lo = rnd.doubles(n, -1, 1).toArray();
         double[] hi = new double[n];
         for (int i = 0; i < n; i++) {
             hi[i] = lo[i] + rnd.nextDouble();
         }
         Network net = new Network("net" + seed, Shape.flat(n), InputDomain.uniform(n, -10, 10),
-                List.of(new Dense(n, 2, random(rnd, 2 * n), random(rnd, 2)), new Relu(), new Dense(2, 1, random(rnd, 2), random(rnd, 1))));
+                List.of(new Dense(n, 2, rnd.doubles(2 * n, -1, 1).toArray(), rnd.doubles(2, -1, 1).toArray()), new Relu(),
+                        new Dense(2, 1, rnd.doubles(2, -1, 1).toArray(), rnd.doubles(1, -1, 1).toArray())));
         VerificationQuery q = new VerificationQuery(net, lo, hi, List.of(AffineMap.fromDense(1, 1, new double[] {1.0}, new double[] {0.0})));
         String text = q.toString();
         assertShows(text, lo, "seed=" + seed);

@@ -18,14 +18,6 @@ class RecordToStringTest {
         return LongStream.range(0, 20);
     }
 
-    static double[] random(Random rnd, int n) {
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = rnd.nextGaussian();
-        }
-        return v;
-    }
-
     static int[] indices(Random rnd, int n) {
         return rnd.ints(n, 0, 1000).toArray();
     }
@@ -41,7 +33,7 @@ class RecordToStringTest {
         Random rnd = new Random(seed);
         int n = 1 + rnd.nextInt(6);
         int[] idx = indices(rnd, n);
-        double[] coef = random(rnd, n);
+        double[] coef = rnd.doubles(n, -1, 1).toArray();
         LinearExpression e = new LinearExpression(idx, coef, rnd.nextGaussian());
         assertShows(e.toString(), Arrays.toString(idx), seed);
         assertShows(e.toString(), Arrays.toString(coef), seed);
@@ -49,13 +41,13 @@ class RecordToStringTest {
         IdealReluCuts.Cut cut = new IdealReluCuts.Cut(idx, coef, rnd.nextGaussian());
         assertShows(cut.toString(), Arrays.toString(coef), seed);
 
-        double[] lower = random(rnd, n);
-        double[][] argmin = {random(rnd, 3), random(rnd, 3)};
-        LinearBounds b = new LinearBounds(lower, argmin, new double[][] {random(rnd, 2)});
+        double[] lower = rnd.doubles(n, -1, 1).toArray();
+        double[][] argmin = {rnd.doubles(3, -1, 1).toArray(), rnd.doubles(3, -1, 1).toArray()};
+        LinearBounds b = new LinearBounds(lower, argmin, new double[][] {rnd.doubles(2, -1, 1).toArray()});
         assertShows(b.toString(), Arrays.toString(lower), seed);
         assertShows(b.toString(), Arrays.deepToString(argmin), seed);
 
-        double[] incumbent = random(rnd, n);
+        double[] incumbent = rnd.doubles(n, -1, 1).toArray();
         MilpResult r = new MilpResult(MilpStatus.OPTIMAL, rnd.nextGaussian(), incumbent, rnd.nextGaussian(), 3, 0);
         assertShows(r.toString(), Arrays.toString(incumbent), seed);
     }

@@ -19,8 +19,6 @@ import org.certus.nn.io.nnet.NnetExporter;
 import org.certus.spec.InputBox;
 import org.certus.spec.RobustnessProperty;
 import org.certus.spec.VnnlibProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,20 +31,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * command's objective words and exports VNN-LIB instances; bounds --json writes every neuron's bounds.
  */
 class OneVocabularyTest {
-    static Path suite;
+    static final Path suite = AcasXuSuite.dir();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void extract() {
-        suite = VnncompSuites.extract("acasxu");
-    }
-
-    @AfterAll
-    static void cleanUp() {
-        VnncompSuites.delete(suite);
-    }
 
     static String prop(int p) {
         return suite.resolve("vnnlib/prop_" + p + ".vnnlib").toString();

@@ -17,8 +17,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.certus.nn.Network;
 import org.certus.spec.VnnlibProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,20 +37,10 @@ class VnncompScriptsTest {
             new String[] {"onnx/ACASXU_run2a_2_9_batch_2000.onnx", "vnnlib/prop_4.vnnlib"});
     static final int TIMEOUT = 60;
 
-    static Path suite;
+    static final Path suite = AcasXuSuite.dir();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void extract() {
-        suite = VnncompSuites.extract("acasxu");
-    }
-
-    @AfterAll
-    static void cleanUp() {
-        VnncompSuites.delete(suite);
-    }
 
     private static Path scripts() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
