@@ -115,6 +115,9 @@ public final class Certus implements Runnable {
             OptionConverters.register(cl);
             cl.setOut(outWriter);
             cl.setErr(errWriter);
+            // No picocli argument files: "@FILE" is a value of its own (--input-range @ranges.txt), and an
+            // argument naming a folder after '@' crashed the parser with a stack trace.
+            cl.setExpandAtFiles(false);
             cl.setParameterExceptionHandler(reporter);
             cl.setExecutionExceptionHandler(reporter);
             return cl.execute(args);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.certus.data.DataException;
 import org.certus.nn.InputDomain;
 import org.certus.nn.Network;
 import org.certus.spec.InputBox;
@@ -47,6 +48,11 @@ final class InputRange {
         if (s.startsWith("@")) {
             Path file = Path.of(s.substring(1));
             where = file.toString();
+            try {
+                InputFile.requireRegular(file);
+            } catch (DataException e) {
+                throw new IllegalArgumentException("--input-range " + spec + ": " + e.getMessage());
+            }
             try {
                 StringBuilder b = new StringBuilder();
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {

@@ -85,7 +85,8 @@ final class VnncompCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!(timeoutScale > 0) || timeoutScale > TimeOption.MAX_SECONDS) {
-            throw new ParameterException(spec.commandLine(), "--time-limit-scale must be a number > 0, at most 1e7, got " + timeoutScale);
+            throw new ParameterException(spec.commandLine(), OptionAlias.typed(spec, "--time-limit-scale", "--timeout-scale")
+                    + " must be a number > 0, at most 1e7, got " + timeoutScale);
         }
         if (only != null && only < 1) {
             throw new ParameterException(spec.commandLine(), "--only must be at least 1, got " + only);
@@ -120,7 +121,8 @@ final class VnncompCommand implements Callable<Integer> {
         for (VnncompInstances.Instance i : instances) {
             // Checked before the results file is opened: a refused run touches nothing.
             if (i.timeoutSeconds() * timeoutScale > TimeOption.MAX_SECONDS) {
-                throw new ParameterException(spec.commandLine(), "--timeout-scale " + timeoutScale + " makes the timeout of " + csv + ":"
+                throw new ParameterException(spec.commandLine(), OptionAlias.typed(spec, "--time-limit-scale", "--timeout-scale") + " "
+                        + timeoutScale + " makes the timeout of " + csv + ":"
                         + i.line() + " " + i.timeoutSeconds() * timeoutScale + " s, more than 1e7 s (about 116 days)");
             }
         }

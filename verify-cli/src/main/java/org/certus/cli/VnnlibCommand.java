@@ -16,6 +16,7 @@ import org.certus.spec.VnnlibProperty;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "vnnlib", mixinStandardHelpOptions = true,
@@ -47,7 +48,11 @@ final class VnnlibCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Duration timeout = TimeOption.positive(spec, "--time-limit", timeoutSeconds);
+        Duration timeout = TimeOption.positive(spec, OptionAlias.typed(spec, "--time-limit", "--timeout"), timeoutSeconds);
+        if (network.isBlank()) {
+            throw new ParameterException(spec.commandLine(), OptionAlias.typed(spec, "--network", "--onnx")
+                    + " is empty: give a bundled name or a network file");
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         VnnlibResult result;

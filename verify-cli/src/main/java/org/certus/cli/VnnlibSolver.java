@@ -108,7 +108,8 @@ final class VnnlibSolver {
         } catch (InvalidPathException e) {
             return NetworkLoader.load(network); // reports the bad path
         }
-        return NetworkLoader.load(Files.exists(p) ? network : withGzFallback(p).toString());
+        Path file = withGzFallback(p);
+        return NetworkLoader.load(Files.exists(file) ? InputFile.requireRegular(file).toString() : network);
     }
 
     /** Parses the property for the network's sizes; malformed text raises {@link SpecException} with line:column. */

@@ -81,13 +81,18 @@ class InputRangeTest {
         BadInputTest.assertOneLineError(CliRun.of("info", "mnist-wk17a", "--input-range", "NaN:1"), "not a number");
         BadInputTest.assertOneLineError(CliRun.of("info", "mnist-wk17a", "--input-range", "0:1,0:1"), "gives 2 ranges", "784 inputs");
         BadInputTest.assertOneLineError(CliRun.of("info", "mnist-wk17a", "--input-range", "@" + tmp.resolve("none.txt")), "no such file");
+        BadInputTest.assertOneLineError(CliRun.of("info", "mnist-wk17a", "--input-range", "@" + tmp), "not a regular file");
     }
 
     @Test
-    void infoShowsTheRangeGiven() {
+    void infoShowsTheRangeGiven() throws IOException {
         CliRun r = CliRun.of("info", "acasxu-1-1", "--input-range", "-1:1");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("input range:  [-1, 1]"), r::toString);
+        Path file = Files.writeString(tmp.resolve("acas.ranges"), "# ACAS Xu, one range per input\n-1:1\n-2:2\n-3:3\n-4:4\n-5:5\n");
+        CliRun f = CliRun.of("info", "acasxu-1-1", "--input-range", "@" + file);
+        assertEquals(0, f.exitCode(), f::toString);
+        assertTrue(f.out().contains("input range:  per-element, within [-5, 5]"), f::toString);
     }
 
     /** mnist-rsl18a without its Flatten: an ONNX file with a flat [1, 784] input, whose importer gives no pixel range. */

@@ -307,8 +307,10 @@ class VnncompCommandTest {
     void absurdTimeoutScalesAreRefused() throws IOException {
         Path results = tmp.resolve("r.csv");
         for (String scale : List.of("1e9", "1e300", "0x1p3", "2f")) {
-            BadInputTest.assertOneLineError(CliRun.of(vnncomp(tinyCsv(false), results, "--timeout-scale", scale)), "--timeout-scale");
+            BadInputTest.assertOneLineError(CliRun.of(vnncomp(tinyCsv(false), results, "--time-limit-scale", scale)), "--time-limit-scale");
         }
+        // The old name still reads, and a value out of range is refused under the name typed.
+        BadInputTest.assertOneLineError(CliRun.of(vnncomp(tinyCsv(false), results, "--timeout-scale", "1e9")), "--timeout-scale");
         BadInputTest.assertOneLineError(CliRun.of(vnncomp(tinyCsv(false), Path.of(""))), "--results");
         assertFalse(Files.exists(results), "nothing written for bad input");
     }

@@ -207,7 +207,7 @@ class VnnlibCommandTest {
     void badTimeLimitUnderEitherName() {
         for (String name : new String[] {"--time-limit", "--timeout"}) {
             BadInputTest.assertOneLineError(CliRun.of("vnnlib", "--onnx", net(1, 1).toString(), "--vnnlib", prop(1).toString(),
-                    name, "-3"), "--time-limit must be a number of seconds > 0");
+                    name, "-3"), name + " must be a number of seconds > 0");
         }
     }
 
