@@ -321,10 +321,11 @@ public final class BranchAndBound {
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
         boolean[] allOpen = new boolean[query.disjuncts().size()];
         java.util.Arrays.fill(allOpen, true);
-        if (!nested) {
+        if (!nested && LOG.isDebugEnabled()) {
+            // getSeconds, not toMillis: a limit too long for the clock (HugeTimeLimitTest) must not overflow here.
             LOG.debug("search on '{}': {} inputs, {} ReLUs, {} disjunct(s), splitting {}, {} thread(s), time limit {} s", net.name(),
                     chain.inputSize(), query.network().reluCount(), query.disjuncts().size(), inputSplit ? "inputs" : "ReLUs",
-                    options.threads(), options.timeLimit().toMillis() / 1000.0);
+                    options.threads(), options.timeLimit().getSeconds());
         }
         Node root;
         try {
