@@ -45,10 +45,22 @@ public final class Verifier {
         ReluChain.requireLowerable(network); // fail early on operations the verifier cannot lower
     }
 
+    /**
+     * A verifier for one network.
+     *
+     * @param network the network; its layers must be ones the verifier supports
+     * @return the verifier
+     * @throws NetworkException if the network has a layer the verifier cannot encode
+     */
     public static Verifier create(Network network) {
         return new Verifier(network);
     }
 
+    /**
+     * The network this verifier answers about.
+     *
+     * @return the network
+     */
     public Network network() {
         return network;
     }
@@ -57,6 +69,11 @@ public final class Verifier {
      * Verifies a property (every case of it): FALSIFIED as soon as one case has a counterexample,
      * VERIFIED when every case is proved, otherwise the weakest status among the cases. The time
      * limit covers the whole property.
+     *
+     * @param property the property: input boxes, each with an unsafe output condition
+     * @param options  limits, threads and the other search options
+     * @return the verdict, with a checked counterexample when falsified and the proven bound otherwise
+     * @throws NetworkException if the property's sizes do not match the network
      */
     public Verdict verify(VnnlibProperty property, SearchOptions options) {
         if (property.inputCount() != network.inputSize()) {
@@ -122,6 +139,14 @@ public final class Verifier {
      * MIPVerify's {@code closest} objective: proven bounds on the smallest perturbation of
      * {@code center} (in {@code norm}) within {@code domain} whose outputs satisfy {@code unsafe},
      * bisected until they are within {@code tolerance} or the time limit ends.
+     *
+     * @param center    the unperturbed input
+     * @param domain    the inputs allowed (e.g. the pixel range)
+     * @param unsafe    the output condition an adversarial example satisfies
+     * @param norm      the norm of the distortion
+     * @param tolerance stop when {@code upper − lower <= tolerance}, {@code > 0}
+     * @param options   limits, threads and the other search options
+     * @return proven bounds on the minimum distortion and the closest example found
      */
     public DistortionBounds closest(double[] center, InputBox domain, OutputCondition unsafe, Norm norm, double tolerance,
                                     SearchOptions options) {
@@ -144,6 +169,12 @@ public final class Verifier {
      * {@code max_{t ∈ targets} y_t − max_{j ∉ targets} y_j} — refined until
      * {@code upper − lower <= tolerance} or the time limit ends. The lower bound is the margin of
      * the returned example, checked by an exact forward pass. See {@link WorstCaseMargin}.
+     *
+     * @param region    the inputs searched
+     * @param unsafe    the output condition whose depth is measured
+     * @param tolerance stop when {@code upper − lower <= tolerance}
+     * @param options   limits, threads and the other search options
+     * @return proven bounds on the largest margin and an example attaining the lower one
      */
     public WorstCaseMargin worst(InputBox region, OutputCondition unsafe, double tolerance, SearchOptions options) {
         if (region.dimension() != network.inputSize()) {
@@ -153,7 +184,14 @@ public final class Verifier {
         return worst(toQuery(new VnnlibProperty.Case(region, unsafe)), tolerance, options);
     }
 
-    /** The {@code worst} objective on a query (e.g. one with linear input constraints, such as a blur family's). */
+    /**
+     * The {@code worst} objective on a query (e.g. one with linear input constraints, such as a blur family's).
+     *
+     * @param query     the query
+     * @param tolerance stop when {@code upper − lower <= tolerance}, finite and {@code > 0}
+     * @param options   limits, threads and the other search options
+     * @return proven bounds on the largest margin and an example attaining the lower one
+     */
     public WorstCaseMargin worst(VerificationQuery query, double tolerance, SearchOptions options) {
         if (!(tolerance > 0) || Double.isInfinite(tolerance)) {
             throw new IllegalArgumentException("tolerance must be a finite number > 0, got " + tolerance);
@@ -161,12 +199,23 @@ public final class Verifier {
         return BranchAndBound.worstMargin(query, options, tolerance);
     }
 
-    /** One query, as the branch-and-bound sees it. */
+    /**
+     * One query, as the branch-and-bound sees it.
+     *
+     * @param query   the query
+     * @param options limits, threads and the other search options
+     * @return the verdict
+     */
     public Verdict verify(VerificationQuery query, SearchOptions options) {
         return new BranchAndBound(query, options).run();
     }
 
-    /** A case of a property as a query: each conjunction becomes an affine map whose rows must all be {@code <= 0}. */
+    /**
+     * A case of a property as a query: each conjunction becomes an affine map whose rows must all be {@code <= 0}.
+     *
+     * @param c one input box with its unsafe condition
+     * @return the query over this verifier's network
+     */
     public VerificationQuery toQuery(VnnlibProperty.Case c) {
         List<AffineMap> ds = new ArrayList<>();
         for (Conjunction conj : c.condition().disjuncts()) {

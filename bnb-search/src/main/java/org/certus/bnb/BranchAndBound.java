@@ -21,6 +21,8 @@ import org.certus.milp.Deadline;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The branch-and-bound: bound a node with symbolic propagation, prune it when every disjunct of
@@ -65,6 +67,11 @@ public final class BranchAndBound {
     private final int[] disjunctStart;
     private final boolean inputSplit;
 
+    /** Stages at info (root, tightening, verdict) and debug (attack), progress at info every {@link #PROGRESS_INTERVAL_MS}. */
+    private static final Logger LOG = LoggerFactory.getLogger(BranchAndBound.class);
+    /** How often a running search reports its progress (nodes, open nodes, proven bound) at info level. */
+    static final long PROGRESS_INTERVAL_MS = 5_000;
+
     private final Object lock = new Object();
     private final PriorityQueue<Node> open = new PriorityQueue<>(Comparator.comparingDouble((Node n) -> n.bound));
     private int active;
@@ -99,6 +106,8 @@ public final class BranchAndBound {
     private final boolean signSuffices;
     /** Worst-margin mode: the smallest double-precision margin of any checked region point so far. */
     private volatile double incumbent = Double.POSITIVE_INFINITY;
+    /** Set by {@link #nested()}. */
+    private boolean nested;
     private double[] incumbentInput;
 
     public BranchAndBound(VerificationQuery query, SearchOptions options) {
@@ -137,6 +146,15 @@ public final class BranchAndBound {
      * Starts the root from these hidden-layer bounds (sound for the query's box, e.g. tightened ones; only
      * the outputs are propagated again) instead of propagating symbolically. Call before {@link #run()}.
      */
+    /**
+     * Marks this search as one of many inside a larger job (a neuron's bound, a sign search): its
+     * stages are logged at trace level, not info, and it reports no progress.
+     */
+    BranchAndBound nested() {
+        this.nested = true;
+        return this;
+    }
+
     BranchAndBound startingFrom(NetworkBounds bounds) {
         if (bounds.reluLayerCount() != chain.reluLayerCount()) {
             throw new IllegalArgumentException("start bounds for " + bounds.reluLayerCount() + " ReLU layers, the network has "
@@ -213,7 +231,7 @@ public final class BranchAndBound {
         if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
             throw new IllegalArgumentException("tolerance must be finite and >= 0, got " + tolerance);
         }
-        return new BranchAndBound(query, options, tolerance, signSuffices).startingFrom(start).runMinimize();
+        return new BranchAndBound(query, options, tolerance, signSuffices).startingFrom(start).nested().runMinimize();
     }
 
     private boolean optimising() {
@@ -265,12 +283,20 @@ public final class BranchAndBound {
             lower = upper;
         }
         // Negation is exact: bounds on the violation margin become bounds on the adversarial margin.
-        return new WorstCaseMargin(-upper, -lower, best, upper - lower <= optimalityTolerance, limitReached, stats);
+        WorstCaseMargin w = new WorstCaseMargin(-upper, -lower, best, upper - lower <= optimalityTolerance, limitReached, stats);
+        stage("worst margin: [{}, {}]{}, {}", w.lower(), w.upper(), limitReached ? " (limit reached)" : "", stats);
+        return w;
     }
 
     public Verdict run() {
         long t0 = System.nanoTime();
         SearchStatistics stats = search(t0);
+        Verdict v = verdict(stats);
+        stage("verdict: {}", v);
+        return v;
+    }
+
+    private Verdict verdict(SearchStatistics stats) {
         double finalBound = stats.finalBound();
         Counterexample ce = found.get();
         if (ce != null) {
@@ -295,6 +321,12 @@ public final class BranchAndBound {
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
         boolean[] allOpen = new boolean[query.disjuncts().size()];
         java.util.Arrays.fill(allOpen, true);
+        if (!nested && LOG.isDebugEnabled()) {
+            // getSeconds, not toMillis: a limit too long for the clock (HugeTimeLimitTest) must not overflow here.
+            LOG.debug("search on '{}': {} inputs, {} ReLUs, {} disjunct(s), splitting {}, {} thread(s), time limit {} s", net.name(),
+                    chain.inputSize(), query.network().reluCount(), query.disjuncts().size(), inputSplit ? "inputs" : "ReLUs",
+                    options.threads(), options.timeLimit().getSeconds());
+        }
         Node root;
         try {
             root = rootStart == null ? bound(query.inputLower(), query.inputUpper(), none, null, -1, allOpen, 0, null, null)
@@ -315,11 +347,17 @@ public final class BranchAndBound {
         }
         if (root != null && root.bound != Double.POSITIVE_INFINITY && found.get() == null) {
             // Cheap bounds first: LP or MIP tightening only when symbolic bounds leave the root open.
+            long r0 = System.nanoTime();
             NetworkBounds tightened = tightenRoot(root.bounds, root.openDisjuncts);
             if (tightened != null) {
+                long before = root.bounds.unstableCount();
                 try {
                     root = bound(query.inputLower(), query.inputUpper(), none, tightened, chain.reluLayerCount(), root.openDisjuncts,
                             0, root.rowLower, root.starts);
+                    if (root != null) {
+                        stage("root tightening ({}): {} -> {} unstable ReLUs, bound {} ({} ms)", options.rootTightening().kind(), before,
+                                root.bounds.unstableCount(), root.proven, (System.nanoTime() - r0) / 1_000_000);
+                    }
                 } catch (org.certus.bounds.BoundingInterrupted e) {
                     // The root's first bounds still hold: leave it open and stop.
                     limitHitOrCancelled();
@@ -328,6 +366,8 @@ public final class BranchAndBound {
         }
         long unstable = root == null ? 0 : root.bounds.unstableCount();
         double rootBound = root == null ? Double.POSITIVE_INFINITY : root.proven;
+        stage("root of '{}': bound {}, {} unstable ReLUs{} ({} ms)", net.name(), rootBound, unstable,
+                found.get() != null ? ", counterexample found" : "", (System.nanoTime() - t0) / 1_000_000);
         if (root != null && root.bound == Double.POSITIVE_INFINITY) {
             recordPruned(root.proven);
             root = null;
@@ -337,6 +377,9 @@ public final class BranchAndBound {
             long a0 = System.nanoTime();
             attack(root);
             attackMs = (System.nanoTime() - a0) / 1_000_000;
+            if (!nested) {
+                LOG.debug("attack: {} ({} ms)", found.get() != null ? "counterexample found" : "nothing found", attackMs);
+            }
         }
         if (root != null && found.get() == null) {
             open.add(root);
@@ -507,8 +550,13 @@ public final class BranchAndBound {
             t.start();
         }
         try {
+            long start = System.nanoTime();
             for (Thread t : threads) {
-                t.join();
+                t.join(PROGRESS_INTERVAL_MS);
+                while (t.isAlive()) {
+                    logProgress(start);
+                    t.join(PROGRESS_INTERVAL_MS);
+                }
             }
         } catch (InterruptedException e) {
             options.cancel().cancel();
@@ -521,6 +569,26 @@ public final class BranchAndBound {
                     // already interrupted; the workers stop at their next check
                 }
             }
+        }
+    }
+
+    /** A stage of a top-level search at info level; of a {@link #nested()} one at trace. */
+    private void stage(String format, Object... args) {
+        if (nested) {
+            LOG.trace(format, args);
+        } else {
+            LOG.info(format, args);
+        }
+    }
+
+    private void logProgress(long start) {
+        if (!nested && LOG.isInfoEnabled()) {
+            int openNodes;
+            synchronized (lock) {
+                openNodes = open.size();
+            }
+            LOG.info("{} nodes, {} open, proven bound {}, {} s", nodes.get(), openNodes, globalBound(),
+                    (System.nanoTime() - start) / 1_000_000_000L);
         }
     }
 

@@ -37,7 +37,7 @@ public final class BranchAndBoundSignSearch implements SignSearch {
         // Unsafe set: row(y) <= 0 with row = ∓y_neuron, i.e. ±z >= 0.
         AffineMap unsafe = new AffineMap(1, cut.outputSize(), new int[] {0, 1}, new int[] {neuron},
                 new double[] {positive ? -1.0 : 1.0}, new double[] {0.0});
-        Verdict v = new BranchAndBound(new VerificationQuery(cut, lo, hi, List.of(unsafe)), options.withTimeLimit(limit)).run();
+        Verdict v = new BranchAndBound(new VerificationQuery(cut, lo, hi, List.of(unsafe)), options.withTimeLimit(limit)).nested().run();
         return switch (v.status()) {
             // Verified: ±y < 0 on the whole box, so the sign is impossible.
             case VERIFIED -> Outcome.IMPOSSIBLE;

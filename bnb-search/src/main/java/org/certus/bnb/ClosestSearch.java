@@ -8,6 +8,8 @@ import org.certus.bounds.NormBall;
 import org.certus.milp.Deadline;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * MIPVerify's {@code closest} objective: the smallest perturbation (L∞, L1 or L2) of {@code x0} within
@@ -17,6 +19,8 @@ import org.certus.nn.Network;
  * rounding, so that "verified at r" covers every point at distance {@code <= r} exactly.
  */
 public final class ClosestSearch {
+    /** One line per bisection step at info level. */
+    private static final Logger LOG = LoggerFactory.getLogger(ClosestSearch.class);
     private final Network network;
     private final double[] center;
     private final double[] domainLower;
@@ -131,6 +135,7 @@ public final class ClosestSearch {
             }
             Verdict v = new BranchAndBound(queryAt(r), options.withTimeLimit(Duration.ofNanos(left))).run();
             SearchStatistics s = v.statistics();
+            LOG.info("closest: radius {} -> {} ({} nodes)", r, v.status(), s.nodes());
             nodes += s.nodes();
             lps += s.lps();
             attack += s.attackMillis();

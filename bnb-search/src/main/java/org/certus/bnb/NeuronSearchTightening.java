@@ -331,7 +331,7 @@ public final class NeuronSearchTightening {
             // w.upper() bounds the largest −row over the box, so −w.upper() bounds the row from below.
             return -w.upper();
         }
-        Verdict v = new BranchAndBound(q, o).startingFrom(fixed).run();
+        Verdict v = new BranchAndBound(q, o).startingFrom(fixed).nested().run();
         searches.incrementAndGet();
         nodes.addAndGet(v.statistics().nodes());
         if (v.status() != VerdictStatus.VERIFIED && v.status() != VerdictStatus.FALSIFIED) {

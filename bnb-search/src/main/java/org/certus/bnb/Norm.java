@@ -2,10 +2,20 @@ package org.certus.bnb;
 
 /** The norm in which a perturbation's size is measured. */
 public enum Norm {
+    /** The largest absolute difference of any coordinate. */
     LINF,
+    /** The sum of the absolute differences. */
     L1,
+    /** The Euclidean distance. */
     L2;
 
+    /**
+     * The distance between two points in this norm.
+     *
+     * @param a a point
+     * @param b a point of the same length
+     * @return {@code ‖a − b‖}
+     */
     public double distance(double[] a, double[] b) {
         double d = 0;
         for (int i = 0; i < a.length; i++) {

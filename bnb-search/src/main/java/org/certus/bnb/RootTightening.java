@@ -28,6 +28,14 @@ public record RootTightening(Tightening kind, Duration neuronTimeLimit, Duration
     /** Default budget of LP or MIP tightening. */
     public static final Duration DEFAULT_BUDGET = Duration.ofSeconds(60);
 
+    /**
+     * Checks the values: a kind, a positive time per neuron and a budget {@code >= 0}.
+     *
+     * @param kind            which tightening
+     * @param neuronTimeLimit time per neuron and direction
+     * @param budget          time for the whole tightening
+     * @param neuronSearch    per-neuron searches instead of LP and MILPs ({@link Tightening#MIP} only)
+     */
     public RootTightening {
         if (kind == null) {
             throw new IllegalArgumentException("tightening kind must not be null");
@@ -40,17 +48,32 @@ public record RootTightening(Tightening kind, Duration neuronTimeLimit, Duration
         }
     }
 
-    /** MILP per neuron for {@link Tightening#MIP}. */
+    /**
+     * MILP per neuron for {@link Tightening#MIP}.
+     *
+     * @param kind            which tightening
+     * @param neuronTimeLimit MILP time per neuron and direction
+     * @param budget          time for the whole tightening
+     */
     public RootTightening(Tightening kind, Duration neuronTimeLimit, Duration budget) {
         this(kind, neuronTimeLimit, budget, false);
     }
 
-    /** The given kind with the default limits. */
+    /**
+     * The given kind with the default limits.
+     *
+     * @param kind which tightening
+     * @return {@code kind} with {@link #DEFAULT_NEURON_TIME_LIMIT} and {@link #DEFAULT_BUDGET}
+     */
     public static RootTightening of(Tightening kind) {
         return new RootTightening(kind, DEFAULT_NEURON_TIME_LIMIT, DEFAULT_BUDGET);
     }
 
-    /** Whether the root bounds get anything beyond the engine's symbolic bounds. */
+    /**
+     * Whether the root bounds get anything beyond the engine's symbolic bounds.
+     *
+     * @return true for LP and MIP
+     */
     public boolean tightensBeyondSymbolic() {
         return kind == Tightening.LP || kind == Tightening.MIP;
     }

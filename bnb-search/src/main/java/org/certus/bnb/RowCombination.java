@@ -13,7 +13,7 @@ import org.certus.nn.ReluChain;
  * that only when one row is positive everywhere; near a boundary where the winning row changes
  * (ACAS Xu prop_2: "output 0 is maximal" with two other outputs close to it) each row stays
  * slightly negative however small the box. Any convex combination {@code Σ μ_r row_r} with a
- * positive lower bound proves the conjunction empty (if every row were <= 0 at x, so would be the
+ * positive lower bound proves the conjunction empty (if every row were {@code <= 0} at x, so would be the
  * combination), which is the Lagrangian relaxation of {@code min max_r row_r}: this class searches
  * μ between the two best rows.
  *

@@ -1,5 +1,6 @@
 package org.certus.bnb;
 
+import java.util.Arrays;
 import java.util.List;
 import org.certus.bounds.NormBall;
 import org.certus.nn.AffineMap;
@@ -11,29 +12,57 @@ import org.certus.nn.NetworkException;
  * every row of that disjunct ({@code row(y(x)) <= 0})? Each disjunct is an affine map over the
  * network's outputs whose rows form a conjunction; the disjuncts form the unsafe set. A query
  * with several input boxes (VNN-LIB's disjunction over inputs) is several queries.
+ *
+ * @param network          the network
+ * @param inputLower       the box's lower bounds, finite, one per input (a copy is kept)
+ * @param inputUpper       the box's upper bounds, finite, one per input (a copy is kept)
+ * @param disjuncts        the unsafe set: affine maps over the outputs, each a conjunction of rows {@code <= 0}
+ * @param ball             an L1 or L2 ball the region is intersected with, or {@code null}
+ * @param inputConstraints optional linear constraints on the input: every row of this affine map over the
+ *                         inputs must be {@code <= 0}, or {@code null}. Symbolic bounds concretise over box ∩
+ *                         constraints ({@code org.certus.bounds.InputConstraints}, a sound Lagrangian relaxation;
+ *                         α,β stays on the box, a superset, and the better bound is kept); node LPs and the exact
+ *                         check of every counterexample enforce them. Used e.g. for a blurring kernel whose
+ *                         entries must sum to a fixed total.
  */
 public record VerificationQuery(Network network, double[] inputLower, double[] inputUpper, List<AffineMap> disjuncts,
                                 NormBall ball, AffineMap inputConstraints) {
 
-    /** A query over a box. */
+    /**
+     * A query over a box.
+     *
+     * @param network    the network
+     * @param inputLower the box's lower bounds
+     * @param inputUpper the box's upper bounds
+     * @param disjuncts  the unsafe set
+     */
     public VerificationQuery(Network network, double[] inputLower, double[] inputUpper, List<AffineMap> disjuncts) {
         this(network, inputLower, inputUpper, disjuncts, null, null);
     }
 
-    /** A query over a box intersected with a norm ball (L1 or L2; null for none). */
+    /**
+     * A query over a box intersected with a norm ball.
+     *
+     * @param network    the network
+     * @param inputLower the box's lower bounds
+     * @param inputUpper the box's upper bounds
+     * @param disjuncts  the unsafe set
+     * @param ball       an L1 or L2 ball, or {@code null} for none
+     */
     public VerificationQuery(Network network, double[] inputLower, double[] inputUpper, List<AffineMap> disjuncts, NormBall ball) {
         this(network, inputLower, inputUpper, disjuncts, ball, null);
     }
 
     /**
-     * Optional linear constraints on the input: every row of {@code inputConstraints} (an affine map
-     * over the inputs) must be {@code <= 0}. Symbolic bounds concretise over box ∩ constraints
-     * ({@code org.certus.bounds.InputConstraints}, a sound Lagrangian relaxation; α,β stays on the
-     * box, a superset, and the better bound is kept); node LPs and the exact check of every
-     * counterexample enforce them. Used e.g. for a blurring kernel whose entries must sum to a fixed
-     * total.
+     * Checks that the box, disjuncts, ball and constraints fit the network, and copies the arrays.
+     *
+     * @param network          the network
+     * @param inputLower       the box's lower bounds
+     * @param inputUpper       the box's upper bounds
+     * @param disjuncts        the unsafe set
+     * @param ball             a norm ball, or {@code null}
+     * @param inputConstraints rows over the inputs that must be {@code <= 0}, or {@code null}
      */
-
     public VerificationQuery {
         if (inputLower.length != network.inputSize() || inputUpper.length != network.inputSize()) {
             throw new NetworkException("input box has " + inputLower.length + " values, network '" + network.name()
@@ -73,12 +102,22 @@ public record VerificationQuery(Network network, double[] inputLower, double[] i
         disjuncts = List.copyOf(disjuncts);
     }
 
-    /** True when {@code y} satisfies every row of some disjunct (with no tolerance: exact check). */
+    /**
+     * Whether outputs lie in the unsafe set (with no tolerance: exact check).
+     *
+     * @param y the network's outputs
+     * @return true when {@code y} satisfies every row of some disjunct
+     */
     public boolean violatedBy(double[] y) {
         return violatedDisjunct(y) >= 0;
     }
 
-    /** Index of the first disjunct all of whose rows are {@code <= 0} at {@code y}, or −1. */
+    /**
+     * The first disjunct that outputs satisfy.
+     *
+     * @param y the network's outputs
+     * @return the index of the first disjunct all of whose rows are {@code <= 0} at {@code y}, or −1
+     */
     public int violatedDisjunct(double[] y) {
         for (int d = 0; d < disjuncts.size(); d++) {
             if (worstRow(disjuncts.get(d), y) <= 0) {
@@ -88,7 +127,13 @@ public record VerificationQuery(Network network, double[] inputLower, double[] i
         return -1;
     }
 
-    /** The largest row value of a disjunct at {@code y}: the disjunct holds iff it is {@code <= 0}. */
+    /**
+     * The largest row value of a disjunct at some outputs.
+     *
+     * @param disjunct one conjunction of rows
+     * @param y        the network's outputs
+     * @return the largest row value: the disjunct holds iff it is {@code <= 0}
+     */
     public static double worstRow(AffineMap disjunct, double[] y) {
         double[] v = new double[disjunct.rows()];
         disjunct.apply(y, v);
@@ -99,7 +144,12 @@ public record VerificationQuery(Network network, double[] inputLower, double[] i
         return m;
     }
 
-    /** The smallest over disjuncts of {@link #worstRow}: negative or zero means a violation. */
+    /**
+     * The violation margin of outputs.
+     *
+     * @param y the network's outputs
+     * @return the smallest over disjuncts of {@link #worstRow}: negative or zero means a violation
+     */
     public double margin(double[] y) {
         double m = Double.POSITIVE_INFINITY;
         for (AffineMap d : disjuncts) {
@@ -108,7 +158,12 @@ public record VerificationQuery(Network network, double[] inputLower, double[] i
         return m;
     }
 
-    /** Whether x lies in the input region: the box, and the norm ball when there is one (no tolerance). */
+    /**
+     * Whether an input lies in the region (no tolerance).
+     *
+     * @param x an input
+     * @return true when {@code x} is in the box, satisfies the input constraints and lies in the ball, if any
+     */
     public boolean inBox(double[] x) {
         for (int i = 0; i < x.length; i++) {
             if (!(x[i] >= inputLower[i] && x[i] <= inputUpper[i])) {
@@ -125,5 +180,12 @@ public record VerificationQuery(Network network, double[] inputLower, double[] i
             }
         }
         return ball == null || ball.distance(x) <= ball.radius();
+    }
+
+    @Override
+    public String toString() {
+        return "VerificationQuery[network=" + network.name() + ", inputLower=" + Arrays.toString(inputLower) + ", inputUpper="
+                + Arrays.toString(inputUpper) + ", disjuncts=" + disjuncts.size() + ", ball=" + ball + ", inputConstraints="
+                + (inputConstraints == null ? "none" : inputConstraints.rows() + " rows") + "]";
     }
 }

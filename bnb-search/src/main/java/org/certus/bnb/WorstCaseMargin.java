@@ -18,19 +18,39 @@ import java.util.Optional;
  * search that ran out of nodes has decided the sign (adversarial or robust) except in rare cases
  * where a leaf's certified LP bound cannot separate its minimum from 0 (in sound mode, by the
  * float32 error allowance), and has met the tolerance except where such leaves leave a gap.
+ *
+ * @param lower        the double-precision margin of {@code example} (−∞ without one)
+ * @param upper        a proven upper bound on the largest margin over the region
+ * @param example      a region point attaining {@code lower}, or {@code null}
+ * @param complete     whether {@code upper − lower} met the tolerance
+ * @param limitReached whether a time or node limit (or cancellation) ended the search
+ * @param statistics   what the search did
  */
 public record WorstCaseMargin(double lower, double upper, Counterexample example, boolean complete, boolean limitReached,
                               SearchStatistics statistics) {
+    /**
+     * The example, if any.
+     *
+     * @return {@link #example()} as an optional
+     */
     public Optional<Counterexample> exampleOptional() {
         return Optional.ofNullable(example);
     }
 
-    /** Proven: no input of the region reaches the unsafe set ({@code upper < 0}). */
+    /**
+     * Proven: no input of the region reaches the unsafe set.
+     *
+     * @return {@code upper < 0}
+     */
     public boolean provedRobust() {
         return upper < 0;
     }
 
-    /** The example lies in the unsafe set in double precision ({@code lower >= 0}). */
+    /**
+     * The example lies in the unsafe set in double precision.
+     *
+     * @return {@code example != null && lower >= 0}
+     */
     public boolean adversarial() {
         return example != null && lower >= 0;
     }

@@ -220,7 +220,7 @@ public final class BinaryBranchAndBound {
         /**
          * Whether a node with this bound may be closed as within the gap of the incumbent. Not while it
          * could still decide the threshold question (incumbent at or below the threshold, node above it):
-         * bound tightening needs "is the maximum <= 0?" answered, not a bound within 1e-4 of it.
+         * bound tightening needs "is the maximum {@code <= 0}?" answered, not a bound within 1e-4 of it.
          */
         boolean closable(double bound) {
             return bound <= incumbentValue + limits.absoluteGap() && (bound <= threshold || incumbentValue > threshold);

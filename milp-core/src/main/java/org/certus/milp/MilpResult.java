@@ -1,5 +1,7 @@
 package org.certus.milp;
 
+import java.util.Arrays;
+
 /**
  * Outcome of one {@link BinaryBranchAndBound} search.
  *
@@ -22,5 +24,11 @@ public record MilpResult(MilpStatus status, double provenBound, double[] incumbe
 
     public boolean hasIncumbent() {
         return incumbent != null;
+    }
+
+    @Override
+    public String toString() {
+        return "MilpResult[status=" + status + ", provenBound=" + provenBound + ", incumbent=" + Arrays.toString(incumbent)
+                + ", incumbentValue=" + incumbentValue + ", nodes=" + nodes + ", uncertifiedNodes=" + uncertifiedNodes + "]";
     }
 }

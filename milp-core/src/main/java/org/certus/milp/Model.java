@@ -4,8 +4,8 @@ package org.certus.milp;
  * An immutable mixed-binary linear program:
  * <pre>
  *   sense  constant + c·x
- *   s.t.   rowLo[i] <= a_i·x <= rowHi[i]      for every constraint i
- *          varLo[j] <= x[j]  <= varHi[j]      for every variable j (binaries: [0, 1], integral)
+ *   s.t.   rowLo[i] &lt;= a_i·x &lt;= rowHi[i]      for every constraint i
+ *          varLo[j] &lt;= x[j]  &lt;= varHi[j]      for every variable j (binaries: [0, 1], integral)
  * </pre>
  * Bounds may be infinite. Constraint rows are stored compressed (CSR): the nonzeros of row {@code i}
  * are the entries {@code k} in {@code [rowStart(i), rowEnd(i))}, read with {@link #entryColumn(int)}

@@ -1,5 +1,6 @@
 package org.certus.bounds;
 
+import java.util.Arrays;
 import org.certus.nn.OutwardRounding;
 import org.certus.nn.AffineMap;
 import org.certus.nn.ReluChain;
@@ -42,6 +43,10 @@ public final class AlphaBetaOptimizer {
      * and β that gave it (a start for the node's children).
      */
     public record Result(double lower, double[] argmin, AlphaBetaStart end) {
+        @Override
+        public String toString() {
+            return "Result[lower=" + lower + ", argmin=" + Arrays.toString(argmin) + ", end=" + end + "]";
+        }
     }
 
     /**

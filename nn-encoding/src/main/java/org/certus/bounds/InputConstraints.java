@@ -96,7 +96,7 @@ public final class InputConstraints {
     }
 
     /**
-     * A sound bound of {@code Σ c_i x_i} (i < n, coefficients beyond are zero) over the box
+     * A sound bound of {@code Σ c_i x_i} ({@code i < n}, coefficients beyond are zero) over the box
      * {@code [lo, hi]} ∩ constraints: a value below the minimum (above the maximum when {@code upper})
      * up to floating-point rounding, which the caller covers with {@link OutwardRounding} using
      * {@code magnitude[0]} (the sum of absolute terms) and {@link #extraTerms}. Returns +∞ (−∞ when
@@ -205,7 +205,7 @@ public final class InputConstraints {
      * piecewise linear with breakpoints {@code −d_i / a_i}; its slope right of 0 is
      * {@code a·x*(0+) − sU}, and each breakpoint passed flips one coordinate, lowering {@code a·x*}
      * by {@code |a_i| (hi_i − lo_i)}. The optimum is the first breakpoint where the slope turns
-     * non-positive (mirrored for μ < 0). When the walk runs out (the range is, up to rounding,
+     * non-positive (mirrored for {@code μ < 0}). When the walk runs out (the range is, up to rounding,
      * unreachable on the box) the last breakpoint is returned: still a valid multiplier.
      */
     private static double bestMultiplier(double[] d, double[] a, double sL, double sU, double[] lo, double[] hi) {

@@ -1,6 +1,8 @@
 package org.certus.bounds;
 
 import org.certus.nn.ReluChain;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The loop shared by LP and MIP tightening: layer by layer, re-propagate symbolically over the layers
@@ -10,6 +12,8 @@ import org.certus.nn.ReluChain;
  * tightening ({@code org.certus.bnb.NeuronSearchTightening}).
  */
 public final class LayerwiseTightening {
+    /** One line per tightened layer at debug level: unstable neurons before and after, and the time. */
+    private static final Logger LOG = LoggerFactory.getLogger(LayerwiseTightening.class);
 
     /** Tightens the bounds of one hidden layer in place (only ever narrowing them, soundly). */
     public interface LayerStep {
@@ -62,10 +66,22 @@ public final class LayerwiseTightening {
                 }
             }
             if (i < k) {
+                long t0 = System.nanoTime();
+                int before = unstable(lo[i], hi[i]);
                 step.tighten(chain, inLo, inHi, lo, hi, err, i);
+                LOG.debug("tightened ReLU layer {} of {}: {} -> {} unstable ({} ms)", i, k - 1, before, unstable(lo[i], hi[i]),
+                        (System.nanoTime() - t0) / 1_000_000);
             }
         }
         return new NetworkBounds(lo, hi, false, err);
+    }
+
+    private static int unstable(double[] lo, double[] hi) {
+        int n = 0;
+        for (int r = 0; r < lo.length; r++) {
+            n += lo[r] < 0 && hi[r] > 0 ? 1 : 0;
+        }
+        return n;
     }
 
     /** Worker count for one layer's neurons: one per processor (at most one per neuron), or 1. */

@@ -36,6 +36,19 @@ public interface Dataset {
      */
     double[] image(int i);
 
+    /**
+     * The smallest value a pixel can take: 0 (bytes / 255). With {@link #pixelMax()} the inputs a
+     * robustness question on this dataset ranges over by default.
+     */
+    default double pixelMin() {
+        return 0.0;
+    }
+
+    /** The largest value a pixel can take: 1 (bytes / 255). */
+    default double pixelMax() {
+        return 1.0;
+    }
+
     /** {@code channels() * height() * width()}, the length of every {@link #image(int)}. */
     default int pixelCount() {
         return channels() * height() * width();

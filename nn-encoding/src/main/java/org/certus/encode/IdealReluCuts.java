@@ -32,6 +32,10 @@ public final class IdealReluCuts {
 
     /** A cut {@code Σ coef[k]·x[idx[k]] ≤ upper}. */
     public record Cut(int[] idx, double[] coef, double upper) {
+        @Override
+        public String toString() {
+            return "Cut[idx=" + Arrays.toString(idx) + ", coef=" + Arrays.toString(coef) + ", upper=" + upper + "]";
+        }
     }
 
     private IdealReluCuts() {

@@ -1,5 +1,7 @@
 package org.certus.encode;
 
+import java.util.Arrays;
+
 /**
  * A sparse affine expression {@code constant + Σ coef[k]·x[idx[k]]} over model variables, indices
  * distinct. Immutable; the arrays are owned and must not be modified by callers.
@@ -31,5 +33,10 @@ public record LinearExpression(int[] idx, double[] coef, double constant) {
             d[idx[k]] += coef[k];
         }
         return d;
+    }
+
+    @Override
+    public String toString() {
+        return "LinearExpression[idx=" + Arrays.toString(idx) + ", coef=" + Arrays.toString(coef) + ", constant=" + constant + "]";
     }
 }

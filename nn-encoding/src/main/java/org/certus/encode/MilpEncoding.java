@@ -1,5 +1,6 @@
 package org.certus.encode;
 
+import java.util.Arrays;
 import java.util.List;
 import org.certus.milp.LpSolver;
 import org.certus.milp.Model;
@@ -36,5 +37,13 @@ public record MilpEncoding(Model model, EncodingObjective objective, int[] input
             x[i] = solution[inputVariables[i]];
         }
         return x;
+    }
+
+    @Override
+    public String toString() {
+        return "MilpEncoding[model=" + model + ", objective=" + objective + ", inputVariables=" + Arrays.toString(inputVariables)
+                + ", outputs=" + Arrays.toString(outputs) + ", indicators=" + indicators + ", disjunctVariables="
+                + Arrays.toString(disjunctVariables) + ", keptDisjuncts=" + Arrays.toString(keptDisjuncts) + ", objectiveVariable="
+                + objectiveVariable + ", triviallyInfeasible=" + triviallyInfeasible + "]";
     }
 }

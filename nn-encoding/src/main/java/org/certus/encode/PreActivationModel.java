@@ -1,5 +1,6 @@
 package org.certus.encode;
 
+import java.util.Arrays;
 import java.util.List;
 import org.certus.milp.Model;
 
@@ -16,4 +17,10 @@ import org.certus.milp.Model;
 public record PreActivationModel(Model model, int layer, int[] rows, LinearExpression[] preActivations,
                                  List<PhaseIndicator> indicators, double[] evaluationErrors,
                                  List<EncodedRelu> unstableRelus) {
+    @Override
+    public String toString() {
+        return "PreActivationModel[model=" + model + ", layer=" + layer + ", rows=" + Arrays.toString(rows) + ", preActivations="
+                + Arrays.toString(preActivations) + ", indicators=" + indicators + ", evaluationErrors=" + Arrays.toString(evaluationErrors)
+                + ", unstableRelus=" + unstableRelus + "]";
+    }
 }

@@ -266,5 +266,12 @@ public final class BlurPerturbation {
         public double[] blurredImage(double[] free) {
             return blur(image, channels, height, width, kernel(free), family.kernelSize);
         }
+
+        @Override
+        public String toString() {
+            return "Parametrised[family=" + family + ", network=" + network.name() + ", lower=" + Arrays.toString(lower) + ", upper="
+                    + Arrays.toString(upper) + ", constraints=" + constraints + ", channels=" + channels + ", height=" + height + ", width=" + width
+                    + ", image=" + Arrays.toString(image) + "]";
+        }
     }
 }

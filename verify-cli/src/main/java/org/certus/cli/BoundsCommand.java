@@ -1,8 +1,16 @@
 package org.certus.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.certus.bnb.BranchAndBoundSignSearch;
 import org.certus.bounds.IntervalPropagator;
@@ -11,6 +19,7 @@ import org.certus.bounds.MipTightening;
 import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.SymbolicPropagator;
 import org.certus.bounds.UnstableWitnesses;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,8 +28,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "bounds", mixinStandardHelpOptions = true,
         description = {"Pre-activation bounds of every ReLU layer over an L-inf ball around one sample.",
                 "Prints per layer the stable active, stable inactive and unstable ReLUs and the time;",
-                "the last line is 'unstable: N of M'."})
+                "the last line is 'unstable: N of M'. --json writes every neuron's lower and upper bound."})
 final class BoundsCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** How bounds are computed, from cheapest and loosest to most expensive and tightest. */
     enum Tightening { interval, symbolic, lp, mip }
 
@@ -54,6 +65,11 @@ final class BoundsCommand implements Callable<Integer> {
             paramLabel = "SECONDS", arity = "0..1", fallbackValue = "5")
     Double witnessSeconds;
 
+    @Option(names = "--json", paramLabel = "FILE",
+            description = "Also write the bounds to FILE as JSON: the input box, then per layer (each ReLU layer's pre-activations, "
+                    + "then the outputs) every neuron's lower and upper bound.")
+    Path json;
+
     @Option(names = "--witness-budget", defaultValue = "300", paramLabel = "SECONDS",
             description = "Total time of the branch-and-bound searches of --witnesses; signs not searched stay undecided (default: ${DEFAULT-VALUE}).")
     double witnessBudget;
@@ -67,7 +83,7 @@ final class BoundsCommand implements Callable<Integer> {
         TimeOption.nonNegative(spec, "--layer-budget", layerBudget);
         TimeOption.positive(spec, "--neuron-time-limit", neuronTimeLimit);
         TimeOption.nonNegative(spec, "--budget", budget);
-        BoundsQuery q = BoundsQuery.load(spec, query.network, query.dataset, query.sample, query.eps);
+        BoundsQuery q = BoundsQuery.load(spec, query);
         double[] lo = q.box().lower();
         double[] hi = q.box().upper();
         PrintWriter out = spec.commandLine().getOut();
@@ -110,6 +126,10 @@ final class BoundsCommand implements Callable<Integer> {
             out.println(stats);
         }
         out.printf(Locale.ROOT, "time: %.3f s%n", seconds);
+        if (json != null) {
+            writeJson(q, lo, hi, b);
+            out.printf("wrote: %s%n", json);
+        }
         if (witnessSeconds != null) {
             long w0 = System.nanoTime();
             UnstableWitnesses.Result w = new UnstableWitnesses().withExactSearch(new BranchAndBoundSignSearch(), seconds(witnessSeconds),
@@ -133,6 +153,49 @@ final class BoundsCommand implements Callable<Integer> {
         out.printf("unstable: %d of %d%n", unstable, total);
         out.flush();
         return 0;
+    }
+
+    /**
+     * The bounds as JSON. Non-finite values (only possible over an unbounded input domain) are written as
+     * null, since JSON has no infinity.
+     */
+    private void writeJson(BoundsQuery q, double[] lo, double[] hi, NetworkBounds b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("network", q.network().name());
+        m.put("dataset", q.data().name());
+        m.put("sample", q.sample());
+        m.put("label", q.label());
+        m.put("eps", query.eps);
+        m.put("tightening", tightening.name());
+        m.put("arithmetic", "real");
+        m.put("input", Map.of("lower", finite(lo), "upper", finite(hi)));
+        List<Map<String, Object>> layers = new ArrayList<>();
+        for (int i = 0; i < b.layerCount(); i++) {
+            Map<String, Object> layer = new LinkedHashMap<>();
+            layer.put("layer", i);
+            layer.put("kind", i < b.reluLayerCount() ? "relu" : "output");
+            layer.put("lower", finite(b.lower(i)));
+            layer.put("upper", finite(b.upper(i)));
+            layers.add(layer);
+        }
+        m.put("layers", layers);
+        try {
+            Path parent = json.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            RobustnessExamples.writeAtomically(json, JSON.writeValueAsBytes(m));
+        } catch (IOException e) {
+            throw new UncheckedIOException(new IOException(json + ": cannot write the bounds: " + e.getMessage(), e));
+        }
+    }
+
+    private static List<Double> finite(double[] v) {
+        List<Double> l = new ArrayList<>(v.length);
+        for (double x : v) {
+            l.add(Double.isFinite(x) ? x : null);
+        }
+        return l;
     }
 
     private static Duration seconds(double s) {

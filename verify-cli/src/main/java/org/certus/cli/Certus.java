@@ -21,8 +21,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "certus", mixinStandardHelpOptions = true, versionProvider = Certus.Version.class,
         description = "A pure-Java complete verifier for ReLU neural networks.",
-        footer = {"", "Networks: a bundled name (mnist-wk17a, mnist-rsl18a, acasxu-N-M) or a .onnx, .onnx.gz, .nnet or .mat file.",
-                "Errors: one line on stderr; exit code 2 for bad input, 1 for internal errors. --debug adds the stack trace."})
+        footer = {"", "Networks: a bundled name (mnist-wk17a, mnist-rsl18a, acasxu-N-M)",
+                "  or a .onnx, .onnx.gz, .nnet or .mat file.",
+                "Errors: one line on stderr; exit code 2 for bad input, 1 for internal errors.",
+                "  --debug adds the stack trace."})
 public final class Certus implements Runnable {
 
     // Declared so picocli accepts --debug anywhere on the line and lists it in help; the value
@@ -30,6 +32,12 @@ public final class Certus implements Runnable {
     // parsing itself fails.
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "On errors, print the stack trace too.")
     boolean debug;
+
+    // Like --debug: declared for parsing and help; main() reads it from the arguments, because the
+    // logging backend must be configured before the first logger is created.
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Log the search's stages and progress to stderr (-v: info, -vv: debug).")
+    boolean[] verbose;
 
     @Spec
     CommandSpec spec;
@@ -52,7 +60,39 @@ public final class Certus implements Runnable {
     }
 
     public static void main(String[] args) {
+        configureLogging(verbosity(args));
         System.exit(run(args, System.out, System.err));
+    }
+
+    /** The SLF4J logger of Certus's own packages whose level {@code --verbose} sets. */
+    static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.log.org.certus";
+
+    /**
+     * Sets slf4j-simple's level for {@code org.certus} (it reads system properties once, when the first
+     * logger is created, so this must run first): warn (the default of simplelogger.properties) without
+     * {@code --verbose}, info with one, debug with two. A level given with {@code -D} on the java command
+     * line is kept.
+     */
+    static void configureLogging(int verbosity) {
+        if (verbosity > 0 && System.getProperty(LOG_LEVEL_PROPERTY) == null) {
+            System.setProperty(LOG_LEVEL_PROPERTY, verbosity == 1 ? "info" : "debug");
+        }
+    }
+
+    /** How many times {@code -v}/{@code --verbose} appear before {@code --} ({@code -vv} counts twice). */
+    static int verbosity(String[] args) {
+        int n = 0;
+        for (String a : args) {
+            if ("--".equals(a)) {
+                break;
+            }
+            if ("--verbose".equals(a)) {
+                n++;
+            } else if (a.matches("-v+")) {
+                n += a.length() - 1;
+            }
+        }
+        return n;
     }
 
     /**
@@ -75,6 +115,9 @@ public final class Certus implements Runnable {
             OptionConverters.register(cl);
             cl.setOut(outWriter);
             cl.setErr(errWriter);
+            // No picocli argument files: "@FILE" is a value of its own (--input-range @ranges.txt), and an
+            // argument naming a folder after '@' crashed the parser with a stack trace.
+            cl.setExpandAtFiles(false);
             cl.setParameterExceptionHandler(reporter);
             cl.setExecutionExceptionHandler(reporter);
             return cl.execute(args);

@@ -11,7 +11,6 @@ import org.certus.data.Datasets;
 import org.certus.nn.Network;
 import org.certus.nn.NetworkException;
 import org.certus.nn.Shape;
-import org.certus.nn.io.NetworkLoader;
 
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -45,6 +44,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
+    @picocli.CommandLine.Mixin
+    InputRangeOption inputRange;
+
     @Override
     public Integer call() {
         // Cheapest checks first: a typo in --dataset or --samples should not wait for a network to load.
@@ -54,7 +56,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--samples " + range + " is out of range: dataset '" + data.name()
                     + "' has " + data.size() + " samples (0:" + (data.size() - 1) + ")");
         }
-        Network net = NetworkLoader.load(network);
+        Network net = inputRange.load(network);
         checkCompatible(net, data);
 
         PrintWriter out = spec.commandLine().getOut();

@@ -16,17 +16,22 @@ import org.certus.encode.MilpEncoder;
 import org.certus.encode.MilpEncoding;
 import org.certus.milp.Model;
 import org.certus.milp.MpsWriter;
+import org.certus.nn.Network;
+import org.certus.nn.ReluChain;
 import org.certus.spec.OutputCondition;
 import org.certus.spec.RobustnessProperty;
+import org.certus.spec.VnnlibProperty;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "export-mps", mixinStandardHelpOptions = true,
-        description = {"Write the untargeted robustness query of one sample as a MILP in free MPS,",
-                "for an external solver (glpsol, cbc, HiGHS). Feasible iff an adversarial example exists",
-                "(with --objective worst: the optimum is the worst margin, >= 0 iff not robust)."})
+        description = {"Write a verification query as a MILP in free MPS, for an external solver (glpsol, cbc, HiGHS).",
+                "The query is the untargeted robustness of one sample (--sample, --eps) or a VNN-LIB property (--vnnlib).",
+                "Feasible iff an adversarial example (a violation) exists; with --objective worst the optimum is the worst",
+                "margin (>= 0 iff not robust), with closest the minimum L-inf distortion (samples only)."})
 final class ExportMpsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,45 +39,101 @@ final class ExportMpsCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     SampleQueryOptions query;
 
-    @Option(names = "--objective", defaultValue = "FEASIBILITY", paramLabel = "KIND",
-            description = "feasibility, closest or worst (default: feasibility).", converter = ObjectiveConverter.class)
+    @Option(names = "--vnnlib", paramLabel = "PROP.vnnlib",
+            description = "Export this VNN-LIB property over the network instead of a sample's robustness (.vnnlib or .vnnlib.gz).")
+    Path vnnlib;
+
+    @Option(names = "--case", paramLabel = "K",
+            description = "With --vnnlib: which of the property's input boxes to export, 0-based (needed when it has several).")
+    Integer caseIndex;
+
+    @Option(names = "--objective", defaultValue = "feasible", paramLabel = "OBJ", converter = ObjectiveConverter.class,
+            description = "feasible (default), closest or worst, as in 'certus robustness'.")
     EncodingObjective objective;
 
     @Option(names = "--out", required = true, paramLabel = "FILE.mps", description = "Output file (overwritten).")
     Path outFile;
 
+    /** The objective words of {@code certus robustness}; {@code feasibility} (the old spelling) still reads. */
     static final class ObjectiveConverter implements picocli.CommandLine.ITypeConverter<EncodingObjective> {
         @Override
         public EncodingObjective convert(String value) {
-            try {
-                return EncodingObjective.valueOf(value.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not one of feasibility, closest, worst");
-            }
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "feasible", "feasibility" -> EncodingObjective.FEASIBILITY;
+                case "closest" -> EncodingObjective.CLOSEST;
+                case "worst" -> EncodingObjective.WORST;
+                default -> throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not one of feasible, closest, worst");
+            };
         }
+    }
+
+    static String word(EncodingObjective o) {
+        return o == EncodingObjective.FEASIBILITY ? "feasible" : o.name().toLowerCase(Locale.ROOT);
     }
 
     @Override
     public Integer call() {
-        BoundsQuery q = BoundsQuery.load(spec, query.network, query.dataset, query.sample, query.eps);
-        int classes = q.chain().outputSize();
-        OutputCondition unsafe = RobustnessProperty.targetCondition(RobustnessProperty.untargeted(q.label(), classes), classes, 0.0);
-        NetworkBounds b = new SymbolicPropagator().propagate(q.chain(), q.box().lower(), q.box().upper());
-        MilpEncoding enc = MilpEncoder.encode(q.chain(), q.box().lower(), q.box().upper(), b, unsafe, objective, q.image());
+        PrintWriter out = spec.commandLine().getOut();
+        MilpEncoding enc;
+        String name;
+        int disjuncts;
+        if (vnnlib != null) {
+            if (query.sample != null || query.eps != null) {
+                throw new ParameterException(spec.commandLine(), "--vnnlib exports a property; --sample and --eps belong to a sample's query");
+            }
+            if (objective == EncodingObjective.CLOSEST) {
+                throw new ParameterException(spec.commandLine(), "--objective closest needs a sample to measure distortion from; "
+                        + "a VNN-LIB property has none (use feasible or worst)");
+            }
+            Network net = VnnlibSolver.loadNetwork(query.network);
+            VnnlibProperty property = VnnlibSolver.loadProperty(vnnlib, net);
+            if (query.inputRange.range != null) {
+                property = query.inputRange.range.restrict(property);
+            }
+            int cases = property.cases().size();
+            if (caseIndex == null && cases > 1) {
+                throw new ParameterException(spec.commandLine(), vnnlib + " has " + cases + " input boxes and an MPS file holds one "
+                        + "problem: choose one with --case 0.." + (cases - 1));
+            }
+            int k = caseIndex == null ? 0 : caseIndex;
+            if (k < 0 || k >= cases) {
+                throw new ParameterException(spec.commandLine(), "--case " + k + " is out of range: " + vnnlib + " has " + cases
+                        + " input box(es)");
+            }
+            VnnlibProperty.Case c = property.cases().get(k);
+            ReluChain chain = ReluChain.of(net);
+            double[] lo = c.box().lower();
+            double[] hi = c.box().upper();
+            NetworkBounds b = new SymbolicPropagator().propagate(chain, lo, hi);
+            enc = MilpEncoder.encode(chain, lo, hi, b, c.condition(), objective, null);
+            name = net.name() + "_" + VnncompCommand.stem(vnnlib.toString(), ".vnnlib") + (cases > 1 ? "_case" + k : "");
+            disjuncts = c.condition().disjuncts().size();
+            out.printf(Locale.ROOT, "network: %s, property %s%s, objective %s%n", net.name(), vnnlib, cases > 1 ? " case " + k : "",
+                    word(objective));
+        } else {
+            if (caseIndex != null) {
+                throw new ParameterException(spec.commandLine(), "--case applies to --vnnlib only");
+            }
+            BoundsQuery q = BoundsQuery.load(spec, query);
+            int classes = q.chain().outputSize();
+            OutputCondition unsafe = RobustnessProperty.targetCondition(RobustnessProperty.untargeted(q.label(), classes), classes, 0.0);
+            NetworkBounds b = new SymbolicPropagator().propagate(q.chain(), q.box().lower(), q.box().upper());
+            enc = MilpEncoder.encode(q.chain(), q.box().lower(), q.box().upper(), b, unsafe, objective, q.image());
+            name = q.network().name() + "_s" + query.sample;
+            disjuncts = classes - 1;
+            out.printf(Locale.ROOT, "network: %s, sample %d (label %d), eps %s, objective %s%n", q.network().name(), query.sample,
+                    q.label(), query.eps, word(objective));
+        }
         Model m = enc.model();
-        String name = q.network().name().replaceAll("[^A-Za-z0-9_.-]", "_") + "_s" + query.sample;
         try (Writer w = Files.newBufferedWriter(outFile, StandardCharsets.US_ASCII)) {
-            MpsWriter.write(m, name, w);
+            MpsWriter.write(m, name.replaceAll("[^A-Za-z0-9_.-]", "_"), w);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "network: %s, sample %d (label %d), eps %s, objective %s%n", q.network().name(), query.sample,
-                q.label(), query.eps, objective.name().toLowerCase(Locale.ROOT));
         out.printf("variables: %d (%d binary), constraints: %d, nonzeros: %d%n", m.numVariables(), m.numBinaries(),
                 m.numConstraints(), m.numNonzeros());
-        out.printf("targets kept: %d of %d%s%n", enc.keptDisjuncts().length, classes - 1,
-                enc.triviallyInfeasible() ? " (robust by bounds alone: the model is infeasible)" : "");
+        out.printf("%s kept: %d of %d%s%n", vnnlib != null ? "disjuncts" : "targets", enc.keptDisjuncts().length, disjuncts,
+                enc.triviallyInfeasible() ? " (" + (vnnlib != null ? "unsat" : "robust") + " by bounds alone: the model is infeasible)" : "");
         out.printf("wrote: %s%n", outFile);
         out.flush();
         return 0;

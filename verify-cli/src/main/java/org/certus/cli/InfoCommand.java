@@ -12,7 +12,6 @@ import org.certus.nn.Network;
 import org.certus.nn.NetworkException;
 import org.certus.nn.ReluChain;
 import org.certus.nn.Shape;
-import org.certus.nn.io.NetworkLoader;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,9 +27,12 @@ final class InfoCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NETWORK", description = "A bundled name (mnist-wk17a, mnist-rsl18a, acasxu-N-M) or a network file.")
     String network;
 
+    @picocli.CommandLine.Mixin
+    InputRangeOption inputRange;
+
     @Override
     public Integer call() {
-        Network net = NetworkLoader.load(network);
+        Network net = inputRange.load(network);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("network:      %s%n", net.name());
         out.printf("input shape:  %s%n", net.inputShape());

@@ -2,9 +2,6 @@ package org.certus.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -35,7 +32,6 @@ import org.certus.data.Datasets;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Float32Evaluation;
 import org.certus.nn.Network;
-import org.certus.nn.io.NetworkLoader;
 import org.certus.spec.BlurPerturbation;
 import org.certus.spec.InputBox;
 import org.certus.spec.OutputCondition;
@@ -178,6 +174,9 @@ public final class RobustnessCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output on stderr.")
     boolean quiet;
 
+    @picocli.CommandLine.Mixin
+    InputRangeOption inputRange;
+
     @Option(names = "--out", paramLabel = "OUT",
             description = "Output folder; an existing one is resumed (default: runs/<network>-<dataset>-eps<eps>-<yyyyMMdd-HHmmss>).")
     Path out;
@@ -204,9 +203,7 @@ public final class RobustnessCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Files.createDirectories(out());
-        try (FileChannel lockChannel = FileChannel.open(out().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock lock = tryLock(lockChannel);
-                RobustnessSummary summary = RobustnessSummary.open(out(), msg -> err.println("certus: notice: " + msg))) {
+        try (RobustnessSummary summary = RobustnessSummary.open(out(), msg -> err.println("certus: notice: " + msg))) {
             err.flush();
             removeStrayTempFiles(err);
             List<String> question = question(s);
@@ -808,7 +805,7 @@ public final class RobustnessCommand implements Callable<Integer> {
                 throw bad("--target " + t + " is out of range: dataset '" + data.name() + "' has labels 0.." + (data.classCount() - 1));
             }
         }
-        Network net = NetworkLoader.load(network);
+        Network net = inputRange.loadForDataset(network, data, spec.commandLine().getErr());
         EvaluateCommand.checkCompatible(net, data);
         Verifier verifier = Verifier.create(net);
         if (blur != null && !net.inputShape().isImage()) {
@@ -899,20 +896,6 @@ public final class RobustnessCommand implements Callable<Integer> {
                 }
             }
         }
-    }
-
-    private FileLock tryLock(FileChannel ch) throws IOException {
-        FileLock lock;
-        try {
-            lock = ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null; // held by this very JVM (another run in-process)
-        }
-        if (lock == null) {
-            throw bad("another certus robustness run is writing to " + out() + " (" + out().resolve(".lock")
-                    + " is locked); wait for it or choose another --out");
-        }
-        return lock;
     }
 
     private ParameterException bad(String message) {

@@ -29,6 +29,9 @@ final class RobustnessExamples {
     static final int SCALE = 4;
     /** Gap in (scaled) pixels between the three panels. */
     static final int GAP = 4;
+    /** Caption font pixels are CAPTION_SCALE×CAPTION_SCALE; the strip below the panels is that font's height plus GAP above and below. */
+    static final int CAPTION_SCALE = 3;
+    static final int CAPTION_HEIGHT = PixelFont.HEIGHT * CAPTION_SCALE + 2 * GAP;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -98,7 +101,10 @@ final class RobustnessExamples {
         writeAtomically(pngFile(e.sample()), png.toByteArray());
     }
 
-    /** original | adversarial | difference; the difference is scaled so its largest magnitude is full scale, mid-gray = 0. */
+    /**
+     * original | adversarial | difference, captioned below with which label became which ({@link #caption});
+     * the difference is scaled so its largest magnitude is full scale, mid-gray = 0.
+     */
     static BufferedImage picture(Example e, double[] diff) {
         int c = e.channels(), h = e.height(), w = e.width();
         double maxAbs = 0;
@@ -106,7 +112,7 @@ final class RobustnessExamples {
             maxAbs = Math.max(maxAbs, Math.abs(d));
         }
         int panel = w * SCALE;
-        BufferedImage img = new BufferedImage(3 * panel + 2 * GAP, h * SCALE, BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage(3 * panel + 2 * GAP, h * SCALE + CAPTION_HEIGHT, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < img.getHeight(); y++) {
             for (int x = 0; x < img.getWidth(); x++) {
                 img.setRGB(x, y, 0xFFFFFF);
@@ -136,7 +142,15 @@ final class RobustnessExamples {
                 }
             }
         }
+        String caption = caption(e);
+        int x = Math.max(0, (img.getWidth() - PixelFont.width(caption, CAPTION_SCALE)) / 2);
+        PixelFont.draw(img, caption, x, h * SCALE + GAP, CAPTION_SCALE, 0x000000);
         return img;
+    }
+
+    /** The picture's caption: the sample's label and the class the adversarial input gets, e.g. {@code LABEL 7 -> 3}. */
+    static String caption(Example e) {
+        return "LABEL " + e.label() + " -> " + e.adversarialPrediction();
     }
 
     /** Temp file in the same folder (so the rename stays on one file system), forced, then renamed over the target. */

@@ -56,7 +56,9 @@ final class RobustnessSummary implements AutoCloseable {
      */
     static RobustnessSummary open(Path folder, Consumer<String> notice) throws IOException {
         Path file = folder.resolve(FILE_NAME);
-        AppendOnlyFile f = AppendOnlyFile.open(file, null);
+        // The run's lock is the summary itself (held until close): a second run into the folder is refused
+        // before it reads or repairs anything, and no lock file is left behind.
+        AppendOnlyFile f = AppendOnlyFile.open(file, "certus robustness");
         try {
             String text = f.completeText();
             // Parse before repairing: a file that is corrupt elsewhere must stay exactly as it was.

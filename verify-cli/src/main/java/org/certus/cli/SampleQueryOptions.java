@@ -1,5 +1,6 @@
 package org.certus.cli;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options that name one robustness query of one sample (shared by {@code bounds} and {@code export-mps}). */
@@ -7,12 +8,15 @@ final class SampleQueryOptions {
     @Option(names = "--network", required = true, paramLabel = "NETWORK", description = "A bundled name (mnist-wk17a, mnist-rsl18a, acasxu-N-M) or a network file.")
     String network;
 
-    @Option(names = "--dataset", required = true, paramLabel = "DATASET", description = "mnist or cifar10.")
+    @Option(names = "--dataset", defaultValue = "mnist", paramLabel = "DATASET", description = "mnist or cifar10 (default: ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--sample", required = true, paramLabel = "I", description = "Sample index, 0-based.")
-    int sample;
+    @Option(names = "--sample", paramLabel = "I", description = "Sample index, 0-based.")
+    Integer sample;
 
-    @Option(names = "--eps", required = true, paramLabel = "E", description = "L-inf radius, in input units.")
-    double eps;
+    @Option(names = "--eps", paramLabel = "E", description = "L-inf radius, in input units.")
+    Double eps;
+
+    @Mixin
+    InputRangeOption inputRange;
 }

@@ -1,6 +1,10 @@
 package org.certus.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +30,7 @@ import picocli.CommandLine.Spec;
         description = {"Run a VNN-COMP benchmark: every row onnx,vnnlib,timeout of an instances CSV (or a bundled suite).",
                 "Appends onnx,vnnlib,result,time_s,nodes to RESULTS.csv per instance; a rerun resumes, skipping the rows present",
                 "(--rerun chooses which to solve again). Two runs into one results file: the second is refused.",
+                "Each sat answer's counterexample goes to RESULTS.d/<network>_<property>.counterexample beside it.",
                 "Exit code 3 if any answer contradicts --expected (the bundled suites bring their own)."})
 final class VnncompCommand implements Callable<Integer> {
     static final int EXIT_WRONG_ANSWER = 3;
@@ -53,8 +58,13 @@ final class VnncompCommand implements Callable<Integer> {
     @Option(names = "--results", required = true, paramLabel = "RESULTS.csv", description = "Results file (appended to; resumed from).")
     Path results;
 
-    @Option(names = "--timeout-scale", paramLabel = "F", defaultValue = "1", description = "Multiply every instance's timeout by F (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--time-limit-scale", "--timeout-scale"}, paramLabel = "F", defaultValue = "1",
+            description = "Multiply every instance's time limit by F (default: ${DEFAULT-VALUE}).")
     double timeoutScale;
+
+    @Option(names = "--input-range", paramLabel = "LO:HI|LIST|@FILE", converter = InputRange.Converter.class,
+            description = "Restrict every property's input boxes to these values: " + InputRange.SYNTAX)
+    InputRange inputRange;
 
     @Option(names = "--only", paramLabel = "N", description = "Only the first N instances of the CSV.")
     Integer only;
@@ -75,7 +85,8 @@ final class VnncompCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!(timeoutScale > 0) || timeoutScale > TimeOption.MAX_SECONDS) {
-            throw new ParameterException(spec.commandLine(), "--timeout-scale must be a number > 0, at most 1e7, got " + timeoutScale);
+            throw new ParameterException(spec.commandLine(), OptionAlias.typed(spec, "--time-limit-scale", "--timeout-scale")
+                    + " must be a number > 0, at most 1e7, got " + timeoutScale);
         }
         if (only != null && only < 1) {
             throw new ParameterException(spec.commandLine(), "--only must be at least 1, got " + only);
@@ -110,7 +121,8 @@ final class VnncompCommand implements Callable<Integer> {
         for (VnncompInstances.Instance i : instances) {
             // Checked before the results file is opened: a refused run touches nothing.
             if (i.timeoutSeconds() * timeoutScale > TimeOption.MAX_SECONDS) {
-                throw new ParameterException(spec.commandLine(), "--timeout-scale " + timeoutScale + " makes the timeout of " + csv + ":"
+                throw new ParameterException(spec.commandLine(), OptionAlias.typed(spec, "--time-limit-scale", "--timeout-scale") + " "
+                        + timeoutScale + " makes the timeout of " + csv + ":"
                         + i.line() + " " + i.timeoutSeconds() * timeoutScale + " s, more than 1e7 s (about 116 days)");
             }
         }
@@ -136,7 +148,11 @@ final class VnncompCommand implements Callable<Integer> {
                 int n = 0;
                 for (VnncompInstances.Instance i : todo) {
                     n++;
-                    VnncompResults.Row row = runOne(i, base, err);
+                    VnnlibResult answer = runOne(i, base, err);
+                    VnncompResults.Row row = new VnncompResults.Row(i.onnx(), i.vnnlib(), answer.word(), answer.seconds(), answer.nodes());
+                    updateCounterexample(i, answer);
+                    String bound = answer.hasProvenBound() && !answer.word().equals(VnnlibResult.UNSAT)
+                            ? String.format(Locale.ROOT, ", proven bound %.6g", answer.provenBound()) : "";
                     file.append(row);
                     rows.add(row);
                     boolean wrong = expected != null && expected.isWrong(row.onnx(), row.vnnlib(), row.result());
@@ -146,10 +162,10 @@ final class VnncompCommand implements Callable<Integer> {
                     }
                     if (pb != null) {
                         pb.step();
-                        pb.setExtraMessage(row.result());
+                        pb.setExtraMessage(row.result() + bound);
                     } else {
-                        out.printf(Locale.ROOT, "[%d/%d] %s %s: %s (%.2f s, %d nodes)%s%n", n, todo.size(), row.onnx(), row.vnnlib(),
-                                row.result(), row.seconds(), row.nodes(), wrong ? "  <-- WRONG" : "");
+                        out.printf(Locale.ROOT, "[%d/%d] %s %s: %s (%.2f s, %d nodes%s)%s%n", n, todo.size(), row.onnx(), row.vnnlib(),
+                                row.result(), row.seconds(), row.nodes(), bound, wrong ? "  <-- WRONG" : "");
                         out.flush();
                     }
                 }
@@ -170,18 +186,21 @@ final class VnncompCommand implements Callable<Integer> {
         };
     }
 
-    /** One instance; any failure becomes an error row and a line on stderr (with --debug its stack trace), and the suite goes on. */
-    private VnncompResults.Row runOne(VnncompInstances.Instance i, Path base, PrintWriter err) {
+    /**
+     * One instance, its time measured here (loading included); any failure becomes an error answer and a
+     * line on stderr (with --debug its stack trace), and the suite goes on.
+     */
+    private VnnlibResult runOne(VnncompInstances.Instance i, Path base, PrintWriter err) {
         long start = System.nanoTime();
-        String result;
-        long nodes = 0;
+        VnnlibResult r;
         try {
-            Network net = VnnlibSolver.loadNetwork(base.resolve(i.onnx()));
+            Network net = VnnlibSolver.loadNetwork(base.resolve(i.onnx()).toString());
             VnnlibProperty property = VnnlibSolver.loadProperty(base.resolve(i.vnnlib()), net);
+            if (inputRange != null) {
+                property = inputRange.restrict(property);
+            }
             Duration limit = Duration.ofMillis(Math.max(1, Math.round(i.timeoutSeconds() * timeoutScale * 1000)));
-            VnnlibResult r = VnnlibSolver.solve(net, property, limit, err);
-            result = r.word();
-            nodes = r.nodes();
+            r = VnnlibSolver.solve(net, property, limit, err);
         } catch (RuntimeException | OutOfMemoryError e) {
             String what = ErrorReporter.isBadInput(e) ? "error" : "internal error";
             err.println("certus: " + what + ": instance " + i.onnx() + " " + i.vnnlib() + ": "
@@ -190,8 +209,42 @@ final class VnncompCommand implements Callable<Integer> {
                 e.printStackTrace(err);
             }
             err.flush();
-            result = VnnlibResult.ERROR;
+            r = VnnlibResult.error(0);
         }
-        return new VnncompResults.Row(i.onnx(), i.vnnlib(), result, (System.nanoTime() - start) / 1e9, nodes);
+        return new VnnlibResult(r.word(), r.input(), r.output(), (System.nanoTime() - start) / 1e9, r.nodes(), r.provenBound());
+    }
+
+    /** {@code RESULTS.d/}, beside the results file: {@code R.csv} gives {@code R.d}. */
+    static Path counterexampleFolder(Path results) {
+        String name = results.getFileName().toString();
+        String base = name.toLowerCase(Locale.ROOT).endsWith(".csv") ? name.substring(0, name.length() - 4) : name;
+        return results.resolveSibling(base + ".d");
+    }
+
+    /**
+     * A sat answer's witness, written whole (temporary file, then renamed) so a kill never leaves half a
+     * file; any other answer removes a witness an earlier run (--rerun) left for the instance.
+     */
+    private void updateCounterexample(VnncompInstances.Instance i, VnnlibResult answer) {
+        Path file = counterexampleFolder(results).resolve(stem(i.onnx(), ".onnx") + "_" + stem(i.vnnlib(), ".vnnlib") + ".counterexample");
+        try {
+            if (!answer.word().equals(VnnlibResult.SAT)) {
+                Files.deleteIfExists(file);
+                return;
+            }
+            Files.createDirectories(file.getParent());
+            RobustnessExamples.writeAtomically(file, answer.witnessText().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(new IOException(file + ": cannot write the counterexample: " + e.getMessage(), e));
+        }
+    }
+
+    /** The file name of {@code path} without {@code ext} (and a {@code .gz} after it). */
+    static String stem(String path, String ext) {
+        String n = Path.of(path).getFileName().toString();
+        if (n.endsWith(".gz")) {
+            n = n.substring(0, n.length() - 3);
+        }
+        return n.endsWith(ext) ? n.substring(0, n.length() - ext.length()) : n;
     }
 }

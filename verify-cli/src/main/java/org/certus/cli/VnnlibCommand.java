@@ -16,41 +16,60 @@ import org.certus.spec.VnnlibProperty;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "vnnlib", mixinStandardHelpOptions = true,
-        description = {"Verify one VNN-COMP instance: an ONNX network and a VNN-LIB property (the unsafe set).",
-                "The last line of output is the answer: sat, unsat, timeout, unknown or error.",
+        description = {"Verify one VNN-COMP instance: a network and a VNN-LIB property (the unsafe set).",
+                "The last line of output is the answer: sat, unsat, timeout, unknown or error; before it, for every answer but",
+                "sat and error, the proven lower bound on the property's violation margin (> 0 proves unsat).",
                 "--out writes the competition's result file (for sat, the counterexample as ((X_0 v) ... (Y_0 v) ...))."})
 final class VnnlibCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--onnx", required = true, paramLabel = "NET.onnx", description = "The network (.onnx or .onnx.gz).")
-    Path onnx;
+    @Option(names = {"--network", "--onnx"}, required = true, paramLabel = "NETWORK",
+            description = "A bundled name (mnist-wk17a, mnist-rsl18a, acasxu-N-M) or a .onnx, .onnx.gz, .nnet or .mat file.")
+    String network;
 
     @Option(names = "--vnnlib", required = true, paramLabel = "PROP.vnnlib", description = "The property (.vnnlib or .vnnlib.gz).")
     Path vnnlib;
 
-    @Option(names = "--timeout", paramLabel = "S", defaultValue = "300", description = "Time limit in seconds (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--time-limit", "--timeout"}, paramLabel = "SECONDS", defaultValue = "300",
+            description = "Time limit in seconds (default: ${DEFAULT-VALUE}).")
     double timeoutSeconds;
+
+    @Option(names = "--input-range", paramLabel = "LO:HI|LIST|@FILE", converter = InputRange.Converter.class,
+            description = "Restrict the property's input boxes to these values: " + InputRange.SYNTAX)
+    InputRange inputRange;
 
     @Option(names = "--out", paramLabel = "RESULT.txt", description = "Write the result file here.")
     Path out;
 
     @Override
     public Integer call() {
-        Duration timeout = TimeOption.positive(spec, "--timeout", timeoutSeconds);
+        Duration timeout = TimeOption.positive(spec, OptionAlias.typed(spec, "--time-limit", "--timeout"), timeoutSeconds);
+        if (network.isBlank()) {
+            throw new ParameterException(spec.commandLine(), OptionAlias.typed(spec, "--network", "--onnx")
+                    + " is empty: give a bundled name or a network file");
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         VnnlibResult result;
         try {
             long start = System.nanoTime();
-            Network net = VnnlibSolver.loadNetwork(onnx);
+            Network net = VnnlibSolver.loadNetwork(network);
             VnnlibProperty property = VnnlibSolver.loadProperty(vnnlib, net);
+            if (inputRange != null) {
+                property = inputRange.restrict(property);
+            }
             result = VnnlibSolver.solve(net, property, timeout, stderr);
             double seconds = (System.nanoTime() - start) / 1e9;
             stdout.printf(Locale.ROOT, "time: %.3f s, nodes: %d%n", seconds, result.nodes());
+            if (result.hasProvenBound()) {
+                stdout.printf(Locale.ROOT, "proven bound: %s (the property's violation margin is at least this on its whole region; "
+                        + "> 0 proves unsat)%n", result.provenBound());
+            }
         } catch (RuntimeException e) {
             // Bad input (or a bug): the result file still says "error", so that a harness never reads a stale answer.
             writeQuietly(VnnlibResult.error(0).resultFileText());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,10 +29,12 @@ import org.certus.bounds.Tightening;
 import org.certus.nn.Float32Evaluation;
 import org.certus.nn.Network;
 import org.certus.nn.NetworkException;
-import org.certus.nn.io.OnnxImporter;
+import org.certus.nn.io.NetworkLoader;
 import org.certus.spec.SpecException;
 import org.certus.spec.VnnlibParser;
 import org.certus.spec.VnnlibProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers one VNN-COMP instance (an ONNX network and a VNN-LIB property) in the competition's words.
@@ -41,6 +44,8 @@ import org.certus.spec.VnnlibProperty;
  * {@code sat}. A float32 forward pass is compared too and only warns.
  */
 final class VnnlibSolver {
+    /** The instance's stages at info level (the search logs its own). */
+    private static final Logger LOG = LoggerFactory.getLogger(VnnlibSolver.class);
     /**
      * Extra wall-clock time beyond the instance's limit before the watchdog cancels the search; the
      * search honours its limit itself, the watchdog is there in case some phase does not poll it.
@@ -91,9 +96,20 @@ final class VnnlibSolver {
     private VnnlibSolver() {
     }
 
-    /** Loads the network; a missing file or a bad ONNX model raises {@link NetworkException}. */
-    static Network loadNetwork(Path onnx) {
-        return OnnxImporter.read(withGzFallback(onnx));
+    /**
+     * Loads the network: a bundled name or a file in any format {@link NetworkLoader} reads (a missing
+     * {@code .onnx} falls back to its {@code .onnx.gz} and back); a missing file or a bad model raises
+     * {@link NetworkException}.
+     */
+    static Network loadNetwork(String network) {
+        Path p;
+        try {
+            p = Path.of(network);
+        } catch (InvalidPathException e) {
+            return NetworkLoader.load(network); // reports the bad path
+        }
+        Path file = withGzFallback(p);
+        return NetworkLoader.load(Files.exists(file) ? InputFile.requireRegular(file).toString() : network);
     }
 
     /** Parses the property for the network's sizes; malformed text raises {@link SpecException} with line:column. */
@@ -140,9 +156,9 @@ final class VnnlibSolver {
             return new VnnlibResult(VnnlibResult.TIMEOUT, null, null, seconds, 0);
         }
         return switch (v.status()) {
-            case VERIFIED -> new VnnlibResult(VnnlibResult.UNSAT, null, null, seconds, nodes);
-            case TIMEOUT -> new VnnlibResult(VnnlibResult.TIMEOUT, null, null, seconds, nodes);
-            case UNKNOWN -> new VnnlibResult(VnnlibResult.UNKNOWN, null, null, seconds, nodes);
+            case VERIFIED -> new VnnlibResult(VnnlibResult.UNSAT, null, null, seconds, nodes, v.provenMarginLowerBound());
+            case TIMEOUT -> new VnnlibResult(VnnlibResult.TIMEOUT, null, null, seconds, nodes, v.provenMarginLowerBound());
+            case UNKNOWN -> new VnnlibResult(VnnlibResult.UNKNOWN, null, null, seconds, nodes, v.provenMarginLowerBound());
             case FALSIFIED -> recheck(net, property, v.counterexample(), seconds, nodes, warnings);
         };
     }
@@ -202,13 +218,16 @@ final class VnnlibSolver {
                                   Duration quick) {
         long t0 = System.nanoTime();
         if (rootTightened(net, base, timeout) == base) {
+            LOG.info("one search on symbolic bounds ({} inputs: no root tightening)", net.inputSize());
             return verifier.verify(property, base);
         }
+        LOG.info("stage 1: search on symbolic bounds for {} ms", quick.toMillis());
         Verdict first = verifier.verify(property, base.withTimeLimit(quick));
         Duration left = timeout.minusNanos(System.nanoTime() - t0);
         if (first.status() != VerdictStatus.TIMEOUT || base.cancel().isCancelled() || left.isNegative() || left.isZero()) {
             return first;
         }
+        LOG.info("stage 2: root tightening by per-neuron searches, then the search, for {} ms", left.toMillis());
         return verifier.verify(property, rootTightened(net, base.withTimeLimit(left), left));
     }
 

@@ -166,7 +166,40 @@ class RobustnessCommandTest {
         assertEquals(10, toArray(j.get("clean_logits")).length);
         BufferedImage img = ImageIO.read(out.resolve("examples/sample-" + row.sample() + ".png").toFile());
         assertEquals(3 * 28 * RobustnessExamples.SCALE + 2 * RobustnessExamples.GAP, img.getWidth());
-        assertEquals(28 * RobustnessExamples.SCALE, img.getHeight());
+        assertEquals(28 * RobustnessExamples.SCALE + RobustnessExamples.CAPTION_HEIGHT, img.getHeight());
+        assertEquals("LABEL " + row.label() + " -> " + advPred, captionOf(img, 28 * RobustnessExamples.SCALE));
+    }
+
+    /**
+     * Reads the caption strip below the panels back: the "LABEL a -> b" (a, b among the classes) whose
+     * drawing it equals pixel for pixel, or null. The true pair must match and, being unique, no other.
+     */
+    static String captionOf(BufferedImage img, int top) {
+        String found = null;
+        for (int a = 0; a < 10; a++) {
+            for (int b = 0; b < 10; b++) {
+                String text = "LABEL " + a + " -> " + b;
+                BufferedImage strip = new BufferedImage(img.getWidth(), RobustnessExamples.CAPTION_HEIGHT, BufferedImage.TYPE_INT_RGB);
+                for (int y = 0; y < strip.getHeight(); y++) {
+                    for (int x = 0; x < strip.getWidth(); x++) {
+                        strip.setRGB(x, y, 0xFFFFFF);
+                    }
+                }
+                int x0 = (img.getWidth() - PixelFont.width(text, RobustnessExamples.CAPTION_SCALE)) / 2;
+                PixelFont.draw(strip, text, x0, RobustnessExamples.GAP, RobustnessExamples.CAPTION_SCALE, 0x000000);
+                boolean same = true;
+                for (int y = 0; y < strip.getHeight() && same; y++) {
+                    for (int x = 0; x < strip.getWidth() && same; x++) {
+                        same = (strip.getRGB(x, y) & 0xFFFFFF) == (img.getRGB(x, top + y) & 0xFFFFFF);
+                    }
+                }
+                if (same) {
+                    assertEquals(null, found, "two captions match the strip");
+                    found = text;
+                }
+            }
+        }
+        return found;
     }
 
     static double[] toArray(JsonNode a) {
@@ -249,14 +282,18 @@ class RobustnessCommandTest {
     @Test
     void aSecondRunIntoALockedFolderIsRefused() throws IOException {
         Path out = Files.createDirectories(tmp.resolve("run"));
-        try (FileChannel ch = FileChannel.open(out.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel ch = FileChannel.open(out.resolve("summary.csv"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = ch.lock()) {
             Result r = run(robustness(out, "0:1"));
             assertEquals(2, r.code());
-            assertTrue(r.err().startsWith("certus: error: another certus robustness run is writing to"), r.err());
-            assertFalse(Files.exists(out.resolve("summary.csv")));
+            assertTrue(r.err().startsWith("certus: error: " + out.resolve("summary.csv") + ": another certus robustness run is writing to this file"), r.err());
+            assertEquals(0, Files.size(out.resolve("summary.csv")), "the other run's file is left alone");
         }
         assertEquals(0, run(robustness(out, "0:0")).code(), "free again once the other run ends");
+        try (var files = Files.list(out)) {
+            assertEquals(List.of("report.md", "summary.csv"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no lock file or other debris is left behind");
+        }
     }
 
     @Test

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,20 +25,10 @@ class VnncompCommandTest {
     static final String NET_1_1 = "onnx/ACASXU_run2a_1_1_batch_2000.onnx";
     static final String NET_1_2 = "onnx/ACASXU_run2a_1_2_batch_2000.onnx";
 
-    static Path suite;
+    static final Path suite = AcasXuSuite.dir();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void extract() {
-        suite = VnncompSuites.extract("acasxu");
-    }
-
-    @AfterAll
-    static void cleanUp() {
-        VnncompSuites.delete(suite);
-    }
 
     /** Two fast instances (unsat and sat) and one whose property file does not exist. */
     Path tinyCsv(boolean header) throws IOException {
@@ -319,8 +307,10 @@ class VnncompCommandTest {
     void absurdTimeoutScalesAreRefused() throws IOException {
         Path results = tmp.resolve("r.csv");
         for (String scale : List.of("1e9", "1e300", "0x1p3", "2f")) {
-            BadInputTest.assertOneLineError(CliRun.of(vnncomp(tinyCsv(false), results, "--timeout-scale", scale)), "--timeout-scale");
+            BadInputTest.assertOneLineError(CliRun.of(vnncomp(tinyCsv(false), results, "--time-limit-scale", scale)), "--time-limit-scale");
         }
+        // The old name still reads, and a value out of range is refused under the name typed.
+        BadInputTest.assertOneLineError(CliRun.of(vnncomp(tinyCsv(false), results, "--timeout-scale", "1e9")), "--timeout-scale");
         BadInputTest.assertOneLineError(CliRun.of(vnncomp(tinyCsv(false), Path.of(""))), "--results");
         assertFalse(Files.exists(results), "nothing written for bad input");
     }

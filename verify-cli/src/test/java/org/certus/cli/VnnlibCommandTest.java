@@ -204,9 +204,11 @@ class VnnlibCommandTest {
     }
 
     @Test
-    void badTimeout() {
-        BadInputTest.assertOneLineError(CliRun.of("vnnlib", "--onnx", net(1, 1).toString(), "--vnnlib", prop(1).toString(),
-                "--timeout", "-3"), "--timeout");
+    void badTimeLimitUnderEitherName() {
+        for (String name : new String[] {"--time-limit", "--timeout"}) {
+            BadInputTest.assertOneLineError(CliRun.of("vnnlib", "--onnx", net(1, 1).toString(), "--vnnlib", prop(1).toString(),
+                    name, "-3"), name + " must be a number of seconds > 0");
+        }
     }
 
     @RepeatedTest(3)

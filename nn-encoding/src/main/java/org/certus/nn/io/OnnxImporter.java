@@ -20,8 +20,8 @@ import org.certus.nn.io.onnx.OnnxProto.ModelProto;
 
 /**
  * Reads an ONNX model ({@code .onnx}, or gzip-compressed, detected by its magic bytes) into a
- * sequential {@link Network}, with {@link org.certus.nn.Residual} blocks where the graph has a
- * diamond-shaped Add.
+ * {@link Network}, a graph of operations (an Add of two computed values, as in a residual block,
+ * becomes an {@link org.certus.nn.Add} node).
  *
  * <p>Supported operators (default domain, batch size 1): Gemm (transA=0), MatMul (x·W), Add, Sub,
  * Mul and Div with a constant (folded into the preceding Dense/Conv2d, merged into a Normalize, or

@@ -30,8 +30,20 @@ import org.certus.nn.Shape;
  * normalisation layer of the network is folded into the weights), the minimum and maximum inputs are
  * the network's {@link InputDomain}. Doubles are written with {@link Double#toString}, so a round
  * trip reproduces every weight exactly.
+ *
+ * <p>An unbounded input (a domain bound of ±∞, as ONNX networks without image inputs get) is written as
+ * ∓{@link #UNBOUNDED}, the largest float32, which is what the format's reference converter writes for
+ * an input without bounds and what float32 readers can parse; {@link NnetImporter} reads it back as ±∞.
  */
 public final class NnetExporter {
+    /**
+     * The magnitude written for an infinite input bound: {@code Float.MAX_VALUE}, as sisl/NNet's
+     * {@code onnx2nnet} writes {@code np.finfo(np.float32).min/max} for inputs given no bounds. Readers
+     * of the format parse numbers (the reference C reader with {@code atof}, and it clamps inputs to the
+     * bounds), so a literal {@code Infinity} is not safe to write even though several readers accept it.
+     */
+    public static final double UNBOUNDED = Float.MAX_VALUE;
+
     private NnetExporter() {
     }
 
@@ -53,8 +65,8 @@ public final class NnetExporter {
             line(out, sizes);
             out.write("0,\n");
             InputDomain d = network.inputDomain();
-            line(out, d.lower());
-            line(out, d.upper());
+            line(out, bounded(d.lower()));
+            line(out, bounded(d.upper()));
             line(out, new double[n + 1]);
             double[] ones = new double[n + 1];
             Arrays.fill(ones, 1.0);
@@ -72,6 +84,15 @@ public final class NnetExporter {
         } catch (IOException e) {
             throw new NetworkException("cannot write NNet file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The bounds with ±∞ replaced by ±{@link #UNBOUNDED}. */
+    private static double[] bounded(double[] bounds) {
+        double[] b = bounds.clone();
+        for (int i = 0; i < b.length; i++) {
+            b[i] = Math.max(-UNBOUNDED, Math.min(UNBOUNDED, b[i]));
+        }
+        return b;
     }
 
     private static void line(BufferedWriter out, int... values) throws IOException {

@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.certus.nn.Dense;
 import org.certus.nn.InputDomain;
 import org.certus.nn.Operation;
@@ -33,7 +34,10 @@ import org.certus.nn.Shape;
  * {@code y · range_out + mean_out}. The imported {@link Network} therefore takes inputs in the
  * <em>original</em> units, and its {@link Network#inputDomain()} is {@code [min_i, max_i]} in those
  * original units (the reference C implementation clamps inputs to that box; a verifier restricts to
- * it instead). Layers built: a diagonal {@link Dense} doing the input normalisation (omitted when all
+ * it instead). A minimum or maximum of magnitude at least {@link NnetExporter#UNBOUNDED} (the largest
+ * float32, which the reference converter writes for an input without bounds), or written as
+ * {@code inf}/{@code Infinity} (which the Python and C reference readers parse), leaves that side of the
+ * input unbounded (±∞); everywhere else values must be finite. Layers built: a diagonal {@link Dense} doing the input normalisation (omitted when all
  * means are 0 and ranges 1), then Dense/ReLU pairs, then the output Dense with the output scaling
  * folded into its weights and bias (exact when mean_out is 0 and range_out is 1, which is then a no-op).
  *
@@ -97,7 +101,8 @@ public final class NnetImporter {
             throw new NetworkException(file + ": file is truncated: it ends (line " + lines.size() + ") where " + expected + " should follow");
         }
 
-        double[] numbers(String what, int count) {
+        /** The next record's tokens, which must be {@code count}. */
+        String[] tokens(String what, int count) {
             String[] tokens = record(what);
             if (tokens.length < count) {
                 throw error("too few numbers for " + what + ": expected " + count + ", found " + tokens.length);
@@ -105,6 +110,11 @@ public final class NnetImporter {
             if (tokens.length > count) {
                 throw error("too many numbers for " + what + ": expected " + count + ", found " + tokens.length);
             }
+            return tokens;
+        }
+
+        double[] numbers(String what, int count) {
+            String[] tokens = tokens(what, count);
             double[] v = new double[count];
             for (int i = 0; i < count; i++) {
                 v[i] = number(tokens[i], what, i);
@@ -121,6 +131,34 @@ public final class NnetImporter {
             }
             if (!Double.isFinite(v)) {
                 throw error("value " + (index + 1) + " of " + what + " is not finite: " + token);
+            }
+            return v;
+        }
+
+        /**
+         * A line of input bounds: numbers, where ±{@link NnetExporter#UNBOUNDED} or more and
+         * {@code inf}/{@code Infinity} stand for an unbounded side; NaN is still an error.
+         */
+        double[] bounds(String what, int count) {
+            String[] tokens = tokens(what, count);
+            double[] v = new double[count];
+            for (int i = 0; i < count; i++) {
+                String t = tokens[i].toLowerCase(Locale.ROOT);
+                String unsigned = t.startsWith("-") || t.startsWith("+") ? t.substring(1) : t;
+                if (unsigned.equals("inf") || unsigned.equals("infinity")) {
+                    v[i] = t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+                    continue;
+                }
+                double x;
+                try {
+                    x = Double.parseDouble(tokens[i]);
+                } catch (NumberFormatException e) {
+                    throw error("value " + (i + 1) + " of " + what + " is not a number: '" + tokens[i] + "'");
+                }
+                if (Double.isNaN(x)) {
+                    throw error("value " + (i + 1) + " of " + what + " is not a number: " + tokens[i]);
+                }
+                v[i] = Math.abs(x) >= NnetExporter.UNBOUNDED ? Math.copySign(Double.POSITIVE_INFINITY, x) : x;
             }
             return v;
         }
@@ -156,9 +194,9 @@ public final class NnetImporter {
                 throw error("largest layer size " + max + " differs from the header's maxLayerSize " + maxLayerSize);
             }
             record("the (deprecated) symmetric flag");
-            double[] min = numbers("the minimum input values", inputSize);
+            double[] min = bounds("the minimum input values", inputSize);
             int minLine = lineNo;
-            double[] maxIn = numbers("the maximum input values", inputSize);
+            double[] maxIn = bounds("the maximum input values", inputSize);
             InputDomain domain;
             try {
                 domain = new InputDomain(min, maxIn);

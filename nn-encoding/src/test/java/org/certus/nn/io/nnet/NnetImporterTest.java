@@ -103,6 +103,28 @@ class NnetImporterTest {
         assertMentions(error(SMALL.replace("2,2,1,\n", "2,two,1,\n")), "bad.nnet:4:", "'two'");
     }
 
+    /**
+     * Input bounds as other tools write an unbounded input: the largest float32 (sisl/NNet's onnx2nnet,
+     * printed by Python or Java), or inf/Infinity (which the reference readers parse). Other values stay bounds.
+     */
+    @Test
+    void unboundedInputsAsTheReferenceToolsWriteThem() throws IOException {
+        Network python = NnetImporter.read(write("py.nnet", SMALL.replace("-1,-2,\n3,4,", "-3.4028235e+38,-2,\n3,3.4028235e+38,")));
+        assertArrayEquals(new double[] {Double.NEGATIVE_INFINITY, -2}, python.inputDomain().lower(), 0.0);
+        assertArrayEquals(new double[] {3, Double.POSITIVE_INFINITY}, python.inputDomain().upper(), 0.0);
+        Network java = NnetImporter.read(write("java.nnet", SMALL.replace("-1,-2,\n3,4,", "-3.4028234663852886E38,-1e30,\n1e30,3.4028234663852886E38,")));
+        assertArrayEquals(new double[] {Double.NEGATIVE_INFINITY, -1e30}, java.inputDomain().lower(), 0.0);
+        assertArrayEquals(new double[] {1e30, Double.POSITIVE_INFINITY}, java.inputDomain().upper(), 0.0);
+        Network words = NnetImporter.read(write("inf.nnet", SMALL.replace("-1,-2,\n3,4,", "-inf,-Infinity,\n+INF,Infinity,")));
+        assertArrayEquals(new double[] {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY}, words.inputDomain().lower(), 0.0);
+        assertArrayEquals(new double[] {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY}, words.inputDomain().upper(), 0.0);
+        // The same network either way: the bounds do not enter the forward pass.
+        double[] x = {0.3, -1.7};
+        assertArrayEquals(NnetImporter.read(write("ok.nnet", SMALL)).evaluate(x), words.evaluate(x), 0.0);
+        assertMentions(error(SMALL.replace("-1,-2,\n", "-1,NaN,\n")), "bad.nnet:6:", "not a number", "minimum input values");
+        assertMentions(error(SMALL.replace("3,4,\n", "3,oo,\n")), "bad.nnet:7:", "not a number", "'oo'");
+    }
+
     @Test
     void nanAndInfinity() throws IOException {
         assertMentions(error(SMALL.replace("0.25,\n", "NaN,\n")), "bad.nnet:15:", "not finite", "bias 1 of layer 2");

@@ -89,6 +89,37 @@ class NnetRoundTripTest {
         }
     }
 
+    /**
+     * Unbounded inputs (as ONNX networks without image inputs have) are written as the largest float32,
+     * as the format's reference converter writes them, and read back as unbounded.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void infiniteInputBoundsRoundTrip(long seed) throws IOException {
+        Random rnd = new Random(seed);
+        Network dense = RandomNetworks.dense(rnd, 1 + rnd.nextInt(5), 1 + rnd.nextInt(5), 1 + rnd.nextInt(3));
+        int n = dense.inputSize();
+        double[] lo = new double[n];
+        double[] hi = new double[n];
+        for (int i = 0; i < n; i++) {
+            lo[i] = rnd.nextBoolean() ? Double.NEGATIVE_INFINITY : -rnd.nextDouble();
+            hi[i] = rnd.nextBoolean() ? Double.POSITIVE_INFINITY : rnd.nextDouble();
+        }
+        Network net = new Network("open", dense.inputShape(), new InputDomain(lo, hi), dense.layers());
+        Path file = dir.resolve("open" + seed + ".nnet");
+        NnetExporter.write(net, file);
+        String text = Files.readString(file);
+        assertTrue(!text.contains("Infinity") && !text.contains("NaN"), "seed=" + seed + ": only finite numbers are written\n" + text);
+        Network back = NnetImporter.read(file);
+        assertArrayEquals(lo, back.inputDomain().lower(), 0.0, "seed=" + seed);
+        assertArrayEquals(hi, back.inputDomain().upper(), 0.0, "seed=" + seed);
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = 10 * rnd.nextGaussian();
+        }
+        assertArrayEquals(net.evaluate(x), back.evaluate(x), 0.0, "seed=" + seed);
+    }
+
     @Test
     void importedAcasStyleNetworkReExportsWithNormalisationFolded() throws IOException {
         Path small = dir.resolve("small.nnet");
