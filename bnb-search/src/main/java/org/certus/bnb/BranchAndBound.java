@@ -124,8 +124,15 @@ public final class BranchAndBound {
         // Linear input constraints (e.g. a blur kernel's sum) tighten every concretisation to the input.
         // Bounding a node of a large network takes seconds: the time limit and a cancel reach inside it.
         java.util.function.BooleanSupplier outOfTime = () -> stop || System.nanoTime() > deadline || options.cancel().isCancelled();
+        // Only the outputs the property reads are back-substituted at the last layer.
+        boolean[] outputsRead = new boolean[query.network().outputSize()];
+        for (AffineMap d : query.disjuncts()) {
+            for (int c : d.colIndex()) {
+                outputsRead[c] = true;
+            }
+        }
         this.propagator = new SymbolicPropagator(options.threads() > 1, query.ball(), options.arithmetic(),
-                org.certus.bounds.InputConstraints.of(query.inputConstraints())).withStop(outOfTime);
+                org.certus.bounds.InputConstraints.of(query.inputConstraints())).withStop(outOfTime).withOutputRows(outputsRead);
         this.float32 = new org.certus.nn.Float32Evaluation(query.network());
         this.optimizer = new org.certus.bounds.AlphaBetaOptimizer(options.arithmetic(), outOfTime);
         List<AffineMap> ds = query.disjuncts();
