@@ -186,6 +186,23 @@ final class VnncompCommand implements Callable<Integer> {
         };
     }
 
+    /** The last network loaded, and its path: a suite's instances come grouped by network. */
+    private String lastNetworkPath;
+    private Network lastNetwork;
+
+    /**
+     * The network at {@code path}, loaded once for consecutive instances: a large network's import and
+     * lowering (which it caches) take seconds, to be paid once per network rather than per instance.
+     */
+    private Network network(String path) {
+        if (!path.equals(lastNetworkPath)) {
+            lastNetwork = null; // let the previous one go before loading the next
+            lastNetwork = VnnlibSolver.loadNetwork(path);
+            lastNetworkPath = path;
+        }
+        return lastNetwork;
+    }
+
     /**
      * One instance, its time measured here (loading included); any failure becomes an error answer and a
      * line on stderr (with --debug its stack trace), and the suite goes on.
@@ -194,7 +211,7 @@ final class VnncompCommand implements Callable<Integer> {
         long start = System.nanoTime();
         VnnlibResult r;
         try {
-            Network net = VnnlibSolver.loadNetwork(base.resolve(i.onnx()).toString());
+            Network net = network(base.resolve(i.onnx()).toString());
             VnnlibProperty property = VnnlibSolver.loadProperty(base.resolve(i.vnnlib()), net);
             if (inputRange != null) {
                 property = inputRange.restrict(property);
