@@ -19,7 +19,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MNIST = os.path.join(HERE, "..", "..", "nn-encoding", "src", "main", "resources", "org", "certus", "data", "mnist")
+MNIST = os.path.join(HERE, "..", "..", "nn-formats", "src", "main", "resources", "org", "certus", "data", "mnist")
 
 
 def read_idx(name):

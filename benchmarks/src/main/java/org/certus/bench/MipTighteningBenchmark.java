@@ -2,8 +2,8 @@ package org.certus.bench;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.certus.bounds.LpTightening;
-import org.certus.bounds.MipTightening;
+import org.certus.tighten.LpTightening;
+import org.certus.tighten.MipTightening;
 import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.SymbolicPropagator;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.certus.bounds.AlphaBetaStart;
 import org.certus.bounds.BoundPropagator;
 import org.certus.bounds.LinearBounds;
-import org.certus.bounds.LpTightening;
-import org.certus.bounds.MipTightening;
+import org.certus.tighten.LpTightening;
+import org.certus.tighten.MipTightening;
 import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.ReluPhase;
 import org.certus.bounds.ReluSplits;
@@ -448,7 +448,7 @@ public final class BranchAndBound {
         Duration budget = Duration.ofNanos(left);
         // The searches run on the box alone; their start bounds may hold only on a smaller region (a norm
         // ball, input constraints), where a box point could then contradict them: LP and MILPs there.
-        if (t.kind() == org.certus.bounds.Tightening.MIP && t.neuronSearch() && query.ball() == null && query.inputConstraints() == null) {
+        if (t.kind() == org.certus.tighten.Tightening.MIP && t.neuronSearch() && query.ball() == null && query.inputConstraints() == null) {
             return new NeuronSearchTightening(t.neuronTimeLimit(), budget, parallel, options.arithmetic(),
                     Math.min(options.boundIterations(), NeuronSearchTightening.ROOT_SEARCH_BOUND_ITERATIONS), options.cancel(),
                     NeuronSearchTightening.ROOT_GAP_FRACTION)
@@ -456,7 +456,7 @@ public final class BranchAndBound {
                     .tighten(chain, lo, hi, start);
         }
         NetworkBounds lp = new LpTightening(budget, budget, parallel, options.arithmetic()).tighten(chain, lo, hi, start);
-        if (t.kind() != org.certus.bounds.Tightening.MIP) {
+        if (t.kind() != org.certus.tighten.Tightening.MIP) {
             return lp;
         }
         long rest = Deadline.left(end);

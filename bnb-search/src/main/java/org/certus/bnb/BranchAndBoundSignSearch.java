@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import org.certus.bounds.ArithmeticModel;
 import org.certus.bounds.NetworkBounds;
-import org.certus.bounds.SignSearch;
+import org.certus.tighten.SignSearch;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
@@ -14,7 +14,7 @@ import org.certus.nn.ReluChain;
  * are that layer's pre-activations, as {@link NeuronSearchTightening} cuts it), asked "is there an input of the
  * box where ±z ≥ 0?" for the neuron's z. Its attack
  * usually answers at once; otherwise branch and bound with α,β bounds decides it, which scales to neurons
- * deep in a network where {@link org.certus.bounds.MilpSignSearch}'s MILP does not. Bounds are for real
+ * deep in a network where {@link org.certus.tighten.MilpSignSearch}'s MILP does not. Bounds are for real
  * arithmetic: the question is about the network's real-valued pre-activation.
  */
 public final class BranchAndBoundSignSearch implements SignSearch {

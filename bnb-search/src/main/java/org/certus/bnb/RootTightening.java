@@ -1,7 +1,7 @@
 package org.certus.bnb;
 
 import java.time.Duration;
-import org.certus.bounds.Tightening;
+import org.certus.tighten.Tightening;
 
 /**
  * How the search's root bounds are tightened before branching (MIPVerify's {@code tightening_algorithm}).
@@ -18,7 +18,7 @@ import org.certus.bounds.Tightening;
  *                        engine ({@link NeuronSearchTightening}), straight from the symbolic bounds, instead of
  *                        LP tightening followed by a MILP per neuron on ojAlgo LPs (box regions only: with a
  *                        norm ball or input constraints the MILPs run)
- *                        ({@link org.certus.bounds.MipTightening}). The searches need no LP first: on mnist_fc
+ *                        ({@link org.certus.tighten.MipTightening}). The searches need no LP first: on mnist_fc
  *                        256x6 prop_3_0.05 LP tightening took 172 s, and the searches reached the same 138
  *                        unstable ReLUs with it (45 s) as without it (52 s)
  */

@@ -60,7 +60,7 @@ public record SearchOptions(
     public static SearchOptions defaults() {
         return new SearchOptions(Duration.ofSeconds(120), Long.MAX_VALUE, Runtime.getRuntime().availableProcessors(),
                 SplitMode.AUTO, BrancherKind.FSB, 4, 40, 1L, 200_000, new CancelToken(), ArithmeticModel.FLOAT32, true, 20,
-                RootTightening.of(org.certus.bounds.Tightening.SYMBOLIC));
+                RootTightening.of(org.certus.tighten.Tightening.SYMBOLIC));
     }
 
     /**

@@ -142,7 +142,7 @@ class BruteForceAgreementTest {
         for (boolean neuronSearch : new boolean[] {true, false}) {
             SearchOptions vnnlib = SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(30)).withThreads(2).withSplitMode(SplitMode.RELU)
                     .withAttack(0, 20).withBoundIterations(40).withRootTightening(
-                            new RootTightening(org.certus.bounds.Tightening.MIP, Duration.ofMillis(250), Duration.ofSeconds(10), neuronSearch));
+                            new RootTightening(org.certus.tighten.Tightening.MIP, Duration.ofMillis(250), Duration.ofSeconds(10), neuronSearch));
             String how = neuronSearch ? "search" : "MILP";
             Verdict v = new BranchAndBound(q, vnnlib).run();
             assertEquals(expected, v.status(), "seed " + seed + " with " + how + " root tightening: oracle margin " + oracle + ", verdict " + v);

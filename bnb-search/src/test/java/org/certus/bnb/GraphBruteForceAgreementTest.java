@@ -69,7 +69,7 @@ class GraphBruteForceAgreementTest {
         // As `certus vnnlib` runs image-sized networks: per-neuron root tightening, 40 α,β steps, no attack.
         check(q, SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(60)).withThreads(2).withSplitMode(SplitMode.RELU)
                 .withAttack(0, 20).withBoundIterations(40).withRootTightening(
-                        new RootTightening(org.certus.bounds.Tightening.MIP, Duration.ofMillis(250), Duration.ofSeconds(10), true)),
+                        new RootTightening(org.certus.tighten.Tightening.MIP, Duration.ofMillis(250), Duration.ofSeconds(10), true)),
                 expected, oracle, where + " root tightening");
 
         // Proven bounds: the worst-case margin, in real arithmetic (the oracle's).

@@ -9,7 +9,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
-import org.certus.bounds.Tightening;
+import org.certus.tighten.Tightening;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
 import org.junit.jupiter.api.Timeout;

@@ -12,7 +12,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.certus.bounds.ArithmeticModel;
-import org.certus.bounds.LpTightening;
+import org.certus.tighten.LpTightening;
 import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.SymbolicPropagator;
 import org.certus.nn.AffineMap;

@@ -26,7 +26,7 @@ import org.certus.bnb.SearchOptions;
 import org.certus.bnb.Verdict;
 import org.certus.bnb.VerificationQuery;
 import org.certus.bnb.WorstCaseMargin;
-import org.certus.bounds.Tightening;
+import org.certus.tighten.Tightening;
 import org.certus.data.Dataset;
 import org.certus.data.Datasets;
 import org.certus.nn.AffineMap;

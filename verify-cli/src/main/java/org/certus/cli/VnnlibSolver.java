@@ -25,7 +25,7 @@ import org.certus.bnb.RootTightening;
 import org.certus.bnb.SearchOptions;
 import org.certus.bnb.Verdict;
 import org.certus.bnb.VerdictStatus;
-import org.certus.bounds.Tightening;
+import org.certus.tighten.Tightening;
 import org.certus.nn.Float32Evaluation;
 import org.certus.nn.Network;
 import org.certus.nn.NetworkException;

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Known clean accuracies of the bundled networks on the 10,000 MNIST test images, as computed
- * with PyTorch (networks/SOURCES.md and the reference predictions in nn-encoding's test resources).
+ * with PyTorch (networks/SOURCES.md and the reference predictions in nn-formats' test resources).
  */
 class EvaluateCommandTest {
 

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import org.certus.bnb.RootTightening;
 import org.certus.bnb.SearchOptions;
-import org.certus.bounds.Tightening;
+import org.certus.tighten.Tightening;
 import org.certus.nn.Dense;
 import org.certus.nn.InputDomain;
 import org.certus.nn.Network;

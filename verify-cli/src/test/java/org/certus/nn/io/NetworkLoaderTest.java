@@ -23,7 +23,7 @@ import org.certus.nn.NetworkException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-// Lives in verify-cli because the CLI's owner owns NetworkLoader but not nn-encoding's test tree.
+// Lives in verify-cli because the CLI's owner owns NetworkLoader but not nn-formats' test tree.
 class NetworkLoaderTest {
     @TempDir
     Path dir;
