@@ -107,7 +107,7 @@ class WorstMarginBruteForceTest {
                 .withSplitMode(SplitMode.RELU).withArithmetic(ArithmeticModel.REAL);
         NetworkBounds start = new SymbolicPropagator(false, null, ArithmeticModel.REAL).propagate(chain, lo, hi);
         double tolerance = 0.25;
-        WorstCaseMargin w = BranchAndBound.worstMargin(q, real, tolerance, start, true);
+        WorstCaseMargin w = new BranchAndBound(q, real).startingFrom(start).nested().minimizeMargin(tolerance, true);
         String ctx = "seed " + seed + ": oracle " + oracle + ", bounds [" + w.lower() + ", " + w.upper() + "], " + w.statistics();
         assertFalse(w.limitReached(), ctx);
         assertTrue(w.lower() <= oracle + ORACLE_SLACK && oracle <= w.upper() + ORACLE_SLACK, ctx);
