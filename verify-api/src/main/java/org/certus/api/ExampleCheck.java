@@ -2,6 +2,7 @@ package org.certus.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.certus.bnb.Counterexample;
 import org.certus.bnb.Norm;
 import org.certus.nn.Float32Evaluation;
@@ -33,11 +34,12 @@ final class ExampleCheck {
     }
 
     private final Network network;
-    private final Float32Evaluation float32;
+    private final Supplier<Float32Evaluation> float32;
     private final boolean sound;
     private final double margin;
 
-    ExampleCheck(Network network, Float32Evaluation float32, boolean sound, double margin) {
+    /** @param float32 the network's float32 forward pass, asked for only when an example is checked */
+    ExampleCheck(Network network, Supplier<Float32Evaluation> float32, boolean sound, double margin) {
         this.network = network;
         this.float32 = float32;
         this.sound = sound;
@@ -54,7 +56,7 @@ final class ExampleCheck {
     AdversarialExample check(double[] x, int[] targets, double[] adv, Counterexample ce, InputBox region, Norm norm, double limit,
                              Map<String, Object> extra) {
         double[] y = network.evaluate(adv);
-        double[] yf = float32.evaluate(adv);
+        double[] yf = float32.get().evaluate(adv);
         double dist = norm.distance(adv, x);
         int classes = network.outputSize();
         boolean inDouble = targetHolds(y, targets, classes, margin);

@@ -11,7 +11,6 @@ import org.certus.bnb.Verdict;
 import org.certus.bnb.VerificationQuery;
 import org.certus.bnb.WorstCaseMargin;
 import org.certus.nn.AffineMap;
-import org.certus.nn.Float32Evaluation;
 import org.certus.nn.Logits;
 import org.certus.nn.Network;
 import org.certus.spec.BlurPerturbation;
@@ -51,7 +50,7 @@ final class SampleSolver {
         this.net = verifier.network();
         this.q = question;
         this.options = question.searchOptions();
-        this.check = new ExampleCheck(net, new Float32Evaluation(net), question.sound(), question.margin());
+        this.check = new ExampleCheck(net, verifier::float32, question.sound(), question.margin());
     }
 
     /** What the per-objective solvers know about the sample at hand. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
 import org.certus.bnb.BranchAndBound;
 import org.certus.bnb.ClosestSearch;
 import org.certus.bnb.Counterexample;
@@ -54,10 +55,16 @@ public final class Verifier {
 
     private final Network network;
     private final VerificationListener listener;
+    /**
+     * The network's float32 forward pass for re-checks, built on first use and shared by the copies
+     * {@link #withListener} makes: its convolution maps cost milliseconds, once per sample in a batch otherwise.
+     */
+    private final AtomicReference<Float32Evaluation> float32;
 
-    private Verifier(Network network, VerificationListener listener) {
+    private Verifier(Network network, VerificationListener listener, AtomicReference<Float32Evaluation> float32) {
         this.network = network;
         this.listener = listener;
+        this.float32 = float32;
     }
 
     /**
@@ -69,7 +76,7 @@ public final class Verifier {
      */
     public static Verifier create(Network network) {
         ReluChain.requireLowerable(network); // fail early on operations the verifier cannot lower
-        return new Verifier(network, VerificationListener.NONE);
+        return new Verifier(network, VerificationListener.NONE, new AtomicReference<>());
     }
 
     /**
@@ -83,7 +90,7 @@ public final class Verifier {
         if (l == null) {
             throw new IllegalArgumentException("listener must not be null");
         }
-        return new Verifier(network, l);
+        return new Verifier(network, l, float32);
     }
 
     /**
@@ -97,6 +104,16 @@ public final class Verifier {
 
     VerificationListener listener() {
         return listener;
+    }
+
+    /** The network's float32 forward pass (thread-safe; at worst built twice by racing threads, both equal). */
+    Float32Evaluation float32() {
+        Float32Evaluation f = float32.get();
+        if (f == null) {
+            f = new Float32Evaluation(network);
+            float32.compareAndSet(null, f);
+        }
+        return f;
     }
 
     /**
@@ -206,7 +223,7 @@ public final class Verifier {
                     + Arrays.toString(y) + "); reporting unknown");
             return Verdict.unknown(Double.NEGATIVE_INFINITY, s);
         }
-        double[] y32 = new Float32Evaluation(network).evaluate(x);
+        double[] y32 = float32().evaluate(x);
         if (!property.isCounterexample(x, y32, RECHECK_INPUT_TOLERANCE, RECHECK_OUTPUT_TOLERANCE)) {
             listener.warning(String.format(Locale.ROOT, "the counterexample holds in float64 but not in a float32 forward pass "
                     + "(outputs %s vs %s); a float32 checker may reject it", Arrays.toString(y), Arrays.toString(y32)));
