@@ -9,12 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
+import org.certus.api.RobustnessResult;
+import org.certus.api.RobustnessStatus;
 import org.certus.bnb.DistortionBounds;
 import org.certus.bnb.Verdict;
 import org.certus.bnb.VerdictStatus;
 import org.certus.bnb.WorstCaseMargin;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** README.md's library snippet is {@link ReadmeExample}'s, and it gives the answers known for MNIST sample 8 at eps 0.1. */
 class ReadmeExampleTest {
@@ -51,12 +55,16 @@ class ReadmeExampleTest {
     }
 
     @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void exampleGivesTheKnownAnswers() {
         Object[] r = ReadmeExample.run();
         Verdict v = (Verdict) r[0];
-        DistortionBounds d = (DistortionBounds) r[1];
-        WorstCaseMargin w = (WorstCaseMargin) r[2];
+        RobustnessResult rr = (RobustnessResult) r[1];
+        DistortionBounds d = (DistortionBounds) r[2];
+        WorstCaseMargin w = (WorstCaseMargin) r[3];
         assertEquals(VerdictStatus.FALSIFIED, v.status(), v::toString);
+        assertEquals(RobustnessStatus.VULNERABLE, rr.status(), rr::toString);
+        assertTrue(rr.example().linfDistance() <= 0.1 + 1e-9, rr::toString);
         assertTrue(d.complete() && d.lower() <= d.upper() && d.upper() <= 0.1 + 1e-12 && d.upper() - d.lower() <= 1e-2 + 1e-12, d::toString);
         assertTrue(w.adversarial() && w.lower() <= w.upper(), w::toString);
     }
