@@ -14,22 +14,7 @@ final class BabsrBrancher implements Brancher {
 
     @Override
     public Branching choose(SearchNode node) {
-        int bestL = -1, bestN = -1;
-        double bestScore = -1;
-        for (int i = 0; i < problem.chain.reluLayerCount(); i++) {
-            double[] l = node.bounds.lower(i), u = node.bounds.upper(i);
-            for (int j = 0; j < l.length; j++) {
-                if (!(l[j] < 0 && u[j] > 0) || node.splits.raw(i, j) != 0) {
-                    continue;
-                }
-                double score = node.reluScores[i][j];
-                if (score > 0 && score > bestScore) {
-                    bestScore = score;
-                    bestL = i;
-                    bestN = j;
-                }
-            }
-        }
-        return bestL >= 0 ? Branching.relu(bestL, bestN) : WidestBrancher.widest(problem, node);
+        Branching pick = WidestBrancher.highest(problem, node, true);
+        return pick.kind() == Branching.Kind.RELU ? pick : WidestBrancher.widest(problem, node);
     }
 }

@@ -15,6 +15,15 @@ final class WidestBrancher implements Brancher {
 
     /** The widest free unstable ReLU of {@code node}, or a leaf when none is left (also BaBSR's fallback). */
     static Branching widest(SearchProblem problem, SearchNode node) {
+        return highest(problem, node, false);
+    }
+
+    /**
+     * The free unstable ReLU (not split on this branch) with the highest score, the first one on ties, or a leaf
+     * when none qualifies: the score is the node's BaBSR score when {@code babsr} (only positive ones qualify),
+     * else the width {@code u − l} of the pre-activation interval.
+     */
+    static Branching highest(SearchProblem problem, SearchNode node, boolean babsr) {
         int bestL = -1, bestN = -1;
         double bestScore = -1;
         for (int i = 0; i < problem.chain.reluLayerCount(); i++) {
@@ -23,8 +32,8 @@ final class WidestBrancher implements Brancher {
                 if (!(l[j] < 0 && u[j] > 0) || node.splits.raw(i, j) != 0) {
                     continue;
                 }
-                double score = u[j] - l[j];
-                if (score > bestScore) {
+                double score = babsr ? node.reluScores[i][j] : u[j] - l[j];
+                if ((!babsr || score > 0) && score > bestScore) {
                     bestScore = score;
                     bestL = i;
                     bestN = j;
