@@ -8,8 +8,6 @@ import org.certus.bounds.NormBall;
 import org.certus.milp.Deadline;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * MIPVerify's {@code closest} objective: the smallest perturbation (L∞, L1 or L2) of {@code x0} within
@@ -19,8 +17,6 @@ import org.slf4j.LoggerFactory;
  * rounding, so that "verified at r" covers every point at distance {@code <= r} exactly.
  */
 public final class ClosestSearch {
-    /** One line per bisection step at info level. */
-    private static final Logger LOG = LoggerFactory.getLogger(ClosestSearch.class);
     private final Network network;
     private final double[] center;
     private final double[] domainLower;
@@ -116,6 +112,7 @@ public final class ClosestSearch {
     public DistortionBounds run(double tolerance, SearchOptions options) {
         long start = System.nanoTime();
         long deadline = Deadline.after(start, options.timeLimit());
+        SearchListener listener = SearchListener.both(new SearchLog(false), options.listener());
         double lower = 0;
         double upper = Double.POSITIVE_INFINITY;
         Counterexample best = null;
@@ -135,7 +132,7 @@ public final class ClosestSearch {
             }
             Verdict v = new BranchAndBound(queryAt(r), options.withTimeLimit(Duration.ofNanos(left))).run();
             SearchStatistics s = v.statistics();
-            LOG.info("closest: radius {} -> {} ({} nodes)", r, v.status(), s.nodes());
+            listener.closestStep(r, v.status(), s.nodes());
             nodes += s.nodes();
             lps += s.lps();
             attack += s.attackMillis();

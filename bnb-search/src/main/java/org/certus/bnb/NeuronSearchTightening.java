@@ -107,7 +107,7 @@ public final class NeuronSearchTightening {
     /**
      * @param gapFraction NaN: a search stops at the first input on the other side of zero (the phase cannot
      *                    be settled that way); otherwise it goes on minimising, as
-     *                    {@link BranchAndBound#worstMargin}, until its proven bound is within this fraction of
+     *                    {@link BranchAndBound#minimizeMargin}, until its proven bound is within this fraction of
      *                    the neuron's current width of the best input found (or its limit) — but only once an
      *                    input on the other side of zero is known: before that, a bound proving the phase ends it
      *                    (a stable neuron has no relaxation, so a tighter bound beyond zero buys nothing)
@@ -322,7 +322,7 @@ public final class NeuronSearchTightening {
                 .withAttack(0, 0).withArithmetic(arithmetic).withBoundIterations(boundIterations).withCancel(cancel);
         if (!Double.isNaN(gapFraction)) {
             // A neuron's search has done its job once it proves the phase: a stable neuron has no relaxation.
-            WorstCaseMargin w = BranchAndBound.worstMargin(q, o, gapFraction * range, fixed, true);
+            WorstCaseMargin w = new BranchAndBound(q, o).startingFrom(fixed).nested().minimizeMargin(gapFraction * range, true);
             searches.incrementAndGet();
             nodes.addAndGet(w.statistics().nodes());
             if (!w.complete()) {

@@ -31,6 +31,8 @@ import org.certus.bounds.ArithmeticModel;
  *                       67 → 47 s). On mnist-wk17a's closest-distortion search of sample 8, 40 steps made the
  *                       60 s limit too short.
  * @param rootTightening tightening of the root bounds before branching (default: none beyond symbolic)
+ * @param listener       told of the search's stages, progress and result ({@link SearchListener#NONE} by default;
+ *                       the search's SLF4J logging is always attached besides)
  */
 public record SearchOptions(
         Duration timeLimit,
@@ -46,7 +48,8 @@ public record SearchOptions(
         ArithmeticModel arithmetic,
         boolean certifyLp,
         int boundIterations,
-        RootTightening rootTightening) {
+        RootTightening rootTightening,
+        SearchListener listener) {
 
     /** Networks with at most this many inputs use input splitting under {@link SplitMode#AUTO}. */
     public static final int INPUT_SPLIT_MAX_INPUTS = 16;
@@ -60,7 +63,7 @@ public record SearchOptions(
     public static SearchOptions defaults() {
         return new SearchOptions(Duration.ofSeconds(120), Long.MAX_VALUE, Runtime.getRuntime().availableProcessors(),
                 SplitMode.AUTO, BrancherKind.FSB, 4, 40, 1L, 200_000, new CancelToken(), ArithmeticModel.FLOAT32, true, 20,
-                RootTightening.of(org.certus.tighten.Tightening.SYMBOLIC));
+                RootTightening.of(org.certus.tighten.Tightening.SYMBOLIC), SearchListener.NONE);
     }
 
     /**
@@ -80,7 +83,7 @@ public record SearchOptions(
      * @return a copy with {@code timeLimit = d}
      */
     public SearchOptions withTimeLimit(Duration d) {
-        return new SearchOptions(d, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening);
+        return new SearchOptions(d, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening, listener);
     }
 
     /**
@@ -90,7 +93,7 @@ public record SearchOptions(
      * @return a copy with {@code nodeLimit = n}
      */
     public SearchOptions withNodeLimit(long n) {
-        return new SearchOptions(timeLimit, n, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening);
+        return new SearchOptions(timeLimit, n, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening, listener);
     }
 
     /**
@@ -103,7 +106,7 @@ public record SearchOptions(
         if (n < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + n);
         }
-        return new SearchOptions(timeLimit, nodeLimit, n, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening);
+        return new SearchOptions(timeLimit, nodeLimit, n, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening, listener);
     }
 
     /**
@@ -113,7 +116,7 @@ public record SearchOptions(
      * @return a copy with {@code splitMode = m}
      */
     public SearchOptions withSplitMode(SplitMode m) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, m, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening);
+        return new SearchOptions(timeLimit, nodeLimit, threads, m, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening, listener);
     }
 
     /**
@@ -123,7 +126,7 @@ public record SearchOptions(
      * @return a copy with {@code brancher = b}
      */
     public SearchOptions withBrancher(BrancherKind b) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, b, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, b, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening, listener);
     }
 
     /**
@@ -134,7 +137,7 @@ public record SearchOptions(
      * @return a copy with the attack's restarts and steps
      */
     public SearchOptions withAttack(int restarts, int steps) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, restarts, steps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, restarts, steps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening, listener);
     }
 
     /**
@@ -144,7 +147,7 @@ public record SearchOptions(
      * @return a copy with {@code seed = s}
      */
     public SearchOptions withSeed(long s) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, s, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, s, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening, listener);
     }
 
     /**
@@ -157,7 +160,7 @@ public record SearchOptions(
      */
     public SearchOptions withSound(boolean on) {
         return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
-                cancel, on ? ArithmeticModel.FLOAT32 : ArithmeticModel.REAL, on, boundIterations, rootTightening);
+                cancel, on ? ArithmeticModel.FLOAT32 : ArithmeticModel.REAL, on, boundIterations, rootTightening, listener);
     }
 
     /**
@@ -169,7 +172,7 @@ public record SearchOptions(
      */
     public SearchOptions withArithmetic(ArithmeticModel a) {
         return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
-                cancel, a, certifyLp, boundIterations, rootTightening);
+                cancel, a, certifyLp, boundIterations, rootTightening, listener);
     }
 
     /**
@@ -183,7 +186,7 @@ public record SearchOptions(
             throw new IllegalArgumentException("bound iterations must be >= 0, got " + n);
         }
         return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
-                cancel, arithmetic, certifyLp, n, rootTightening);
+                cancel, arithmetic, certifyLp, n, rootTightening, listener);
     }
 
     /**
@@ -202,7 +205,7 @@ public record SearchOptions(
      * @return a copy with {@code cancel = c}
      */
     public SearchOptions withCancel(CancelToken c) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, c, arithmetic, certifyLp, boundIterations, rootTightening);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, c, arithmetic, certifyLp, boundIterations, rootTightening, listener);
     }
 
     /**
@@ -216,6 +219,21 @@ public record SearchOptions(
             throw new IllegalArgumentException("root tightening must not be null");
         }
         return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
-                cancel, arithmetic, certifyLp, boundIterations, t);
+                cancel, arithmetic, certifyLp, boundIterations, t, listener);
+    }
+
+    /**
+     * These options with a listener of the search's stages, progress and result (searches nested in it, such as
+     * the root tightening's per-neuron searches, do not tell it).
+     *
+     * @param l the listener, not null ({@link SearchListener#NONE} for none)
+     * @return a copy with {@code listener = l}
+     */
+    public SearchOptions withListener(SearchListener l) {
+        if (l == null) {
+            throw new IllegalArgumentException("listener must not be null");
+        }
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
+                cancel, arithmetic, certifyLp, boundIterations, rootTightening, l);
     }
 }

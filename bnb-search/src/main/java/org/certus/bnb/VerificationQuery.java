@@ -1,11 +1,15 @@
 package org.certus.bnb;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.certus.bounds.NormBall;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
 import org.certus.nn.NetworkException;
+import org.certus.spec.Conjunction;
+import org.certus.spec.LinearConstraint;
+import org.certus.spec.VnnlibProperty;
 
 /**
  * One branch-and-bound problem: does some input {@code x} in the box satisfy, for some disjunct,
@@ -38,6 +42,30 @@ public record VerificationQuery(Network network, double[] inputLower, double[] i
      */
     public VerificationQuery(Network network, double[] inputLower, double[] inputUpper, List<AffineMap> disjuncts) {
         this(network, inputLower, inputUpper, disjuncts, null, null);
+    }
+
+    /**
+     * A case of a VNN-LIB property as a query: its input box, and each conjunction of its unsafe condition as an
+     * affine map whose rows must all be {@code <= 0}.
+     *
+     * @param network the network
+     * @param c       one input box with its unsafe condition
+     * @return the query over {@code network}
+     */
+    public static VerificationQuery of(Network network, VnnlibProperty.Case c) {
+        List<AffineMap> ds = new ArrayList<>();
+        int m = network.outputSize();
+        for (Conjunction conj : c.condition().disjuncts()) {
+            List<LinearConstraint> rows = conj.constraints();
+            double[] w = new double[rows.size() * m];
+            double[] b = new double[rows.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                System.arraycopy(rows.get(r).coefficients(), 0, w, r * m, m);
+                b[r] = -rows.get(r).rhs();
+            }
+            ds.add(AffineMap.fromDense(rows.size(), m, w, b));
+        }
+        return new VerificationQuery(network, c.box().lower(), c.box().upper(), ds);
     }
 
     /**

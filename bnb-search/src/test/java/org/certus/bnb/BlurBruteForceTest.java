@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
-import org.certus.api.Verifier;
 import org.certus.bounds.ArithmeticModel;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Conv2d;
@@ -75,9 +74,8 @@ class BlurBruteForceTest {
         }
         int label = net.predict(image);
         BlurPerturbation.Parametrised p = new BlurPerturbation(3).parametrise(net, image);
-        Verifier verifier = Verifier.create(net);
         InputBox domain = new InputBox(net.inputDomain().lower(), net.inputDomain().upper());
-        List<AffineMap> ds = verifier.toQuery(new VnnlibProperty.Case(domain,
+        List<AffineMap> ds = VerificationQuery.of(net, new VnnlibProperty.Case(domain,
                 RobustnessProperty.targetCondition(RobustnessProperty.untargeted(label, 3), 3, 0.0))).disjuncts();
         ReluChain chain = ReluChain.of(p.network());
         double oracle = PhasePatternOracle.minMargin(chain, p.lower(), p.upper(), ds, p.constraints());

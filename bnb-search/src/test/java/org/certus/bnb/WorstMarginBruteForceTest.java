@@ -58,10 +58,13 @@ class WorstMarginBruteForceTest {
         VerificationQuery q = new VerificationQuery(net, lo, hi, ds, null, constraint);
         SplitMode mode = seed % 2 == 0 ? SplitMode.RELU : SplitMode.INPUT;
         int threads = 1 + (int) (seed % 4 / 2);
+        // Every registered branching rule in turn (a new one is covered without being named here).
+        BrancherKind brancher = BrancherKind.values()[(int) (seed % BrancherKind.values().length)];
         SearchOptions real = SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(60)).withThreads(threads).withSplitMode(mode)
-                .withArithmetic(ArithmeticModel.REAL);
+                .withArithmetic(ArithmeticModel.REAL).withBrancher(brancher);
         WorstCaseMargin w = BranchAndBound.worstMargin(q, real, TOLERANCE);
-        String ctx = "seed " + seed + " " + mode + " threads " + threads + (constraint != null ? " constrained" : "") + ": oracle " + oracle
+        String ctx = "seed " + seed + " " + mode + " " + brancher + " threads " + threads + (constraint != null ? " constrained" : "")
+                + ": oracle " + oracle
                 + ", bounds [" + w.lower() + ", " + w.upper() + "], " + w.statistics();
         assertFalse(w.limitReached(), ctx);
         assertTrue(w.lower() <= oracle + ORACLE_SLACK && oracle <= w.upper() + ORACLE_SLACK, ctx);
@@ -107,7 +110,7 @@ class WorstMarginBruteForceTest {
                 .withSplitMode(SplitMode.RELU).withArithmetic(ArithmeticModel.REAL);
         NetworkBounds start = new SymbolicPropagator(false, null, ArithmeticModel.REAL).propagate(chain, lo, hi);
         double tolerance = 0.25;
-        WorstCaseMargin w = BranchAndBound.worstMargin(q, real, tolerance, start, true);
+        WorstCaseMargin w = new BranchAndBound(q, real).startingFrom(start).nested().minimizeMargin(tolerance, true);
         String ctx = "seed " + seed + ": oracle " + oracle + ", bounds [" + w.lower() + ", " + w.upper() + "], " + w.statistics();
         assertFalse(w.limitReached(), ctx);
         assertTrue(w.lower() <= oracle + ORACLE_SLACK && oracle <= w.upper() + ORACLE_SLACK, ctx);

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.eclipse.collections.impl.list.mutable.primitive.ByteArrayList;
-import org.eclipse.collections.impl.list.mutable.primitive.DoubleArrayList;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.eclipse.collections.impl.map.mutable.primitive.IntIntHashMap;
 
@@ -84,7 +83,7 @@ public final class Lowering {
 
     /** One ReLU layer under construction (append-only, so column indices into it stay valid). */
     private static final class LayerRows {
-        final Rows rows = new Rows();
+        final CsrRows rows = new CsrRows();
         final ByteArrayList kind = new ByteArrayList();
         final IntIntHashMap passthrough = new IntIntHashMap();
         final IntArrayList originNode = new IntArrayList();
@@ -92,38 +91,6 @@ public final class Lowering {
 
         int width() {
             return kind.size();
-        }
-    }
-
-    /** Growing CSR rows of a value map and of its error map. */
-    private static final class Rows {
-        final IntArrayList start = IntArrayList.newListWith(0);
-        final IntArrayList cols = new IntArrayList();
-        final DoubleArrayList vals = new DoubleArrayList();
-        final DoubleArrayList bias = new DoubleArrayList();
-        final IntArrayList eStart = IntArrayList.newListWith(0);
-        final IntArrayList eCols = new IntArrayList();
-        final DoubleArrayList eVals = new DoubleArrayList();
-        final DoubleArrayList eConst = new DoubleArrayList();
-
-        void copyRow(Value v, int r) {
-            for (int q = v.start[r]; q < v.start[r + 1]; q++) {
-                cols.add(v.cols[q]);
-                vals.add(v.vals[q]);
-            }
-            start.add(cols.size());
-            bias.add(v.bias[r]);
-            for (int q = v.eStart[r]; q < v.eStart[r + 1]; q++) {
-                eCols.add(v.eCols[q]);
-                eVals.add(v.eVals[q]);
-            }
-            eStart.add(eCols.size());
-            eConst.add(v.eConst[r]);
-        }
-
-        Value toValue(int level, byte[] kind) {
-            return new Value(level, start.toArray(), cols.toArray(), vals.toArray(), bias.toArray(), eStart.toArray(),
-                    eCols.toArray(), eVals.toArray(), eConst.toArray(), kind);
         }
     }
 
@@ -320,7 +287,7 @@ public final class Lowering {
         boolean[] eused = new boolean[width];
         int[] touched = new int[width];
         int[] etouched = new int[width];
-        Rows out = new Rows();
+        CsrRows out = new CsrRows();
         byte[] kind = new byte[map.rows()];
         int[] aStart = map.rowStart();
         int[] aCol = map.colIndex();
@@ -436,7 +403,7 @@ public final class Lowering {
     private Value lift(Value v, int target, boolean[] needed) {
         Value cur = v;
         for (int level = v.level; level < target; level++) {
-            Rows out = new Rows();
+            CsrRows out = new CsrRows();
             byte[] kind = new byte[cur.size()];
             for (int r = 0; r < cur.size(); r++) {
                 if (needed != null && !needed[r]) {
@@ -505,7 +472,7 @@ public final class Lowering {
                 }
             }
             // Rows are sorted by column only within the passthroughs' order of creation: sort them.
-            cur = sortRows(out.toValue(level + 1, kind));
+            cur = CsrRows.sortRows(out.toValue(level + 1, kind));
         }
         return cur;
     }
@@ -562,42 +529,6 @@ public final class Lowering {
         return p;
     }
 
-    private static Value sortRows(Value v) {
-        int[] cols = v.cols.clone();
-        double[] vals = v.vals.clone();
-        int[] eCols = v.eCols.clone();
-        double[] eVals = v.eVals.clone();
-        sortSegments(v.start, cols, vals);
-        sortSegments(v.eStart, eCols, eVals);
-        return new Value(v.level, v.start, cols, vals, v.bias, v.eStart, eCols, eVals, v.eConst, v.kind);
-    }
-
-    private static void sortSegments(int[] start, int[] cols, double[] vals) {
-        for (int r = 0; r + 1 < start.length; r++) {
-            int s = start[r], e = start[r + 1];
-            boolean sorted = true;
-            for (int q = s + 1; q < e && sorted; q++) {
-                sorted = cols[q - 1] < cols[q];
-            }
-            if (sorted) {
-                continue;
-            }
-            Integer[] order = new Integer[e - s];
-            for (int q = 0; q < order.length; q++) {
-                order[q] = s + q;
-            }
-            Arrays.sort(order, (x, y) -> Integer.compare(cols[x], cols[y]));
-            int[] c2 = new int[order.length];
-            double[] v2 = new double[order.length];
-            for (int q = 0; q < order.length; q++) {
-                c2[q] = cols[order[q]];
-                v2[q] = vals[order[q]];
-            }
-            System.arraycopy(c2, 0, cols, s, c2.length);
-            System.arraycopy(v2, 0, vals, s, v2.length);
-        }
-    }
-
     // ------------------------------------------------------------------ assembly
 
     private ReluChain assemble(Value out) {
@@ -637,7 +568,7 @@ public final class Lowering {
             return null;
         }
         // SINGLE rows carry no explicit error row: derive it from the row itself.
-        Rows rows = new Rows();
+        CsrRows rows = new CsrRows();
         for (int r = 0; r < v.size(); r++) {
             if (v.kind[r] == SINGLE) {
                 double[] single = singleErrorRow(v, r);

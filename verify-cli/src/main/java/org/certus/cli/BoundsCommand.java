@@ -12,13 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.certus.bnb.BranchAndBoundSignSearch;
-import org.certus.bounds.IntervalPropagator;
-import org.certus.tighten.LpTightening;
-import org.certus.tighten.MipTightening;
-import org.certus.bounds.NetworkBounds;
-import org.certus.bounds.SymbolicPropagator;
-import org.certus.tighten.UnstableWitnesses;
+import org.certus.api.BoundsMethod;
+import org.certus.api.InputFiles;
+import org.certus.api.LayerBounds;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -90,34 +86,15 @@ final class BoundsCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "network: %s, sample %d (label %d), eps %s, tightening %s%n", q.network().name(), query.sample,
                 q.label(), query.eps, tightening);
         long t0 = System.nanoTime();
-        String stats = null;
-        NetworkBounds b;
-        switch (tightening) {
-            case interval -> b = new IntervalPropagator().propagate(q.chain(), lo, hi);
-            case symbolic -> b = new SymbolicPropagator().propagate(q.chain(), lo, hi);
-            case lp -> {
-                LpTightening t = new LpTightening(seconds(layerBudget), true);
-                b = t.propagate(q.chain(), lo, hi);
-                LpTightening.Statistics s = t.lastStatistics();
-                stats = String.format(Locale.ROOT, "lp: %d LPs, %d bounds improved, %d uncertified, %d skipped for time, "
-                        + "%d cuts added, %d phases settled by cuts, %d by splitting (%d LPs)", s.lpsSolved(), s.boundsImproved(),
-                        s.uncertified(), s.skippedForTime(), s.cutsAdded(), s.settledByCuts(), s.settledBySplits(), s.splitLps());
-            }
-            case mip -> {
-                MipTightening t = new MipTightening(seconds(neuronTimeLimit), seconds(budget), true);
-                b = t.propagate(q.chain(), lo, hi);
-                MipTightening.Statistics s = t.lastStatistics();
-                stats = String.format(Locale.ROOT, "mip: %d MILPs, %d nodes, %d bounds improved, %d stopped by the time limit, %d skipped for time",
-                        s.milps(), s.nodes(), s.boundsImproved(), s.hitLimit(), s.skippedForTime());
-            }
-            default -> throw new IllegalStateException(tightening.toString());
-        }
+        LayerBounds b = LayerBounds.compute(q.network(), q.box(), BoundsMethod.valueOf(tightening.name().toUpperCase(Locale.ROOT)),
+                seconds(neuronTimeLimit), seconds(budget), seconds(layerBudget));
+        String stats = b.statistics();
         double seconds = (System.nanoTime() - t0) / 1e9;
         out.printf("%-6s %8s %8s %8s %8s%n", "layer", "width", "active", "inactive", "unstable");
         int unstable = 0;
         int total = 0;
         for (int i = 0; i < b.reluLayerCount(); i++) {
-            int w = b.lower(i).length;
+            int w = b.upper(i).length;
             out.printf("%-6d %8d %8d %8d %8d%n", i, w, b.activeCount(i), b.inactiveCount(i), b.unstableCount(i));
             unstable += b.unstableCount(i);
             total += w;
@@ -132,22 +109,13 @@ final class BoundsCommand implements Callable<Integer> {
         }
         if (witnessSeconds != null) {
             long w0 = System.nanoTime();
-            UnstableWitnesses.Result w = new UnstableWitnesses().withExactSearch(new BranchAndBoundSignSearch(), seconds(witnessSeconds),
-                    seconds(witnessBudget))
-                    .find(q.chain(), lo, hi, b);
-            int contradicting = 0;
-            for (int i = 0; i < b.reluLayerCount(); i++) {
-                for (int j = 0; j < b.lower(i).length; j++) {
-                    contradicting += w.bothSigns(i, j) && !b.isUnstable(i, j) ? 1 : 0;
-                }
-            }
-            int both = w.bothSignsCount() - contradicting;
+            LayerBounds.Witnesses w = b.witnesses(seconds(witnessSeconds), seconds(witnessBudget));
             out.printf(Locale.ROOT, "witnessed: %d of the %d unstable take both signs, %d proved stable by search, %d undecided (%.3f s)%n",
-                    both, unstable, w.provedStableCount(), unstable - both - w.provedStableCount(), (System.nanoTime() - w0) / 1e9);
-            if (contradicting > 0) {
+                    w.bothSigns(), unstable, w.provedStable(), w.undecided(), (System.nanoTime() - w0) / 1e9);
+            if (w.contradicting() > 0) {
                 // Cannot happen with sound bounds: an input of each sign was evaluated exactly.
                 spec.commandLine().getErr().printf("warning: %d ReLUs called stable take both signs at evaluated inputs: "
-                        + "the bounds are unsound, please report this%n", contradicting);
+                        + "the bounds are unsound, please report this%n", w.contradicting());
             }
         }
         out.printf("unstable: %d of %d%n", unstable, total);
@@ -159,7 +127,7 @@ final class BoundsCommand implements Callable<Integer> {
      * The bounds as JSON. Non-finite values (only possible over an unbounded input domain) are written as
      * null, since JSON has no infinity.
      */
-    private void writeJson(BoundsQuery q, double[] lo, double[] hi, NetworkBounds b) {
+    private void writeJson(BoundsQuery q, double[] lo, double[] hi, LayerBounds b) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("network", q.network().name());
         m.put("dataset", q.data().name());
@@ -184,7 +152,7 @@ final class BoundsCommand implements Callable<Integer> {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            RobustnessExamples.writeAtomically(json, JSON.writeValueAsBytes(m));
+            InputFiles.writeAtomically(json, JSON.writeValueAsBytes(m));
         } catch (IOException e) {
             throw new UncheckedIOException(new IOException(json + ": cannot write the bounds: " + e.getMessage(), e));
         }

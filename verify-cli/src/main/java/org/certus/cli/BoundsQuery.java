@@ -1,9 +1,8 @@
 package org.certus.cli;
 
+import org.certus.api.Load;
 import org.certus.data.Dataset;
-import org.certus.data.Datasets;
 import org.certus.nn.Network;
-import org.certus.nn.ReluChain;
 import org.certus.spec.InputBox;
 import org.certus.spec.RobustnessProperty;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,7 +14,7 @@ import picocli.CommandLine.ParameterException;
  * {@code --input-range} says otherwise). Cheap checks (dataset name, sample index, eps) come before
  * loading the network.
  */
-record BoundsQuery(Network network, ReluChain chain, Dataset data, int sample, double[] image, int label, InputBox box) {
+record BoundsQuery(Network network, Dataset data, int sample, double[] image, int label, InputBox box) {
 
     static BoundsQuery load(CommandSpec spec, SampleQueryOptions q) {
         if (q.sample == null || q.eps == null) {
@@ -24,7 +23,7 @@ record BoundsQuery(Network network, ReluChain chain, Dataset data, int sample, d
         }
         int sample = q.sample;
         double eps = q.eps;
-        Dataset data = Datasets.load(q.dataset);
+        Dataset data = Load.dataset(q.dataset);
         if (sample < 0 || sample >= data.size()) {
             throw new ParameterException(spec.commandLine(), "--sample " + sample + " is out of range: dataset '"
                     + data.name() + "' has " + data.size() + " samples (0:" + (data.size() - 1) + ")");
@@ -33,10 +32,8 @@ record BoundsQuery(Network network, ReluChain chain, Dataset data, int sample, d
             throw new ParameterException(spec.commandLine(), "--eps must be a finite number >= 0, got " + eps);
         }
         Network net = q.inputRange.loadForDataset(q.network, data, spec.commandLine().getErr());
-        EvaluateCommand.checkCompatible(net, data);
-        ReluChain chain = ReluChain.of(net);
         double[] x = data.image(sample);
         InputBox box = RobustnessProperty.linfBall(x, eps, net.inputDomain().lower(), net.inputDomain().upper());
-        return new BoundsQuery(net, chain, data, sample, x, data.label(sample), box);
+        return new BoundsQuery(net, data, sample, x, data.label(sample), box);
     }
 }

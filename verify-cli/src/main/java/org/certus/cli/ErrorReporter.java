@@ -1,5 +1,6 @@
 package org.certus.cli;
 
+import org.certus.api.Messages;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -102,53 +103,7 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
         return oneLine(t.getMessage());
     }
 
-    /**
-     * Messages may quote multi-line parser output or bytes of a file; the contract is one printable line:
-     * line breaks become spaces, other control characters (NUL, escape, ...) a visible {@code \\uXXXX}.
-     */
-    static String oneLine(String s) {
-        return s == null ? "" : escapeControls(s.strip().replaceAll("\\s*\\R\\s*", " "));
-    }
-
-    /** Longest excerpt of a file's line that a message quotes; the rest is cut with "...". */
-    static final int MAX_EXCERPT = 80;
-
-    /** A line of a file as a message may quote it: control characters escaped, cut at {@link #MAX_EXCERPT} characters. */
-    static String excerpt(String line) {
-        String cut = line.length() > MAX_EXCERPT ? line.substring(0, MAX_EXCERPT) : line;
-        return escapeControls(cut) + (cut.length() < line.length() ? "..." : "");
-    }
-
-    private static String escapeControls(String s) {
-        StringBuilder b = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean control = Character.isISOControl(c) && c != '\t';
-            if (control && b == null) {
-                b = new StringBuilder(s.length() + 16).append(s, 0, i);
-            }
-            if (b != null) {
-                if (control) {
-                    b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-                } else {
-                    b.append(c);
-                }
-            }
-        }
-        return b == null ? s : b.toString();
-    }
-
-    /** An I/O failure's reason without the file name, which the caller puts first ("No space left on device"). */
-    static String ioMessage(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return oneLine(f.getReason());
-        }
-        return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : oneLine(e.getMessage());
+    private static String oneLine(String s) {
+        return Messages.oneLine(s);
     }
 }

@@ -6,11 +6,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.IntStream;
 
+import org.certus.api.Load;
+import org.certus.api.SampleRange;
 import org.certus.data.Dataset;
-import org.certus.data.Datasets;
 import org.certus.nn.Network;
-import org.certus.nn.NetworkException;
-import org.certus.nn.Shape;
 
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -37,7 +36,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--dataset", required = true, paramLabel = "DATASET", description = "mnist (10,000 test images) or cifar10 (first 100 test images).")
     String dataset;
 
-    @Option(names = "--samples", paramLabel = "A:B", converter = SampleRange.Converter.class,
+    @Option(names = "--samples", paramLabel = "A:B", converter = SampleRangeConverter.class,
             description = "Samples A..B, 0-based and inclusive (default: all).")
     SampleRange samples;
 
@@ -50,14 +49,14 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // Cheapest checks first: a typo in --dataset or --samples should not wait for a network to load.
-        Dataset data = Datasets.load(dataset);
+        Dataset data = Load.dataset(dataset);
         SampleRange range = samples == null ? SampleRange.all(data.size()) : samples;
         if (!range.fitsIn(data.size())) {
             throw new ParameterException(spec.commandLine(), "--samples " + range + " is out of range: dataset '" + data.name()
                     + "' has " + data.size() + " samples (0:" + (data.size() - 1) + ")");
         }
         Network net = inputRange.load(network);
-        checkCompatible(net, data);
+        Load.checkCompatible(net, data);
 
         PrintWriter out = spec.commandLine().getOut();
         out.printf("network: %s%n", net.name());
@@ -81,24 +80,5 @@ final class EvaluateCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "accuracy: %.4f (%d/%d)%n", (double) ok / range.count(), ok, range.count());
         out.flush();
         return 0;
-    }
-
-    /**
-     * An image network must take exactly the dataset's C×H×W; a flat network is accepted when its
-     * size matches, since the dataset's images are flat CHW arrays anyway (MLPs such as a flat-784
-     * MNIST network read them in that order).
-     */
-    static void checkCompatible(Network net, Dataset data) {
-        Shape in = net.inputShape();
-        Shape images = Shape.chw(data.channels(), data.height(), data.width());
-        boolean fits = in.isFlat() ? in.size() == images.size() : in.equals(images);
-        if (!fits) {
-            throw new NetworkException("network '" + net.name() + "' takes input " + in + " but dataset '" + data.name()
-                    + "' has images " + images);
-        }
-        if (net.outputSize() != data.classCount()) {
-            throw new NetworkException("network '" + net.name() + "' has " + net.outputSize() + " outputs but dataset '"
-                    + data.name() + "' has " + data.classCount() + " classes");
-        }
     }
 }

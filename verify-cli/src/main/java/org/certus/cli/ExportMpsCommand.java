@@ -9,17 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.certus.bounds.NetworkBounds;
-import org.certus.bounds.SymbolicPropagator;
-import org.certus.encode.EncodingObjective;
-import org.certus.encode.MilpEncoder;
-import org.certus.encode.MilpEncoding;
-import org.certus.milp.Model;
-import org.certus.milp.MpsWriter;
+import org.certus.api.Load;
+import org.certus.api.MilpExport;
+import org.certus.api.Objective;
 import org.certus.nn.Network;
-import org.certus.nn.ReluChain;
-import org.certus.spec.OutputCondition;
-import org.certus.spec.RobustnessProperty;
 import org.certus.spec.VnnlibProperty;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,44 +42,38 @@ final class ExportMpsCommand implements Callable<Integer> {
 
     @Option(names = "--objective", defaultValue = "feasible", paramLabel = "OBJ", converter = ObjectiveConverter.class,
             description = "feasible (default), closest or worst, as in 'certus robustness'.")
-    EncodingObjective objective;
+    Objective objective;
 
     @Option(names = "--out", required = true, paramLabel = "FILE.mps", description = "Output file (overwritten).")
     Path outFile;
 
     /** The objective words of {@code certus robustness}; {@code feasibility} (the old spelling) still reads. */
-    static final class ObjectiveConverter implements picocli.CommandLine.ITypeConverter<EncodingObjective> {
+    static final class ObjectiveConverter implements picocli.CommandLine.ITypeConverter<Objective> {
         @Override
-        public EncodingObjective convert(String value) {
-            return switch (value.toLowerCase(Locale.ROOT)) {
-                case "feasible", "feasibility" -> EncodingObjective.FEASIBILITY;
-                case "closest" -> EncodingObjective.CLOSEST;
-                case "worst" -> EncodingObjective.WORST;
-                default -> throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not one of feasible, closest, worst");
-            };
+        public Objective convert(String value) {
+            try {
+                return Objective.parse(value.toLowerCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not one of feasible, closest, worst");
+            }
         }
-    }
-
-    static String word(EncodingObjective o) {
-        return o == EncodingObjective.FEASIBILITY ? "feasible" : o.name().toLowerCase(Locale.ROOT);
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        MilpEncoding enc;
+        MilpExport enc;
         String name;
-        int disjuncts;
         if (vnnlib != null) {
             if (query.sample != null || query.eps != null) {
                 throw new ParameterException(spec.commandLine(), "--vnnlib exports a property; --sample and --eps belong to a sample's query");
             }
-            if (objective == EncodingObjective.CLOSEST) {
+            if (objective == Objective.CLOSEST) {
                 throw new ParameterException(spec.commandLine(), "--objective closest needs a sample to measure distortion from; "
                         + "a VNN-LIB property has none (use feasible or worst)");
             }
-            Network net = VnnlibSolver.loadNetwork(query.network);
-            VnnlibProperty property = VnnlibSolver.loadProperty(vnnlib, net);
+            Network net = Load.instanceNetwork(query.network);
+            VnnlibProperty property = Load.property(vnnlib, net);
             if (query.inputRange.range != null) {
                 property = query.inputRange.range.restrict(property);
             }
@@ -101,38 +88,28 @@ final class ExportMpsCommand implements Callable<Integer> {
                         + " input box(es)");
             }
             VnnlibProperty.Case c = property.cases().get(k);
-            ReluChain chain = ReluChain.of(net);
-            double[] lo = c.box().lower();
-            double[] hi = c.box().upper();
-            NetworkBounds b = new SymbolicPropagator().propagate(chain, lo, hi);
-            enc = MilpEncoder.encode(chain, lo, hi, b, c.condition(), objective, null);
+            enc = MilpExport.ofCase(net, c, objective);
             name = net.name() + "_" + VnncompCommand.stem(vnnlib.toString(), ".vnnlib") + (cases > 1 ? "_case" + k : "");
-            disjuncts = c.condition().disjuncts().size();
             out.printf(Locale.ROOT, "network: %s, property %s%s, objective %s%n", net.name(), vnnlib, cases > 1 ? " case " + k : "",
-                    word(objective));
+                    objective.word());
         } else {
             if (caseIndex != null) {
                 throw new ParameterException(spec.commandLine(), "--case applies to --vnnlib only");
             }
             BoundsQuery q = BoundsQuery.load(spec, query);
-            int classes = q.chain().outputSize();
-            OutputCondition unsafe = RobustnessProperty.targetCondition(RobustnessProperty.untargeted(q.label(), classes), classes, 0.0);
-            NetworkBounds b = new SymbolicPropagator().propagate(q.chain(), q.box().lower(), q.box().upper());
-            enc = MilpEncoder.encode(q.chain(), q.box().lower(), q.box().upper(), b, unsafe, objective, q.image());
+            enc = MilpExport.ofSample(q.network(), q.box(), q.image(), q.label(), objective);
             name = q.network().name() + "_s" + query.sample;
-            disjuncts = classes - 1;
             out.printf(Locale.ROOT, "network: %s, sample %d (label %d), eps %s, objective %s%n", q.network().name(), query.sample,
-                    q.label(), query.eps, word(objective));
+                    q.label(), query.eps, objective.word());
         }
-        Model m = enc.model();
         try (Writer w = Files.newBufferedWriter(outFile, StandardCharsets.US_ASCII)) {
-            MpsWriter.write(m, name.replaceAll("[^A-Za-z0-9_.-]", "_"), w);
+            enc.write(w, name);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        out.printf("variables: %d (%d binary), constraints: %d, nonzeros: %d%n", m.numVariables(), m.numBinaries(),
-                m.numConstraints(), m.numNonzeros());
-        out.printf("%s kept: %d of %d%s%n", vnnlib != null ? "disjuncts" : "targets", enc.keptDisjuncts().length, disjuncts,
+        out.printf("variables: %d (%d binary), constraints: %d, nonzeros: %d%n", enc.variables(), enc.binaries(),
+                enc.constraints(), enc.nonzeros());
+        out.printf("%s kept: %d of %d%s%n", vnnlib != null ? "disjuncts" : "targets", enc.keptDisjuncts(), enc.disjuncts(),
                 enc.triviallyInfeasible() ? " (" + (vnnlib != null ? "unsat" : "robust") + " by bounds alone: the model is infeasible)" : "");
         out.printf("wrote: %s%n", outFile);
         out.flush();

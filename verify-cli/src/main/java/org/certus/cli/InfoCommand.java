@@ -7,11 +7,8 @@ import java.util.Locale;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
-import org.certus.nn.AffineOperation;
+import org.certus.api.NetworkInfo;
 import org.certus.nn.Network;
-import org.certus.nn.NetworkException;
-import org.certus.nn.ReluChain;
-import org.certus.nn.Shape;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,76 +38,18 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("parameters:   %d%n", net.parameterCount());
         out.printf("ReLUs:        %d%n", net.reluCount());
         out.printf("layers:       %d%s%n", net.layerCount(), net.isSequential() ? "" : " (a graph)");
-        ReluChain chain = null;
-        String why = null;
-        try {
-            chain = ReluChain.of(net);
-        } catch (NetworkException e) {
-            why = e.getMessage();
-        }
-        if (chain != null) {
-            int neurons = chain.reluCount();
-            int pass = 0;
-            for (int i = 0; i < chain.reluLayerCount(); i++) {
-                pass += chain.passthroughCount(i);
-            }
+        NetworkInfo info = NetworkInfo.of(net);
+        if (info.lowered()) {
             out.printf(Locale.ROOT, "verifier:     every layer; normal form of %d ReLU layers, %d neurons (%d passthrough neurons carry skips, "
-                    + "stable by construction)%n", chain.reluLayerCount(), neurons, pass);
+                    + "stable by construction)%n", info.reluLayers(), info.neurons(), info.passthrough());
         } else {
-            out.printf("verifier:     every layer; lowered per query (%s)%n", why);
+            out.printf("verifier:     every layer; lowered per query (%s)%n", info.loweringProblem());
         }
-        String[] how = verifierColumn(net, chain);
         for (int i = 0; i < net.nodeCount(); i++) {
-            List<Shape> in = net.inputShapes(i);
-            String inShapes = in.size() == 1 ? in.get(0).toString() : in.toString();
-            String from = "";
-            if (!net.isSequential()) {
-                StringBuilder sb = new StringBuilder(" <- ");
-                int[] inputs = net.node(i).inputs();
-                for (int k = 0; k < inputs.length; k++) {
-                    sb.append(k == 0 ? "" : ", ").append(inputs[k] == 0 ? "input" : "#" + (inputs[k] - 1));
-                }
-                from = sb.toString();
-            }
-            out.printf("%3d  %-40s %-36s %s%s%n", i, net.layer(i).describe(), inShapes + " -> " + net.valueShape(i + 1), how[i], from);
+            String from = net.isSequential() ? "" : " <- " + info.sources(i);
+            out.printf("%3d  %-40s %-36s %s%s%n", i, info.operation(i), info.shapes(i), info.node(i), from);
         }
         out.flush();
         return 0;
-    }
-
-    /** What the verifier makes of each node: an exact affine map, or ReLUs in which layers of the normal form. */
-    private static String[] verifierColumn(Network net, ReluChain chain) {
-        String[] how = new String[net.nodeCount()];
-        int[] count = new int[net.nodeCount()];
-        @SuppressWarnings("unchecked")
-        TreeSet<Integer>[] layers = new TreeSet[net.nodeCount()];
-        if (chain != null) {
-            for (int j = 0; j < chain.reluLayerCount(); j++) {
-                for (int n = 0; n < chain.width(j); n++) {
-                    int node = chain.originNode(j, n);
-                    if (node >= 0) {
-                        count[node]++;
-                        if (layers[node] == null) {
-                            layers[node] = new TreeSet<>();
-                        }
-                        layers[node].add(j);
-                    }
-                }
-            }
-        }
-        for (int i = 0; i < how.length; i++) {
-            if (net.layer(i) instanceof AffineOperation) {
-                how[i] = "affine";
-            } else if (chain == null) {
-                how[i] = "ReLUs";
-            } else if (layers[i] == null) {
-                how[i] = "exact";
-            } else {
-                String range = layers[i].first().equals(layers[i].last()) ? "layer " + layers[i].first()
-                        : "layers " + layers[i].first() + "-" + layers[i].last();
-                how[i] = String.format(Locale.ROOT, "%d ReLUs, %s", count[i], range);
-            }
-        }
-        return how;
     }
 }

@@ -1,5 +1,6 @@
 package org.certus.cli;
 
+import org.certus.api.InputFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ final class InputRange {
             Path file = Path.of(s.substring(1));
             where = file.toString();
             try {
-                InputFile.requireRegular(file);
+                InputFiles.requireRegular(file);
             } catch (DataException e) {
                 throw new IllegalArgumentException("--input-range " + spec + ": " + e.getMessage());
             }

@@ -1,5 +1,7 @@
 package org.certus.cli;
 
+import org.certus.api.InputFiles;
+import org.certus.api.Messages;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -13,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.certus.api.Load;
 import org.certus.nn.Network;
 import org.certus.spec.VnnlibProperty;
 
@@ -197,7 +200,7 @@ final class VnncompCommand implements Callable<Integer> {
     private Network network(String path) {
         if (!path.equals(lastNetworkPath)) {
             lastNetwork = null; // let the previous one go before loading the next
-            lastNetwork = VnnlibSolver.loadNetwork(path);
+            lastNetwork = Load.instanceNetwork(path);
             lastNetworkPath = path;
         }
         return lastNetwork;
@@ -212,7 +215,7 @@ final class VnncompCommand implements Callable<Integer> {
         VnnlibResult r;
         try {
             Network net = network(base.resolve(i.onnx()).toString());
-            VnnlibProperty property = VnnlibSolver.loadProperty(base.resolve(i.vnnlib()), net);
+            VnnlibProperty property = Load.property(base.resolve(i.vnnlib()), net);
             if (inputRange != null) {
                 property = inputRange.restrict(property);
             }
@@ -221,7 +224,7 @@ final class VnncompCommand implements Callable<Integer> {
         } catch (RuntimeException | OutOfMemoryError e) {
             String what = ErrorReporter.isBadInput(e) ? "error" : "internal error";
             err.println("certus: " + what + ": instance " + i.onnx() + " " + i.vnnlib() + ": "
-                    + (e.getMessage() == null ? e.getClass().getName() : ErrorReporter.oneLine(e.getMessage())));
+                    + (e.getMessage() == null ? e.getClass().getName() : Messages.oneLine(e.getMessage())));
             if (root.debug) {
                 e.printStackTrace(err);
             }
@@ -250,7 +253,7 @@ final class VnncompCommand implements Callable<Integer> {
                 return;
             }
             Files.createDirectories(file.getParent());
-            RobustnessExamples.writeAtomically(file, answer.witnessText().getBytes(StandardCharsets.UTF_8));
+            InputFiles.writeAtomically(file, answer.witnessText().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(new IOException(file + ": cannot write the counterexample: " + e.getMessage(), e));
         }

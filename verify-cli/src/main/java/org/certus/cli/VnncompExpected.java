@@ -1,5 +1,7 @@
 package org.certus.cli;
 
+import org.certus.api.Messages;
+import org.certus.api.InputFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -35,7 +37,7 @@ public final class VnncompExpected {
     }
 
     public static VnncompExpected read(Path file) {
-        try (InputStream in = Files.newInputStream(InputFile.requireRegular(file))) {
+        try (InputStream in = Files.newInputStream(InputFiles.requireRegular(file))) {
             return read(in, file.toString());
         } catch (NoSuchFileException e) {
             throw new DataException(file.toString(), "file not found");
@@ -49,10 +51,10 @@ public final class VnncompExpected {
             return parse(in, source);
         } catch (UncheckedIOException e) {
             // commons-csv reports syntax errors (a character after a closing quote, an unclosed quote) this way
-            throw new DataException(source, "not a valid CSV file: " + ErrorReporter.oneLine(e.getCause().getMessage()), e);
+            throw new DataException(source, "not a valid CSV file: " + Messages.oneLine(e.getCause().getMessage()), e);
         } catch (IllegalArgumentException | IllegalStateException e) {
             // and a bad header (a duplicate or empty column name) this way
-            throw new DataException(source, "bad header: " + ErrorReporter.oneLine(e.getMessage()), e);
+            throw new DataException(source, "bad header: " + Messages.oneLine(e.getMessage()), e);
         }
     }
 

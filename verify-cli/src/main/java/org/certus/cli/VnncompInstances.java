@@ -1,5 +1,7 @@
 package org.certus.cli;
 
+import org.certus.api.Messages;
+import org.certus.api.InputFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -30,7 +32,7 @@ public final class VnncompInstances {
     }
 
     public static List<Instance> read(Path csv) {
-        try (Reader r = Files.newBufferedReader(InputFile.requireRegular(csv), StandardCharsets.UTF_8)) {
+        try (Reader r = Files.newBufferedReader(InputFiles.requireRegular(csv), StandardCharsets.UTF_8)) {
             return read(r, csv.toString());
         } catch (NoSuchFileException e) {
             throw new DataException(csv.toString(), "file not found");
@@ -44,7 +46,7 @@ public final class VnncompInstances {
             return parse(r, source);
         } catch (UncheckedIOException e) {
             // commons-csv reports syntax errors (a character after a closing quote, an unclosed quote) this way
-            throw new DataException(source, "not a valid CSV file: " + ErrorReporter.oneLine(e.getCause().getMessage()), e);
+            throw new DataException(source, "not a valid CSV file: " + Messages.oneLine(e.getCause().getMessage()), e);
         }
     }
 

@@ -1,5 +1,8 @@
 package org.certus.cli;
 
+import org.certus.api.AppendOnlyFile;
+import org.certus.api.Messages;
+import org.certus.api.InputFiles;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -52,14 +55,14 @@ public final class VnncompResults implements AutoCloseable {
      * killed mid-write) is ignored here; {@link #open} removes it.
      */
     public static Map<String, Row> read(Path file) {
-        if (!Files.exists(InputFile.requireRegular(file))) {
+        if (!Files.exists(InputFiles.requireRegular(file))) {
             return new LinkedHashMap<>();
         }
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new DataException(file.toString(), "cannot read the results file: " + ErrorReporter.ioMessage(e), e);
+            throw new DataException(file.toString(), "cannot read the results file: " + Messages.ioMessage(e), e);
         }
         return parse(text.substring(0, text.lastIndexOf('\n') + 1), file.toString());
     }
@@ -75,7 +78,7 @@ public final class VnncompResults implements AutoCloseable {
             Map<String, Row> rows = parse(f.completeText(), file.toString());
             byte[] partial = f.partialLastLine();
             if (partial.length > 0) {
-                notices.accept(file + ": removed a partial last line '" + ErrorReporter.excerpt(new String(partial, StandardCharsets.UTF_8))
+                notices.accept(file + ": removed a partial last line '" + Messages.excerpt(new String(partial, StandardCharsets.UTF_8))
                         + "' (an interrupted run); that instance runs again");
                 f.cutPartialLastLine();
             }
@@ -101,20 +104,20 @@ public final class VnncompResults implements AutoCloseable {
                     continue; // a header someone added
                 }
                 if (!RESULT_WORDS.contains(rec.get(2))) {
-                    throw new DataException(where, "unknown result '" + ErrorReporter.excerpt(rec.get(2))
+                    throw new DataException(where, "unknown result '" + Messages.excerpt(rec.get(2))
                             + "' (expected sat, unsat, timeout, unknown or error); move the file away or fix the row");
                 }
                 try {
                     Row row = new Row(rec.get(0), rec.get(1), rec.get(2), Double.parseDouble(rec.get(3)), Long.parseLong(rec.get(4)));
                     rows.put(row.key(), row);
                 } catch (NumberFormatException e) {
-                    throw new DataException(where, "bad time or nodes: " + ErrorReporter.oneLine(e.getMessage()));
+                    throw new DataException(where, "bad time or nodes: " + Messages.oneLine(e.getMessage()));
                 }
             }
         } catch (IOException | UncheckedIOException e) {
             // commons-csv reports syntax errors (an unclosed quote, a character after a closing quote) this way
             Throwable cause = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
-            throw new DataException(source, "cannot parse the results file: " + ErrorReporter.oneLine(cause.getMessage()), e);
+            throw new DataException(source, "cannot parse the results file: " + Messages.oneLine(cause.getMessage()), e);
         }
         return rows;
     }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.certus.api.Load;
 import org.certus.nn.Network;
 import org.certus.spec.VnnlibProperty;
 
@@ -58,8 +59,8 @@ final class VnnlibCommand implements Callable<Integer> {
         VnnlibResult result;
         try {
             long start = System.nanoTime();
-            Network net = VnnlibSolver.loadNetwork(network);
-            VnnlibProperty property = VnnlibSolver.loadProperty(vnnlib, net);
+            Network net = Load.instanceNetwork(network);
+            VnnlibProperty property = Load.property(vnnlib, net);
             if (inputRange != null) {
                 property = inputRange.restrict(property);
             }

@@ -1,5 +1,6 @@
 package org.certus.cli;
 
+import org.certus.api.Messages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -460,7 +461,7 @@ class InputFuzzTest {
                 String odd = new String[] {"\u0000", "\u0001\u0002", "\u001b[31m", "\uFEFF", "\u00e9", "\ud83d\ude00", "((((", "))))", ";",
                     "\"", "|X_0|", "#x1F"}[rnd.nextInt(12)];
                 int at = rnd.nextInt(text.length());
-                note("vnnlib inserted " + ErrorReporter.excerpt(odd) + " at " + at);
+                note("vnnlib inserted " + Messages.excerpt(odd) + " at " + at);
                 return text.substring(0, at) + odd + text.substring(at);
             }
         }

@@ -133,7 +133,7 @@ class InputRangeTest {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         int n = 0;
-        try (var files = Files.list(out.resolve(RobustnessExamples.FOLDER))) {
+        try (var files = Files.list(out.resolve("examples"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
                 JsonNode input = new ObjectMapper().readTree(f.toFile()).get("input");
                 for (JsonNode v : input) {

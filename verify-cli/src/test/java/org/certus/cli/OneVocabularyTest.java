@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.certus.api.Load;
 import org.certus.bounds.NetworkBounds;
 import org.certus.data.Datasets;
 import org.certus.bounds.SymbolicPropagator;
@@ -85,7 +86,7 @@ class OneVocabularyTest {
         }
         String text = Files.readString(dir.resolve("ACASXU_run2a_1_2_batch_2000_prop_2.counterexample"));
         Network net = NetworkLoader.load("acasxu-1-2");
-        VnnlibProperty p = VnnlibSolver.loadProperty(Path.of(prop(2)), net);
+        VnnlibProperty p = Load.property(Path.of(prop(2)), net);
         double[] x = new double[5];
         List<String> pairs = new ArrayList<>();
         for (String line : text.strip().split("\n")) {
@@ -149,7 +150,7 @@ class OneVocabularyTest {
         CliRun r = CliRun.of("export-mps", "--network", "acasxu-1-1", "--vnnlib", prop(1), "--out", p1.toString());
         assertEquals(0, r.exitCode(), r::toString);
         Network net = NetworkLoader.load("acasxu-1-1");
-        VnnlibProperty p = VnnlibSolver.loadProperty(Path.of(prop(1)), net);
+        VnnlibProperty p = Load.property(Path.of(prop(1)), net);
         ReluChain chain = ReluChain.of(net);
         NetworkBounds nb = new SymbolicPropagator().propagate(chain, p.cases().get(0).box().lower(), p.cases().get(0).box().upper());
         long unstable = nb.unstableCount();

@@ -1,10 +1,8 @@
 package org.certus.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -22,12 +20,18 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
+import org.certus.api.RobustnessRow;
+import org.certus.api.RobustnessStatus;
+import org.certus.api.SummaryFile;
+import org.certus.nn.Logits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +49,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class RobustnessCommandTest {
     /** Generous for these samples (about a second each); keeps a regression from hanging the build. */
     static final String TIME_LIMIT = "60";
+    /** How far an example on the ball's rounded boundary may exceed eps in L∞ (the library's re-check allows as much). */
+    static final double BALL_TOLERANCE = 1e-9;
 
     @TempDir
     Path tmp;
@@ -77,7 +83,7 @@ class RobustnessCommandTest {
 
     static Map<Integer, RobustnessStatus> statuses(Path out) throws IOException {
         Map<Integer, RobustnessStatus> m = new HashMap<>();
-        for (RobustnessRow r : RobustnessSummary.readAll(out.resolve("summary.csv"))) {
+        for (RobustnessRow r : SummaryFile.readAll(out.resolve("summary.csv"))) {
             m.put(r.sample(), r.status());
         }
         return m;
@@ -95,7 +101,7 @@ class RobustnessCommandTest {
         Result r = run(robustness(out, "0:9"));
         assertEquals(0, r.code(), r.err());
         assertEachSampleOnce(out, 0, 9);
-        List<RobustnessRow> rows = RobustnessSummary.readAll(out.resolve("summary.csv"));
+        List<RobustnessRow> rows = SummaryFile.readAll(out.resolve("summary.csv"));
         int misclassified = 0, vulnerable = 0, robust = 0;
         for (RobustnessRow row : rows) {
             assertEquals("mnist-wk17a", row.network());
@@ -109,7 +115,7 @@ class RobustnessCommandTest {
                 }
                 case VULNERABLE -> {
                     vulnerable++;
-                    assertTrue(row.distortionUpper() <= 0.1 + RobustnessCommand.BALL_TOLERANCE, "distance " + row.distortionUpper());
+                    assertTrue(row.distortionUpper() <= 0.1 + RobustnessCommandTest.BALL_TOLERANCE, "distance " + row.distortionUpper());
                     assertExample(out, row);
                 }
                 case MISCLASSIFIED -> {
@@ -162,44 +168,18 @@ class RobustnessCommandTest {
         assertEquals(row.distortionUpper(), dist, 1e-12);
         assertEquals(row.distortionUpper(), j.get("linf_distance").asDouble(), 0.0);
         double[] advLogits = toArray(j.get("adversarial_logits"));
-        assertEquals(advPred, RobustnessCommand.argmax(advLogits));
+        assertEquals(advPred, Logits.argmax(advLogits));
         assertEquals(10, toArray(j.get("clean_logits")).length);
+        // The picture's layout and caption are pinned down by the library's RobustnessEvaluationTest.
         BufferedImage img = ImageIO.read(out.resolve("examples/sample-" + row.sample() + ".png").toFile());
-        assertEquals(3 * 28 * RobustnessExamples.SCALE + 2 * RobustnessExamples.GAP, img.getWidth());
-        assertEquals(28 * RobustnessExamples.SCALE + RobustnessExamples.CAPTION_HEIGHT, img.getHeight());
-        assertEquals("LABEL " + row.label() + " -> " + advPred, captionOf(img, 28 * RobustnessExamples.SCALE));
+        assertTrue(img.getWidth() > 3 * 28 && img.getHeight() > 28, "three panels side by side: " + img.getWidth() + "x" + img.getHeight());
     }
 
-    /**
-     * Reads the caption strip below the panels back: the "LABEL a -> b" (a, b among the classes) whose
-     * drawing it equals pixel for pixel, or null. The true pair must match and, being unique, no other.
-     */
-    static String captionOf(BufferedImage img, int top) {
-        String found = null;
-        for (int a = 0; a < 10; a++) {
-            for (int b = 0; b < 10; b++) {
-                String text = "LABEL " + a + " -> " + b;
-                BufferedImage strip = new BufferedImage(img.getWidth(), RobustnessExamples.CAPTION_HEIGHT, BufferedImage.TYPE_INT_RGB);
-                for (int y = 0; y < strip.getHeight(); y++) {
-                    for (int x = 0; x < strip.getWidth(); x++) {
-                        strip.setRGB(x, y, 0xFFFFFF);
-                    }
-                }
-                int x0 = (img.getWidth() - PixelFont.width(text, RobustnessExamples.CAPTION_SCALE)) / 2;
-                PixelFont.draw(strip, text, x0, RobustnessExamples.GAP, RobustnessExamples.CAPTION_SCALE, 0x000000);
-                boolean same = true;
-                for (int y = 0; y < strip.getHeight() && same; y++) {
-                    for (int x = 0; x < strip.getWidth() && same; x++) {
-                        same = (strip.getRGB(x, y) & 0xFFFFFF) == (img.getRGB(x, top + y) & 0xFFFFFF);
-                    }
-                }
-                if (same) {
-                    assertEquals(null, found, "two captions match the strip");
-                    found = text;
-                }
-            }
-        }
-        return found;
+    /** The oracle of the worst objective: the best target's output minus the best non-target's. */
+    static double adversarialMargin(double[] y, int[] targets, int classes) {
+        Set<Integer> t = Arrays.stream(targets).boxed().collect(Collectors.toSet());
+        double best = Arrays.stream(targets).mapToDouble(k -> y[k]).max().orElseThrow();
+        return best - IntStream.range(0, classes).filter(k -> !t.contains(k)).mapToDouble(k -> y[k]).max().orElseThrow();
     }
 
     static double[] toArray(JsonNode a) {
@@ -239,7 +219,7 @@ class RobustnessCommandTest {
         Result r = run(robustness(out, "8:8", "--rerun", "always"));
         assertEquals(0, r.code(), r.err());
         assertEquals(3, dataLines(out).size(), "rows are appended, never rewritten");
-        assertEquals(2, RobustnessSummary.readAll(out.resolve("summary.csv")).size());
+        assertEquals(2, SummaryFile.readAll(out.resolve("summary.csv")).size());
         assertTrue(r.out().contains("| samples | 1 |"), r.out());
         assertTrue(r.out().contains("| vulnerable | 1 ("), r.out());
         // --rerun timeouts has nothing to do here: no timeouts.
@@ -302,7 +282,7 @@ class RobustnessCommandTest {
         Result r = run(robustness(out, "0:9", "--target", "3"));
         assertEquals(0, r.code(), r.err());
         assertEachSampleOnce(out, 0, 9);
-        for (RobustnessRow row : RobustnessSummary.readAll(out.resolve("summary.csv"))) {
+        for (RobustnessRow row : SummaryFile.readAll(out.resolve("summary.csv"))) {
             assertEquals("3", row.target());
             assertTrue(row.status() == RobustnessStatus.ROBUST || row.status() == RobustnessStatus.VULNERABLE
                     || row.status() == RobustnessStatus.MISCLASSIFIED, row.toString());
@@ -321,7 +301,7 @@ class RobustnessCommandTest {
         Result r = run(robustness(inverted, "5:9", "--target", "3", "--invert-target"));
         assertEquals(0, r.code(), r.err());
         Map<Integer, RobustnessStatus> u = statuses(untargeted);
-        for (RobustnessRow row : RobustnessSummary.readAll(inverted.resolve("summary.csv"))) {
+        for (RobustnessRow row : SummaryFile.readAll(inverted.resolve("summary.csv"))) {
             assertEquals("all-but:3", row.target());
             if (row.status() == RobustnessStatus.VULNERABLE) {
                 JsonNode j = new ObjectMapper().readTree(inverted.resolve("examples/sample-" + row.sample() + ".json").toFile());
@@ -389,28 +369,5 @@ class RobustnessCommandTest {
         Result missingEps = run("robustness", "--network", "mnist-wk17a", "--samples", "0:0");
         assertEquals(2, missingEps.code());
         assertTrue(missingEps.err().contains("missing --eps"), missingEps.err());
-    }
-
-    @Test
-    void rowsRoundTripThroughTheFile() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("rt"));
-        RobustnessRow row = new RobustnessRow(3, 0, 0, RobustnessStatus.VULNERABLE, Double.NaN, 0.1 + 1e-17 * 3, 1.25, 7,
-                "net, with comma", "mnist", "0.1", "inf", "linf", "3;5", "0.0", "120.0", "closest", "fast", -0.25 + 1e-17, 1.0 / 3);
-        try (RobustnessSummary s = RobustnessSummary.open(dir, m -> { })) {
-            s.append(row);
-        }
-        RobustnessRow back = RobustnessSummary.readAll(dir.resolve("summary.csv")).get(0);
-        assertEquals(row.distortionUpper(), back.distortionUpper(), 0.0);
-        assertEquals(row.marginLower(), back.marginLower(), 0.0);
-        assertEquals(row.marginUpper(), back.marginUpper(), 0.0);
-        assertArrayEquals(row.fields().toArray(), back.fields().toArray());
-    }
-
-    /** A write that fails (a full disk, a folder gone) names the file it was for, not a temporary sibling or nothing. */
-    @Test
-    void aFailedWriteNamesTheFileItWasFor() {
-        Path target = tmp.resolve("gone/report.md");
-        IOException e = assertThrows(IOException.class, () -> RobustnessExamples.writeAtomically(target, new byte[] {1}));
-        assertTrue(e.getMessage().startsWith(target + ": cannot write: "), e.getMessage());
     }
 }

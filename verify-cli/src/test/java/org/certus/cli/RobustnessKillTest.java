@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import org.certus.api.RobustnessRow;
+import org.certus.api.RobustnessStatus;
+import org.certus.api.SummaryFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,7 +102,7 @@ class RobustnessKillTest {
 
     static Map<Integer, RobustnessStatus> statuses(Path out) throws IOException {
         Map<Integer, RobustnessStatus> m = new HashMap<>();
-        for (RobustnessRow r : RobustnessSummary.readAll(out.resolve("summary.csv"))) {
+        for (RobustnessRow r : SummaryFile.readAll(out.resolve("summary.csv"))) {
             m.put(r.sample(), r.status());
         }
         return m;

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -16,12 +14,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import org.certus.api.RobustnessRow;
+import org.certus.api.RobustnessStatus;
+import org.certus.api.SummaryFile;
+import org.certus.nn.Logits;
 import org.certus.bnb.Norm;
 import org.certus.nn.Float32Evaluation;
 import org.certus.nn.Network;
 import org.certus.nn.io.NetworkLoader;
 import org.certus.spec.BlurPerturbation;
-import org.certus.spec.InputBox;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,8 +64,8 @@ class RobustnessObjectivesTest {
         boolean inDouble = j.get("valid_in_double").asBoolean();
         boolean inFloat32 = j.get("valid_in_float32").asBoolean();
         assertTrue(inDouble || inFloat32);
-        assertEquals(inDouble, RobustnessCommand.argmax(NET.evaluate(input)) != label);
-        assertEquals(inFloat32, RobustnessCommand.argmax(new Float32Evaluation(NET).evaluate(input)) != label);
+        assertEquals(inDouble, Logits.argmax(NET.evaluate(input)) != label);
+        assertEquals(inFloat32, Logits.argmax(new Float32Evaluation(NET).evaluate(input)) != label);
         assertEquals(inDouble == inFloat32, !j.has("warning"));
         for (double v : input) {
             assertTrue(v >= 0 && v <= 1, "in the input domain");
@@ -90,7 +91,7 @@ class RobustnessObjectivesTest {
         RobustnessCommandTest.Result r = run(out, "0:1", "--objective", "closest", "--norm", norm, "--tolerance", "0.01",
                 "--time-limit", SHORT_LIMIT);
         assertEquals(0, r.code(), r.err());
-        List<RobustnessRow> rows = RobustnessSummary.readAll(out.resolve("summary.csv"));
+        List<RobustnessRow> rows = SummaryFile.readAll(out.resolve("summary.csv"));
         assertEquals(2, rows.size());
         Norm n = switch (norm) {
             case "inf" -> Norm.LINF;
@@ -144,9 +145,9 @@ class RobustnessObjectivesTest {
         assertEquals(0, r.code(), r.err());
         // The time limit is honoured even when leaf LPs are large (they get the search's deadline).
         assertTrue((System.nanoTime() - t0) / 1e9 < 45, "took " + (System.nanoTime() - t0) / 1e9 + " s");
-        RobustnessRow row = RobustnessSummary.readAll(out.resolve("summary.csv")).get(0);
+        RobustnessRow row = SummaryFile.readAll(out.resolve("summary.csv")).get(0);
         assertEquals("0.1", row.eps());
-        assertTrue(Double.isFinite(row.distortionUpper()) && row.distortionUpper() <= 0.1 + RobustnessCommand.BALL_TOLERANCE, row.toString());
+        assertTrue(Double.isFinite(row.distortionUpper()) && row.distortionUpper() <= 0.1 + RobustnessCommandTest.BALL_TOLERANCE, row.toString());
         assertTrue(row.distortionLower() <= row.distortionUpper(), row.toString());
     }
 
@@ -156,7 +157,7 @@ class RobustnessObjectivesTest {
         RobustnessCommandTest.Result first = run(out, "8:8", "--objective", "closest", "--eps", "0.1", "--tolerance", "0.05",
                 "--time-limit", SHORT_LIMIT);
         assertEquals(0, first.code(), first.err());
-        RobustnessRow coarse = RobustnessSummary.readAll(out.resolve("summary.csv")).get(0);
+        RobustnessRow coarse = SummaryFile.readAll(out.resolve("summary.csv")).get(0);
         assertEquals(RobustnessStatus.VULNERABLE, coarse.status(), coarse.toString());
         // Same tolerance: the row is proven to it, nothing to refine.
         RobustnessCommandTest.Result same = run(out, "8:8", "--objective", "closest", "--eps", "0.1", "--tolerance", "0.05",
@@ -170,40 +171,12 @@ class RobustnessObjectivesTest {
                 "--time-limit", SHORT_LIMIT, "--rerun", "unproven");
         assertEquals(0, finer.code(), finer.err());
         assertTrue(finer.out().contains("(1 to solve, 0 already in"), finer.out());
-        List<RobustnessRow> rows = RobustnessSummary.readAll(out.resolve("summary.csv"));
+        List<RobustnessRow> rows = SummaryFile.readAll(out.resolve("summary.csv"));
         RobustnessRow refined = rows.get(rows.size() - 1);
         assertTrue(refined.distortionUpper() - refined.distortionLower() <= 1e-3 || refined.status() == RobustnessStatus.TIMEOUT,
                 refined.toString());
         assertTrue(refined.distortionLower() <= coarse.distortionUpper() && coarse.distortionLower() <= refined.distortionUpper(),
                 "both runs bound the same minimum: " + coarse + " / " + refined);
-    }
-
-    @Test
-    void unprovenDistortionMeansNoBoundOrAGapWiderThanTheTolerance() {
-        assertTrue(RobustnessCommand.unprovenDistortion(closestRow(RobustnessStatus.VULNERABLE, 0.02, 0.05), 0.01));
-        assertFalse(RobustnessCommand.unprovenDistortion(closestRow(RobustnessStatus.VULNERABLE, 0.045, 0.05), 0.01));
-        assertFalse(RobustnessCommand.unprovenDistortion(closestRow(RobustnessStatus.ROBUST, 0.1, Double.NaN), 0.01),
-                "robust within the ball: the radius is proved");
-        assertTrue(RobustnessCommand.unprovenDistortion(closestRow(RobustnessStatus.TIMEOUT, 0.02, Double.NaN), 0.01));
-        assertTrue(RobustnessCommand.unprovenDistortion(closestRow(RobustnessStatus.TIMEOUT, Double.NaN, Double.NaN), 0.01));
-        assertFalse(RobustnessCommand.unprovenDistortion(closestRow(RobustnessStatus.MISCLASSIFIED, Double.NaN, Double.NaN), 0.01));
-    }
-
-    @Test
-    void unprovenMarginMeansNoBoundsOrAGapWiderThanTheTolerance() {
-        assertTrue(RobustnessCommand.unprovenMargin(worstRow(-7.4, -7.2), 1e-3));
-        assertFalse(RobustnessCommand.unprovenMargin(worstRow(-7.2005, -7.2), 1e-3));
-        assertTrue(RobustnessCommand.unprovenMargin(worstRow(Double.NaN, -7.2), 1e-3));
-    }
-
-    private static RobustnessRow worstRow(double lower, double upper) {
-        return new RobustnessRow(0, 7, 7, RobustnessStatus.ROBUST, Double.NaN, Double.NaN, 1.0, 3, "mnist-wk17a", "mnist", "0.1", "inf", "linf",
-                "untargeted", "0.0", "60.0", "worst", "sound", lower, upper);
-    }
-
-    private static RobustnessRow closestRow(RobustnessStatus status, double lower, double upper) {
-        return new RobustnessRow(8, 4, 4, status, lower, upper, 1.0, 3, "mnist-wk17a", "mnist", "0.1", "inf", "linf", "untargeted",
-                "0.0", "60.0", "closest", "sound", Double.NaN, Double.NaN);
     }
 
     /** About 20 s; blurring stays in the default run through BlurBruteForceTest and RobustnessWorstTest. */
@@ -213,7 +186,7 @@ class RobustnessObjectivesTest {
         Path out = tmp.resolve("blur");
         RobustnessCommandTest.Result r = run(out, "0:2", "--perturbation", "blur:3x3", "--time-limit", SHORT_LIMIT);
         assertEquals(0, r.code(), r.err());
-        List<RobustnessRow> rows = RobustnessSummary.readAll(out.resolve("summary.csv"));
+        List<RobustnessRow> rows = SummaryFile.readAll(out.resolve("summary.csv"));
         assertEquals(3, rows.size());
         for (RobustnessRow row : rows) {
             assertEquals("blur:3x3", row.perturbation());
@@ -249,9 +222,9 @@ class RobustnessObjectivesTest {
         Path fast = tmp.resolve("fast");
         assertEquals(0, run(sound, "0:9", "--eps", "0.1", "--sound", "--time-limit", "60").code());
         assertEquals(0, run(fast, "0:9", "--eps", "0.1", "--fast", "--time-limit", "60").code());
-        Map<Integer, RobustnessStatus> s = RobustnessSummary.readAll(sound.resolve("summary.csv")).stream()
+        Map<Integer, RobustnessStatus> s = SummaryFile.readAll(sound.resolve("summary.csv")).stream()
                 .collect(Collectors.toMap(RobustnessRow::sample, RobustnessRow::status));
-        List<RobustnessRow> fastRows = RobustnessSummary.readAll(fast.resolve("summary.csv"));
+        List<RobustnessRow> fastRows = SummaryFile.readAll(fast.resolve("summary.csv"));
         for (RobustnessRow row : fastRows) {
             assertEquals("fast", row.mode());
             assertEquals(s.get(row.sample()), row.status(), "sample " + row.sample());
@@ -261,20 +234,5 @@ class RobustnessObjectivesTest {
         RobustnessCommandTest.Result mixed = run(sound, "0:9", "--eps", "0.1", "--fast");
         assertEquals(2, mixed.code());
         assertTrue(mixed.err().contains("another question"), mixed.err());
-    }
-
-    @Test
-    void theRecheckAcceptsFloat32OnlyExamplesOnlyInSoundMode() {
-        InputBox box = new InputBox(new double[] {0, 0}, new double[] {1, 1});
-        double[] x = {0.5, 0.5};
-        assertNull(RobustnessCommand.recheck(x, box, 0.1, 0.2, true, false, true));
-        assertNull(RobustnessCommand.recheck(x, box, 0.1, 0.2, false, true, true));
-        assertNotNull(RobustnessCommand.recheck(x, box, 0.1, 0.2, false, true, false));
-        assertNotNull(RobustnessCommand.recheck(x, box, 0.1, 0.2, false, false, true));
-        assertNotNull(RobustnessCommand.recheck(x, box, 0.3, 0.2, true, true, true), "too far");
-        assertNotNull(RobustnessCommand.recheck(new double[] {1.5, 0}, box, 0.1, 0.2, true, true, true), "outside");
-        assertTrue(RobustnessCommand.targetHolds(new double[] {1, 2, 0}, new int[] {1}, 3, 0.5));
-        assertFalse(RobustnessCommand.targetHolds(new double[] {1, 2, 0}, new int[] {1}, 3, 1.5));
-        assertTrue(RobustnessCommand.targetHolds(new double[] {1, 2, 0}, new int[] {0, 1}, 3, 1.5), "targets do not compete");
     }
 }

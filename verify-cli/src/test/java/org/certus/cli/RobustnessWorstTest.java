@@ -10,6 +10,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.certus.api.RobustnessRow;
+import org.certus.api.RobustnessStatus;
+import org.certus.api.SummaryFile;
+import org.certus.bnb.Norm;
 import org.certus.data.Dataset;
 import org.certus.data.Datasets;
 import org.certus.nn.Network;
@@ -38,7 +42,7 @@ class RobustnessWorstTest {
 
     static double cleanMargin(int sample) {
         int label = MNIST.label(sample);
-        return RobustnessCommand.adversarialMargin(NET.evaluate(MNIST.image(sample)), RobustnessProperty.untargeted(label, 10), 10);
+        return RobustnessCommandTest.adversarialMargin(NET.evaluate(MNIST.image(sample)), RobustnessProperty.untargeted(label, 10), 10);
     }
 
     static void assertSoundRow(RobustnessRow row) {
@@ -60,7 +64,7 @@ class RobustnessWorstTest {
                 "--tolerance", "0.5", "--time-limit", "4", "--out", out.toString()};
         RobustnessCommandTest.Result r = RobustnessCommandTest.run(args);
         assertEquals(0, r.code(), r.err());
-        List<RobustnessRow> rows = RobustnessSummary.readAll(out.resolve("summary.csv"));
+        List<RobustnessRow> rows = SummaryFile.readAll(out.resolve("summary.csv"));
         assertEquals(3, rows.size());
         for (RobustnessRow row : rows) {
             assertSoundRow(row);
@@ -85,17 +89,17 @@ class RobustnessWorstTest {
         RobustnessCommandTest.Result r = RobustnessCommandTest.run("robustness", "--network", "mnist-wk17a", "--samples", "0:0", "--eps",
                 "0.3", "--objective", "worst", "--time-limit", "4", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
-        RobustnessRow row = RobustnessSummary.readAll(out.resolve("summary.csv")).get(0);
+        RobustnessRow row = SummaryFile.readAll(out.resolve("summary.csv")).get(0);
         assertSoundRow(row);
         assertEquals(RobustnessStatus.VULNERABLE, row.status(), row.toString());
         JsonNode j = RobustnessObjectivesTest.example(out, 0);
         assertEquals("worst", j.get("objective").asText());
         double[] input = RobustnessCommandTest.toArray(j.get("input"));
-        double m = RobustnessCommand.adversarialMargin(NET.evaluate(input), RobustnessProperty.untargeted(MNIST.label(0), 10), 10);
+        double m = RobustnessCommandTest.adversarialMargin(NET.evaluate(input), RobustnessProperty.untargeted(MNIST.label(0), 10), 10);
         assertEquals(row.marginLower(), m, 0.0, "the lower bound is the example's margin on an exact forward pass");
         assertEquals(row.marginLower(), j.get("margin_lower").asDouble(), 0.0);
         assertEquals(row.marginUpper(), j.get("margin_upper").asDouble(), 0.0);
-        assertTrue(RobustnessCommand.linfDistance(input, MNIST.image(0)) <= 0.3 + RobustnessCommand.BALL_TOLERANCE);
+        assertTrue(Norm.LINF.distance(input, MNIST.image(0)) <= 0.3 + RobustnessCommandTest.BALL_TOLERANCE);
         RobustnessObjectivesTest.assertAdversarial(j, MNIST.label(0));
     }
 
@@ -105,7 +109,7 @@ class RobustnessWorstTest {
         RobustnessCommandTest.Result r = RobustnessCommandTest.run("robustness", "--network", "mnist-wk17a", "--samples", "0:0",
                 "--perturbation", "blur:3x3", "--objective", "worst", "--tolerance", "0.1", "--time-limit", "3", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
-        RobustnessRow row = RobustnessSummary.readAll(out.resolve("summary.csv")).get(0);
+        RobustnessRow row = SummaryFile.readAll(out.resolve("summary.csv")).get(0);
         assertSoundRow(row);
         // The identity kernel reproduces the image: the largest margin is at least the clean one.
         assertTrue(row.marginUpper() >= cleanMargin(0), row.toString());
@@ -126,7 +130,7 @@ class RobustnessWorstTest {
         assertEquals(3, lines.size());
         assertTrue(Files.readString(summary).startsWith(legacyHeader + row0), "existing lines untouched");
         assertEquals(RobustnessRow.LEGACY_HEADER.size(), lines.get(2).split(",", -1).length, "appended in the file's own format");
-        assertEquals(2, RobustnessSummary.readAll(summary).size());
+        assertEquals(2, SummaryFile.readAll(summary).size());
 
         // A worst run cannot write its margins into such a file: a clear error, the file untouched.
         Path old = Files.createDirectories(tmp.resolve("legacy-empty"));

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.certus.api.Load;
 import org.certus.nn.Network;
 import org.certus.spec.VnnlibProperty;
 import org.junit.jupiter.api.Test;
@@ -129,8 +130,8 @@ class VnncompScriptsTest {
 
     /** The result file's ((X_i v) ... (Y_j v)) lies in the property's box, and the network's outputs there are unsafe. */
     private static void assertCounterexampleHolds(String[] instance, List<String> lines, String label) {
-        Network net = VnnlibSolver.loadNetwork(suite.resolve(instance[0]).toString());
-        VnnlibProperty property = VnnlibSolver.loadProperty(suite.resolve(instance[1]), net);
+        Network net = Load.instanceNetwork(suite.resolve(instance[0]).toString());
+        VnnlibProperty property = Load.property(suite.resolve(instance[1]), net);
         double[] x = new double[net.inputSize()];
         double[] y = new double[net.outputSize()];
         int xs = 0;

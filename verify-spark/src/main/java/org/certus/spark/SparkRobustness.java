@@ -2,16 +2,12 @@ package org.certus.spark;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 import org.apache.spark.SparkConf;
@@ -19,25 +15,36 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.certus.api.AppendOnlyFile;
+import org.certus.api.EvaluationException;
+import org.certus.api.Rerun;
+import org.certus.api.RobustnessEvaluation;
+import org.certus.api.RobustnessQuestion;
+import org.certus.api.RobustnessReport;
+import org.certus.api.RobustnessRow;
+import org.certus.api.RobustnessStatus;
+import org.certus.api.SampleRange;
+import org.certus.cli.EvaluationOptions;
 import org.certus.data.DataException;
 import org.certus.data.Dataset;
-import org.certus.nn.Network;
 import org.certus.nn.NetworkException;
 import org.certus.spec.SpecException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * {@code certus robustness} as a Spark job: the samples of a range are an RDD of indices with one
- * sample per partition, so tasks are handed to free cores one sample at a time and a hard sample
- * never holds easy ones back. Each task verifies its sample with the library (network loaded once
- * per executor JVM, {@link ExecutorModels}) and writes {@code OUT/parts/sample-<i>.csv}
- * atomically; the driver then merges the parts into {@code OUT/summary.csv} (one row per sample,
- * sorted) and writes {@code OUT/report.md}. Running again into the same OUT skips samples whose part
- * exists, so a killed job resumes and a finished result is never lost.
+ * {@code certus robustness} as a Spark job: the library's {@link RobustnessEvaluation}, with the samples of a
+ * range as an RDD of indices, one sample per partition, so tasks are handed to free cores one sample at a time
+ * and a hard sample never holds easy ones back. Each task solves its sample with the library (network loaded
+ * once per executor JVM, {@link ExecutorModels}), which writes its example files into {@code OUT/examples/} and
+ * its row into {@code OUT/parts/sample-<i>.csv} atomically; the driver then writes {@code OUT/summary.csv} (one
+ * row per sample, sorted) and {@code OUT/report.md} from the parts — the same files as {@code certus robustness}.
+ * This class only decides where rows live and which tasks run. Running again into the same OUT skips samples
+ * whose part exists, so a killed job resumes and a finished result is never lost.
  *
  * <p>Submit with {@code spark-submit --class org.certus.spark.SparkRobustness verify-spark-<v>.jar
  * --network mnist-wk17a --samples 0:9999 --eps 0.1 --out SHARED_DIR}; {@link #run(RobustnessJob,
@@ -48,26 +55,9 @@ import picocli.CommandLine.ParameterException;
                 "Running again into the same OUT resumes (samples with a part file are skipped)."})
 public final class SparkRobustness implements Callable<Integer> {
 
-    @Option(names = "--network", required = true, paramLabel = "NETWORK", description = "A bundled name (mnist-wk17a, ...) or a network file readable on every executor.")
-    String network;
-
-    @Option(names = "--dataset", defaultValue = "mnist", paramLabel = "DATASET", description = "mnist or cifar10 (default: ${DEFAULT-VALUE}).")
-    String dataset;
-
-    @Option(names = "--samples", paramLabel = "A:B", description = "Samples A..B, 0-based and inclusive (default: all).")
-    String samples;
-
-    @Option(names = "--eps", required = true, paramLabel = "EPS", description = "Radius of the L∞ ball.")
-    double eps;
-
-    @Option(names = "--target", defaultValue = "untargeted", paramLabel = "untargeted|LABELS", description = "untargeted (default) or labels such as 3 or 3,5.")
-    String target;
-
-    @Option(names = "--margin", defaultValue = "0", paramLabel = "M", description = "A target must win by at least M (default: ${DEFAULT-VALUE}).")
-    double margin;
-
-    @Option(names = "--time-limit", defaultValue = "120", paramLabel = "SECONDS", description = "Per sample (default: ${DEFAULT-VALUE}).")
-    double timeLimit;
+    /** What is evaluated and asked of each sample: the same options as {@code certus robustness}. */
+    @Mixin
+    EvaluationOptions options;
 
     @Option(names = "--threads-per-task", defaultValue = "1", paramLabel = "N",
             description = "Search threads of one sample (default: ${DEFAULT-VALUE}); sets spark.task.cpus unless given.")
@@ -86,11 +76,12 @@ public final class SparkRobustness implements Callable<Integer> {
         SparkRobustness cmd = new SparkRobustness();
         cmd.stdout = out;
         CommandLine cl = new CommandLine(cmd);
+        EvaluationOptions.strictValues(cl);
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, c, p) -> {
-            if (e instanceof ParameterException || e instanceof SparkRobustnessException || e instanceof NetworkException
-                    || e instanceof DataException || e instanceof SpecException) {
+            if (e instanceof ParameterException || e instanceof SparkRobustnessException || e instanceof EvaluationException
+                    || e instanceof NetworkException || e instanceof DataException || e instanceof SpecException) {
                 err.println("certus-spark: error: " + e.getMessage());
                 return 2;
             }
@@ -120,68 +111,26 @@ public final class SparkRobustness implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RobustnessJob job = job();
-        SparkSession spark = session(master, threadsPerTask, "certus robustness " + network + " eps " + SampleRow.number(eps));
+        SparkSession spark = session(master, threadsPerTask, "certus robustness " + options.network() + " " + job.question().shortName());
         try {
             spark.sparkContext().setLogLevel("WARN");
             Outcome o = run(job, spark, stdout);
-            return o.report().errors() > 0 ? 1 : 0;
+            return o.report().count(RobustnessStatus.ERROR) > 0 ? 1 : 0;
         } finally {
             spark.stop();
         }
     }
 
-    /** The validated job; the dataset is loaded here for its size and labels. */
+    /** The validated job: the library's question; the dataset is loaded here for its size and labels. */
     RobustnessJob job() {
-        if (!(eps >= 0) || Double.isInfinite(eps)) {
-            throw new SparkRobustnessException("--eps must be a finite number >= 0, got " + eps);
-        }
-        if (!(timeLimit > 0) || Double.isInfinite(timeLimit)) {
-            throw new SparkRobustnessException("--time-limit must be a positive number of seconds, got " + timeLimit);
-        }
-        if (!Double.isFinite(margin)) {
-            throw new SparkRobustnessException("--margin must be a finite number, got " + margin);
-        }
         if (threadsPerTask < 1) {
             throw new SparkRobustnessException("--threads-per-task must be at least 1, got " + threadsPerTask);
         }
-        int[] labels = "untargeted".equals(target) ? new int[0] : parseLabels(target);
-        Dataset data = ExecutorModels.dataset(dataset);
-        int first = 0;
-        int last = data.size() - 1;
-        if (samples != null) {
-            String[] p = samples.strip().split(":", -1);
-            try {
-                if (p.length != 2) {
-                    throw new NumberFormatException();
-                }
-                first = Integer.parseInt(p[0].strip());
-                last = Integer.parseInt(p[1].strip());
-            } catch (NumberFormatException e) {
-                throw new SparkRobustnessException("--samples '" + samples + "' is not a sample range A:B (0-based, inclusive, e.g. 0:99)");
-            }
-            if (first < 0 || last < first || last >= data.size()) {
-                throw new SparkRobustnessException("--samples " + samples + " is out of range: dataset '" + data.name() + "' has " + data.size()
-                        + " samples (0:" + (data.size() - 1) + ")");
-            }
-        }
-        return new RobustnessJob(network, dataset, first, last, eps, labels, margin, timeLimit, threadsPerTask, out.toAbsolutePath().toString(), -1);
-    }
-
-    private static int[] parseLabels(String text) {
-        Set<Integer> set = new LinkedHashSet<>();
-        for (String part : text.split(",", -1)) {
-            int t;
-            try {
-                t = Integer.parseInt(part.strip());
-            } catch (NumberFormatException e) {
-                throw new SparkRobustnessException("--target '" + text + "' is neither 'untargeted' nor a list of labels such as 3 or 3,5");
-            }
-            if (t < 0) {
-                throw new SparkRobustnessException("--target " + text + ": label " + t + " is negative");
-            }
-            set.add(t);
-        }
-        return set.stream().mapToInt(Integer::intValue).sorted().toArray();
+        RobustnessQuestion question = options.question(threadsPerTask);
+        Dataset data = ExecutorModels.dataset(options.dataset());
+        SampleRange range = options.samples(data.size());
+        RobustnessEvaluation.checkDataset(data, range, question);
+        return new RobustnessJob(options.network(), options.dataset(), range, question, out.toAbsolutePath().toString(), -1);
     }
 
     /**
@@ -203,7 +152,7 @@ public final class SparkRobustness implements Callable<Integer> {
     }
 
     /** What a run did: the rows of its range, the report, how many samples it solved and skipped. */
-    public record Outcome(List<SampleRow> rows, SparkReport report, int solvedNow, int skipped, double wallSeconds, Path summary) {
+    public record Outcome(List<RobustnessRow> rows, RobustnessReport report, int solvedNow, int skipped, double wallSeconds, Path summary) {
     }
 
     /** The library entry: one partition per sample. */
@@ -212,11 +161,14 @@ public final class SparkRobustness implements Callable<Integer> {
     }
 
     /**
-     * Runs the job on {@code spark}. {@code partitions} 0 means one sample per partition (the
-     * default, dynamic load balance); a positive number splits the samples into that many contiguous
-     * chunks (for the benchmark's comparison only).
+     * Runs the job on {@code spark}: the library's {@link RobustnessEvaluation}, each sample solved in a task into
+     * its part file ({@link PartFiles}), then {@code summary.csv} and {@code report.md} written from the parts on the
+     * driver. {@code partitions} 0 means one sample per partition (the default, dynamic load balance); a positive
+     * number splits the samples into that many contiguous chunks (for the benchmark's comparison only). The driver
+     * holds the lock of {@code OUT/parts} while it runs, so a second job into the same OUT is refused.
      *
-     * @throws SparkRobustnessException when OUT holds parts of another question or corrupt parts
+     * @throws org.certus.api.EvaluationException when OUT holds parts of another question
+     * @throws SparkRobustnessException when OUT holds corrupt parts
      */
     public static Outcome run(RobustnessJob job, SparkSession spark, PrintStream out, int partitions) throws IOException {
         long wallStart = System.nanoTime();
@@ -224,98 +176,60 @@ public final class SparkRobustness implements Callable<Integer> {
         if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
             throw new SparkRobustnessException("--out " + outDir + " is an existing file, not a folder");
         }
-        // Loaded on the driver to fail early on a bad network; in local mode the tasks reuse them.
-        Network net = ExecutorModels.network(job.network());
-        Dataset data = ExecutorModels.dataset(job.dataset());
-        if (net.inputSize() != data.pixelCount() || net.outputSize() != data.classCount()) {
-            throw new SparkRobustnessException("network '" + net.name() + "' (" + net.inputSize() + " inputs, " + net.outputSize()
-                    + " outputs) does not fit dataset '" + data.name() + "' (" + data.pixelCount() + " pixels, " + data.classCount() + " classes)");
-        }
-        for (int t : job.targets()) {
-            if (t >= data.classCount()) {
-                throw new SparkRobustnessException("--target " + t + " is out of range: dataset '" + data.name() + "' has labels 0.."
-                        + (data.classCount() - 1));
-            }
-        }
-        if (job.last() >= data.size()) {
-            throw new SparkRobustnessException("samples " + job.first() + ":" + job.last() + " are out of range: dataset '" + data.name()
-                    + "' has " + data.size() + " samples");
-        }
+        // Built on the driver to fail early on a bad network; in local mode the tasks reuse the network.
+        RobustnessEvaluation evaluation = job.evaluation();
         PartFiles parts = new PartFiles(outDir);
         Files.createDirectories(parts.dir());
-        int removed = parts.removeStrayTempFiles();
-        if (removed > 0) {
-            out.println("removed " + removed + " temporary file(s) of interrupted tasks from " + parts.dir());
-        }
-        List<String> question = job.question(net.name(), data.name());
-        checkQuestion(parts.readAll(), question, parts);
-
-        // Resume: filter before parallelising, so finished samples cost nothing.
-        Set<Integer> done = parts.done();
-        List<Integer> todo = new ArrayList<>();
-        for (int i = job.first(); i <= job.last(); i++) {
-            if (!done.contains(i)) {
-                todo.add(i);
+        try (AppendOnlyFile lock = AppendOnlyFile.open(parts.dir().resolve(PartFiles.LOCK), "certus-spark robustness")) {
+            int removed = parts.removeStrayTempFiles();
+            if (removed > 0) {
+                out.println("removed " + removed + " temporary file(s) of interrupted tasks from " + parts.dir());
             }
-        }
-        out.printf(Locale.ROOT, "network: %s, dataset: %s, samples %d:%d (%d to solve, %d already in %s)%n", net.name(), data.name(),
-                job.first(), job.last(), todo.size(), job.count() - todo.size(), parts.dir());
-        out.flush();
-        if (!todo.isEmpty()) {
-            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            jsc.setJobDescription("certus robustness: " + todo.size() + " samples of " + net.name());
-            int slices = partitions > 0 ? Math.min(partitions, todo.size()) : todo.size();
-            JavaRDD<Integer> indices = jsc.parallelize(todo, slices);
-            RobustnessJob shipped = job;
-            indices.map(i -> SampleSolver.solveAndWrite(shipped, i, TaskContext.get().attemptNumber()).status()).collect();
-        }
+            evaluation.removeStrayTempFiles(f -> out.println("removed " + f + " (left by an interrupted run)"));
+            evaluation.checkStore(parts, parts.dir().toString(), "choose another --out");
 
-        TreeMap<Integer, SampleRow> all = parts.readAll();
-        checkQuestion(all, question, parts);
-        List<SampleRow> rows = new ArrayList<>();
-        List<Integer> missing = new ArrayList<>();
-        for (int i = job.first(); i <= job.last(); i++) {
-            SampleRow r = all.get(i);
-            if (r == null) {
-                missing.add(i);
-            } else {
-                rows.add(r);
+            // Resume: filter before parallelising, so finished samples cost nothing.
+            List<Integer> todo = evaluation.todo(parts, Rerun.NEVER);
+            SampleRange range = job.samples();
+            out.printf(Locale.ROOT, "network: %s, dataset: %s, samples %s (%d to solve, %d already in %s)%n",
+                    evaluation.verifier().network().name(), job.dataset(), range, todo.size(), range.count() - todo.size(), parts.dir());
+            out.flush();
+            if (!todo.isEmpty()) {
+                JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+                jsc.setJobDescription("certus robustness: " + todo.size() + " samples of " + evaluation.verifier().network().name());
+                int slices = partitions > 0 ? Math.min(partitions, todo.size()) : todo.size();
+                JavaRDD<Integer> indices = jsc.parallelize(todo, slices);
+                RobustnessJob shipped = job;
+                indices.map(i -> solveInTask(shipped, i, TaskContext.get().attemptNumber())).collect();
             }
-        }
-        if (!missing.isEmpty()) {
-            throw new SparkRobustnessException("the job ended but samples " + missing + " have no part file in " + parts.dir()
-                    + "; run again with the same --out to solve them");
-        }
-        Path summary = outDir.resolve("summary.csv");
-        StringBuilder csv = new StringBuilder(SampleRow.csvLine(SampleRow.HEADER));
-        all.values().forEach(r -> csv.append(r.csvLine()));
-        PartFiles.writeAtomically(summary, csv.toString().getBytes(StandardCharsets.UTF_8));
 
-        SparkReport report = SparkReport.of(rows);
-        double wall = (System.nanoTime() - wallStart) / 1e9;
-        String options = String.format(Locale.ROOT, "network %s, dataset %s, samples %d:%d, eps %s, norm inf, perturbation linf, target %s, "
-                        + "margin %s, objective feasible, tightening symbolic, time limit %s s, threads per task %d, master %s, "
-                        + "default parallelism %d, out %s", net.name(), data.name(), job.first(), job.last(), job.epsText(), job.targetText(),
-                job.marginText(), job.timeLimitText(), job.threadsPerTask(), spark.sparkContext().master(),
-                spark.sparkContext().defaultParallelism(), outDir);
-        List<String> table = report.table(options, wall);
-        StringBuilder md = new StringBuilder("# Robustness report\n\nFrom the part files of samples ").append(job.first()).append(':')
-                .append(job.last()).append(" in ").append(PartFiles.FOLDER).append("/ (Spark run).\n\n");
-        table.forEach(l -> md.append(l).append('\n'));
-        PartFiles.writeAtomically(outDir.resolve("report.md"), md.toString().getBytes(StandardCharsets.UTF_8));
-        out.println();
-        table.forEach(out::println);
-        out.flush();
-        return new Outcome(rows, report, todo.size(), job.count() - todo.size(), wall, summary);
+            Map<Integer, RobustnessRow> all = parts.latest();
+            evaluation.checkStore(parts, parts.dir().toString(), "choose another --out");
+            List<RobustnessRow> rows = evaluation.rows(parts);
+            Path summary = evaluation.writeSummary(new ArrayList<>(all.values()));
+            RobustnessReport report = RobustnessReport.of(rows);
+            double wall = (System.nanoTime() - wallStart) / 1e9;
+            String options = evaluation.describe() + String.format(Locale.ROOT, ", master %s, default parallelism %d, out %s",
+                    spark.sparkContext().master(), spark.sparkContext().defaultParallelism(), outDir);
+            List<String> table = evaluation.writeReport(report, options, wall);
+            out.println();
+            table.forEach(out::println);
+            out.flush();
+            return new Outcome(rows, report, todo.size(), range.count() - todo.size(), wall, summary);
+        }
     }
 
-    private static void checkQuestion(Map<Integer, SampleRow> rows, List<String> question, PartFiles parts) {
-        for (SampleRow r : rows.values()) {
-            if (!r.question().equals(question)) {
-                throw new SparkRobustnessException(parts.file(r.sample()) + " holds a result for another question " + r.question() + ", not "
-                        + question + "; choose another --out");
-            }
+    /**
+     * The work of one task: the library solves the sample, writes its example files and its part. Only I/O failures
+     * (and the test hook) escape, so that Spark retries the task; a per-sample failure is an {@code error} row.
+     *
+     * @return the sample's status
+     */
+    static String solveInTask(RobustnessJob job, int sample, int attempt) throws IOException {
+        if (sample == job.failFirstAttemptOf() && attempt == 0) {
+            throw new IllegalStateException("injected failure of the first attempt of sample " + sample + " (test hook)");
         }
+        return job.evaluation().solve(sample, new PartFiles(Path.of(job.out()))).status().label();
     }
 
     private static String oneLine(String s) {

@@ -13,6 +13,11 @@ import java.util.stream.IntStream;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.certus.api.RobustnessQuestion;
+import org.certus.api.RobustnessReport;
+import org.certus.api.RobustnessRow;
+import org.certus.api.RobustnessStatus;
+import org.certus.api.SampleRange;
 
 /**
  * Benchmark (not a test): {@link SparkRobustness} on samples 0..N-1 of mnist-wk17a at eps 0.1,
@@ -35,7 +40,7 @@ public final class SparkSpeedup {
         Path root = Files.createTempDirectory("certus-spark-speedup");
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         System.out.printf(Locale.ROOT, "samples 0:%d of mnist-wk17a, eps 0.1, time limit %s s, threads per task 1, %d processors%n", n - 1,
-                SampleRow.number(timeLimit), Runtime.getRuntime().availableProcessors());
+                RobustnessRow.number(timeLimit), Runtime.getRuntime().availableProcessors());
 
         // Warm-up: network and dataset into this JVM, JIT of the hot paths.
         Result warm = solve("local[2]", 0, root.resolve("warmup"), 0, 3, timeLimit, quiet);
@@ -72,17 +77,20 @@ public final class SparkSpeedup {
         SparkSession spark = SparkRobustness.session(master, 1, "certus-spark-speedup");
         try {
             spark.sparkContext().setLogLevel("WARN");
-            RobustnessJob job = new RobustnessJob("mnist-wk17a", "mnist", first, last, 0.1, new int[0], 0, timeLimit, 1,
+            RobustnessQuestion question = RobustnessQuestion.builder().eps(0.1).timeLimitSeconds(timeLimit).threads(1).build();
+            RobustnessJob job = new RobustnessJob("mnist-wk17a", "mnist", new SampleRange(first, last), question,
                     out.toAbsolutePath().toString(), -1);
             long t0 = System.nanoTime();
             SparkRobustness.Outcome o = SparkRobustness.run(job, spark, quiet, partitions);
             double wall = (System.nanoTime() - t0) / 1e9;
-            double[] t = o.rows().stream().mapToDouble(SampleRow::timeSeconds).sorted().toArray();
-            SparkReport r = o.report();
-            String counts = String.format(Locale.ROOT, "robust %d, vulnerable %d, misclassified %d, timeout %d, unknown %d, error %d", r.robust(),
-                    r.vulnerable(), r.misclassified(), r.timeout(), r.unknown(), r.errors());
+            double[] t = o.rows().stream().mapToDouble(RobustnessRow::timeSeconds).sorted().toArray();
+            RobustnessReport r = o.report();
+            StringBuilder counts = new StringBuilder();
+            for (RobustnessStatus s : RobustnessStatus.values()) {
+                counts.append(counts.isEmpty() ? "" : ", ").append(s.label()).append(' ').append(r.count(s));
+            }
             System.out.printf(Locale.ROOT, "%s%s: %.2f s wall%n", master, partitions > 0 ? ", " + partitions + " partitions" : "", wall);
-            return new Result(wall, r.totalSeconds(), t[t.length - 1], t[t.length / 2], counts);
+            return new Result(wall, r.totalSeconds(), t[t.length - 1], t[t.length / 2], counts.toString());
         } finally {
             spark.stop();
         }

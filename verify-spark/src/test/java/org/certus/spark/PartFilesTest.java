@@ -10,10 +10,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
+import org.certus.api.RobustnessRow;
+import org.certus.api.RobustnessStatus;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
@@ -24,10 +25,10 @@ class PartFilesTest {
     @TempDir
     Path tmp;
 
-    static SampleRow row(int i, String status, double time) {
-        return new SampleRow(i, 7, 7, status, status.equals(SampleRow.ROBUST) ? 0.1 : Double.NaN,
-                status.equals(SampleRow.VULNERABLE) ? 0.0987654321 : Double.NaN, time, 3, "mnist-wk17a", "mnist", "0.1", "inf", "linf",
-                "untargeted", "0.0", "60.0");
+    static RobustnessRow row(int i, RobustnessStatus status, double time) {
+        return new RobustnessRow(i, 7, 7, status, status == RobustnessStatus.ROBUST ? 0.1 : Double.NaN,
+                status == RobustnessStatus.VULNERABLE ? 0.0987654321 : Double.NaN, time, 3, "mnist-wk17a", "mnist", "0.1", "inf", "linf",
+                "untargeted", "0.0", "60.0", "feasible", "sound", Double.NaN, Double.NaN);
     }
 
     @RepeatedTest(20)
@@ -36,18 +37,18 @@ class PartFilesTest {
         Random rnd = new Random(seed);
         PartFiles parts = new PartFiles(tmp);
         int n = 1 + rnd.nextInt(10);
-        java.util.Map<Integer, SampleRow> written = new java.util.TreeMap<>();
+        java.util.Map<Integer, RobustnessRow> written = new java.util.TreeMap<>();
         for (int k = 0; k < n; k++) {
             int i = rnd.nextInt(50);
-            SampleRow r = row(i, SampleRow.STATUSES.get(rnd.nextInt(SampleRow.STATUSES.size())), rnd.nextDouble() * 100);
-            parts.write(r); // a second write of the same sample replaces the first, as a retried task does
+            RobustnessRow r = row(i, RobustnessStatus.values()[rnd.nextInt(RobustnessStatus.values().length)], rnd.nextDouble() * 100);
+            parts.append(r); // a second write of the same sample replaces the first, as a retried task does
             written.put(i, r);
         }
-        var read = parts.readAll();
+        var read = parts.latest();
         assertEquals(written.keySet(), read.keySet(), "seed " + seed);
         for (var e : written.entrySet()) {
-            SampleRow a = e.getValue();
-            SampleRow b = read.get(e.getKey());
+            RobustnessRow a = e.getValue();
+            RobustnessRow b = read.get(e.getKey());
             assertEquals(a.fields(), b.fields(), "seed " + seed);
         }
         assertEquals(0, parts.removeStrayTempFiles(), "seed " + seed);
@@ -56,55 +57,37 @@ class PartFilesTest {
     @Test
     void aCorruptPartIsReportedWithItsName() throws IOException {
         PartFiles parts = new PartFiles(tmp);
-        parts.write(row(4, SampleRow.ROBUST, 1));
+        parts.append(row(4, RobustnessStatus.ROBUST, 1));
         Files.writeString(parts.file(5), "sample,label\n5,3\n");
-        SparkRobustnessException e = assertThrows(SparkRobustnessException.class, parts::readAll);
+        SparkRobustnessException e = assertThrows(SparkRobustnessException.class, parts::latest);
         assertTrue(e.getMessage().contains("sample-5.csv is corrupted"), e.getMessage());
     }
 
     @Test
     void aPartWrittenBeforeTheMarginColumnsIsStillRead() throws IOException {
         PartFiles parts = new PartFiles(tmp);
-        SampleRow r = row(5, SampleRow.ROBUST, 2);
-        List<String> legacy = r.fields().subList(0, SampleRow.LEGACY_HEADER.size());
+        RobustnessRow r = row(5, RobustnessStatus.ROBUST, 2);
         Files.createDirectories(parts.file(5).getParent());
-        Files.writeString(parts.file(5), SampleRow.csvLine(SampleRow.LEGACY_HEADER) + SampleRow.csvLine(legacy));
-        assertEquals(r.fields(), parts.readAll().get(5).fields());
-        assertEquals(SampleRow.HEADER.subList(0, SampleRow.LEGACY_HEADER.size()), SampleRow.LEGACY_HEADER);
-        assertEquals(List.of("margin_lower", "margin_upper"), SampleRow.HEADER.subList(SampleRow.LEGACY_HEADER.size(), SampleRow.HEADER.size()));
+        Files.writeString(parts.file(5), RobustnessRow.csvLine(RobustnessRow.LEGACY_HEADER) + RobustnessRow.csvLine(r.legacyFields()));
+        assertEquals(r.fields(), parts.latest().get(5).fields());
     }
 
     @Test
     void aPartOfAnotherSampleIsRefused() throws IOException {
         PartFiles parts = new PartFiles(tmp);
-        parts.write(row(4, SampleRow.ROBUST, 1));
+        parts.append(row(4, RobustnessStatus.ROBUST, 1));
         Files.copy(parts.file(4), parts.file(6));
-        SparkRobustnessException e = assertThrows(SparkRobustnessException.class, parts::readAll);
+        SparkRobustnessException e = assertThrows(SparkRobustnessException.class, parts::latest);
         assertTrue(e.getMessage().contains("expected one row of sample 6"), e.getMessage());
     }
 
     @Test
     void strayTemporaryFilesAreRemovedAndIgnored() throws IOException {
         PartFiles parts = new PartFiles(tmp);
-        parts.write(row(1, SampleRow.TIMEOUT, 60));
+        parts.append(row(1, RobustnessStatus.TIMEOUT, 60));
         Files.writeString(parts.dir().resolve(".sample-2.csv.1234.tmp"), "half a ro");
         assertEquals(Set.of(1), parts.done());
         assertEquals(1, parts.removeStrayTempFiles());
-    }
-
-    @Test
-    void reportCountsAsCertusRobustness() {
-        List<SampleRow> rows = List.of(row(0, SampleRow.ROBUST, 1), row(1, SampleRow.ROBUST, 3), row(2, SampleRow.VULNERABLE, 2),
-                row(3, SampleRow.MISCLASSIFIED, 0.01), row(4, SampleRow.TIMEOUT, 60), row(5, SampleRow.ERROR, 0.5));
-        SparkReport r = SparkReport.of(rows);
-        assertEquals(2, r.lowerErrors());
-        assertEquals(4, r.upperErrors());
-        assertEquals(5, r.solved());
-        assertEquals(2.0, r.medianSolvedSeconds(), 1e-12);
-        assertEquals(66.5 / 5, r.meanSolvedSeconds(), 1e-12);
-        List<String> t = r.table("opts", 9);
-        assertTrue(t.contains("| adversarial error, lower bound | 33.33% (2/6) |"), t.toString());
-        assertTrue(t.contains("| adversarial error, upper bound | 66.67% (4/6) |"), t.toString());
     }
 
     @Test

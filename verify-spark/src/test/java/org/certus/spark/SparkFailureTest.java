@@ -1,6 +1,7 @@
 package org.certus.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
+import org.certus.api.RobustnessRow;
+import org.certus.api.RobustnessStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,13 +137,13 @@ class SparkFailureTest {
 
     /** summary.csv: the header and exactly one row per sample, sorted; a part per sample; no temporary files left. */
     static void assertEverySampleOnce(Path out, int first, int last) throws IOException {
-        List<SampleRow> rows = SampleRow.parseTable(Files.readString(out.resolve("summary.csv")));
+        List<RobustnessRow> rows = RobustnessRow.parse(Files.readString(out.resolve("summary.csv")));
         assertEquals(last - first + 1, rows.size(), rows.toString());
         for (int k = 0; k < rows.size(); k++) {
             assertEquals(first + k, rows.get(k).sample());
-            assertTrue(!rows.get(k).status().equals(SampleRow.ERROR), rows.get(k).toString());
+            assertNotEquals(RobustnessStatus.ERROR, rows.get(k).status(), rows.get(k).toString());
         }
-        assertEquals(rows.size(), new PartFiles(out).readAll().size());
+        assertEquals(rows.size(), new PartFiles(out).latest().size());
         try (var files = Files.list(out.resolve(PartFiles.FOLDER))) {
             assertEquals(0, files.filter(f -> f.getFileName().toString().endsWith(".tmp")).count(), "temporary files left");
         }

@@ -1,0 +1,44 @@
+package org.certus.bnb;
+
+/**
+ * A memory cap on another selection: above {@code cap} open nodes, a worker keeps the lower-bounded of its two
+ * children and dives into it depth-first instead of queueing both.
+ */
+final class DiveAboveCap implements NodeSelection {
+    private final NodeSelection inner;
+    private final int cap;
+
+    DiveAboveCap(NodeSelection inner, int cap) {
+        this.inner = inner;
+        this.cap = cap;
+    }
+
+    @Override
+    public void add(SearchNode node) {
+        inner.add(node);
+    }
+
+    @Override
+    public SearchNode poll() {
+        return inner.poll();
+    }
+
+    @Override
+    public int size() {
+        return inner.size();
+    }
+
+    @Override
+    public double minBound() {
+        return inner.minBound();
+    }
+
+    @Override
+    public SearchNode keepLocal(SearchNode a, SearchNode b) {
+        SearchNode kept = inner.keepLocal(a, b);
+        if (kept != null || inner.size() <= cap) {
+            return kept;
+        }
+        return a.bound <= b.bound ? a : b;
+    }
+}

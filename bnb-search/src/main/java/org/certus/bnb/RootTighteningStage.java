@@ -1,0 +1,70 @@
+package org.certus.bnb;
+
+import java.time.Duration;
+import org.certus.bounds.NetworkBounds;
+import org.certus.milp.Deadline;
+import org.certus.tighten.LpTightening;
+import org.certus.tighten.MipTightening;
+import org.certus.tighten.Tightening;
+
+/**
+ * The root's hidden-layer bounds after LP or MIP tightening ({@link SearchOptions#rootTightening()}): a stage
+ * before branching, run only when the symbolic bounds leave the root open. It starts from the engine's own
+ * symbolic bounds (which know an L1 region; the tightening itself works on the box, a superset) and only ever
+ * narrows them, in the engine's arithmetic, so sound mode's float32 error model is kept. Its time counts
+ * against the query's limit; neurons it does not reach keep their symbolic bounds. MIP strength with
+ * {@link RootTightening#neuronSearch()} bounds each neuron with a short search of this engine, through its
+ * public entry ({@link NeuronSearchTightening} runs {@link BranchAndBound}s of its own).
+ */
+final class RootTighteningStage {
+    private final SearchProblem problem;
+    private final SearchLimits limits;
+
+    RootTighteningStage(SearchProblem problem, SearchLimits limits) {
+        this.problem = problem;
+        this.limits = limits;
+    }
+
+    /**
+     * The tightened bounds, or null when the options ask for none (or it cannot help: one hidden layer, an
+     * empty region); {@code start} itself when no time is left.
+     *
+     * @param openDisjuncts the root's open disjuncts: per-neuron searches spend their time by each neuron's
+     *                      share of these disjuncts' rows
+     */
+    NetworkBounds tighten(NetworkBounds start, boolean[] openDisjuncts) {
+        SearchOptions options = problem.options;
+        VerificationQuery query = problem.query;
+        RootTightening t = options.rootTightening();
+        if (!t.tightensBeyondSymbolic() || problem.chain.reluLayerCount() < 2 || start.infeasible()) {
+            return null;
+        }
+        double[] lo = query.inputLower();
+        double[] hi = query.inputUpper();
+        boolean parallel = options.threads() > 1;
+        long left = Math.min(Deadline.left(limits.deadline()), Deadline.nanos(t.budget()));
+        if (left <= 0) {
+            return start;
+        }
+        long end = Deadline.plus(System.nanoTime(), left);
+        Duration budget = Duration.ofNanos(left);
+        // The searches run on the box alone; their start bounds may hold only on a smaller region (a norm
+        // ball, input constraints), where a box point could then contradict them: LP and MILPs there.
+        if (t.kind() == Tightening.MIP && t.neuronSearch() && query.ball() == null && query.inputConstraints() == null) {
+            return new NeuronSearchTightening(t.neuronTimeLimit(), budget, parallel, options.arithmetic(),
+                    Math.min(options.boundIterations(), NeuronSearchTightening.ROOT_SEARCH_BOUND_ITERATIONS), options.cancel(),
+                    NeuronSearchTightening.ROOT_GAP_FRACTION)
+                    .withPriority(problem.rows.openDisjuncts(openDisjuncts))
+                    .tighten(problem.chain, lo, hi, start);
+        }
+        NetworkBounds lp = new LpTightening(budget, budget, parallel, options.arithmetic()).tighten(problem.chain, lo, hi, start);
+        if (t.kind() != Tightening.MIP) {
+            return lp;
+        }
+        long rest = Deadline.left(end);
+        if (rest <= 0) {
+            return lp;
+        }
+        return new MipTightening(t.neuronTimeLimit(), Duration.ofNanos(rest), parallel, options.arithmetic()).tighten(problem.chain, lo, hi, lp);
+    }
+}

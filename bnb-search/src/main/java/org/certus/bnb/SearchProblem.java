@@ -1,0 +1,53 @@
+package org.certus.bnb;
+
+import java.util.function.BooleanSupplier;
+import org.certus.bounds.AlphaBetaOptimizer;
+import org.certus.bounds.InputConstraints;
+import org.certus.bounds.SymbolicPropagator;
+import org.certus.nn.AffineMap;
+import org.certus.nn.Float32Evaluation;
+import org.certus.nn.ReluChain;
+
+/**
+ * What every part of one search shares and never changes: the query, its options, the lowered network,
+ * the objective rows, the bounding engines and whether the search splits the input box.
+ */
+final class SearchProblem {
+    final VerificationQuery query;
+    final SearchOptions options;
+    final ReluChain chain;
+    final ObjectiveRows rows;
+    final SymbolicPropagator propagator;
+    final AlphaBetaOptimizer optimizer;
+    final Float32Evaluation float32;
+    /** Whether nodes split the input box (and, below a few unstable ReLUs, ReLUs: the mixed rule) rather than ReLUs. */
+    final boolean inputSplit;
+
+    /** @param outOfTime polled inside bounding passes: bounding a node of a large network takes seconds */
+    SearchProblem(VerificationQuery query, SearchOptions options, BooleanSupplier outOfTime) {
+        this.query = query;
+        this.options = options;
+        this.chain = ReluChain.of(query.network(), query.inputLower(), query.inputUpper());
+        // Only the outputs the property reads are back-substituted at the last layer.
+        boolean[] outputsRead = new boolean[query.network().outputSize()];
+        for (AffineMap d : query.disjuncts()) {
+            for (int c : d.colIndex()) {
+                outputsRead[c] = true;
+            }
+        }
+        // Row-parallel bounds only when the caller allows several threads (Spark tasks ask for one).
+        // Linear input constraints (e.g. a blur kernel's sum) tighten every concretisation to the input.
+        this.propagator = new SymbolicPropagator(options.threads() > 1, query.ball(), options.arithmetic(),
+                InputConstraints.of(query.inputConstraints())).withStop(outOfTime).withOutputRows(outputsRead);
+        this.float32 = new Float32Evaluation(query.network());
+        this.optimizer = new AlphaBetaOptimizer(options.arithmetic(), outOfTime);
+        this.rows = new ObjectiveRows(query.disjuncts(), query.network().outputSize());
+        // A norm-ball region is not a box: bisecting its bounding box would not shrink it, so split ReLUs.
+        this.inputSplit = query.ball() == null && (options.splitMode() == SplitMode.INPUT
+                || (options.splitMode() == SplitMode.AUTO && chain.inputSize() <= SearchOptions.INPUT_SPLIT_MAX_INPUTS));
+    }
+
+    AffineMap objective() {
+        return rows.objective();
+    }
+}

@@ -1,0 +1,79 @@
+package org.certus.nn;
+
+import java.util.Arrays;
+
+import org.eclipse.collections.impl.list.mutable.primitive.DoubleArrayList;
+import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
+
+/**
+ * Growing CSR rows of a {@link Lowering.Value}'s affine map and of its float32 error map, as the lowering appends
+ * them (a ReLU layer under construction, an error map being derived), and the sorting of each row's columns that
+ * {@link AffineMap} expects.
+ */
+final class CsrRows {
+    final IntArrayList start = IntArrayList.newListWith(0);
+    final IntArrayList cols = new IntArrayList();
+    final DoubleArrayList vals = new DoubleArrayList();
+    final DoubleArrayList bias = new DoubleArrayList();
+    final IntArrayList eStart = IntArrayList.newListWith(0);
+    final IntArrayList eCols = new IntArrayList();
+    final DoubleArrayList eVals = new DoubleArrayList();
+    final DoubleArrayList eConst = new DoubleArrayList();
+
+    void copyRow(Lowering.Value v, int r) {
+        for (int q = v.start[r]; q < v.start[r + 1]; q++) {
+            cols.add(v.cols[q]);
+            vals.add(v.vals[q]);
+        }
+        start.add(cols.size());
+        bias.add(v.bias[r]);
+        for (int q = v.eStart[r]; q < v.eStart[r + 1]; q++) {
+            eCols.add(v.eCols[q]);
+            eVals.add(v.eVals[q]);
+        }
+        eStart.add(eCols.size());
+        eConst.add(v.eConst[r]);
+    }
+
+    Lowering.Value toValue(int level, byte[] kind) {
+        return new Lowering.Value(level, start.toArray(), cols.toArray(), vals.toArray(), bias.toArray(), eStart.toArray(),
+                eCols.toArray(), eVals.toArray(), eConst.toArray(), kind);
+    }
+
+    /** The value with each row's columns in increasing order (its map and its error map). */
+    static Lowering.Value sortRows(Lowering.Value v) {
+        int[] cols = v.cols.clone();
+        double[] vals = v.vals.clone();
+        int[] eCols = v.eCols.clone();
+        double[] eVals = v.eVals.clone();
+        sortSegments(v.start, cols, vals);
+        sortSegments(v.eStart, eCols, eVals);
+        return new Lowering.Value(v.level, v.start, cols, vals, v.bias, v.eStart, eCols, eVals, v.eConst, v.kind);
+    }
+
+    private static void sortSegments(int[] start, int[] cols, double[] vals) {
+        for (int r = 0; r + 1 < start.length; r++) {
+            int s = start[r], e = start[r + 1];
+            boolean sorted = true;
+            for (int q = s + 1; q < e && sorted; q++) {
+                sorted = cols[q - 1] < cols[q];
+            }
+            if (sorted) {
+                continue;
+            }
+            Integer[] order = new Integer[e - s];
+            for (int q = 0; q < order.length; q++) {
+                order[q] = s + q;
+            }
+            Arrays.sort(order, (x, y) -> Integer.compare(cols[x], cols[y]));
+            int[] c2 = new int[order.length];
+            double[] v2 = new double[order.length];
+            for (int q = 0; q < order.length; q++) {
+                c2[q] = cols[order[q]];
+                v2[q] = vals[order[q]];
+            }
+            System.arraycopy(c2, 0, cols, s, c2.length);
+            System.arraycopy(v2, 0, vals, s, v2.length);
+        }
+    }
+}

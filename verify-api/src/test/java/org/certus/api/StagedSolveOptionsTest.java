@@ -1,0 +1,49 @@
+package org.certus.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.time.Duration;
+import java.util.List;
+import org.certus.bnb.RootTightening;
+import org.certus.bnb.SearchOptions;
+import org.certus.tighten.Tightening;
+import org.certus.nn.Dense;
+import org.certus.nn.InputDomain;
+import org.certus.nn.Network;
+import org.certus.nn.Relu;
+import org.certus.nn.Shape;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which root tightening {@link Strategy#STAGED} ({@code certus vnnlib}) asks for: MIP strength by per-neuron searches for
+ * ReLU-split (image-sized) networks, within a share of the time; none for input-split ones.
+ */
+class StagedSolveOptionsTest {
+    private static Network net(int inputs) {
+        return new Network("n" + inputs, Shape.flat(inputs), InputDomain.uniform(inputs, 0, 1),
+                List.of(new Dense(inputs, 3, new double[inputs * 3], new double[3]), new Relu(),
+                        new Dense(3, 2, new double[6], new double[2])));
+    }
+
+    @Test
+    void smallInputNetworksKeepSymbolicBounds() {
+        SearchOptions o = SearchOptions.defaults();
+        assertSame(o, StagedSolve.rootTightened(net(SearchOptions.INPUT_SPLIT_MAX_INPUTS), o, Duration.ofSeconds(300)));
+    }
+
+    @Test
+    void imageSizedNetworksGetMipWithinTheirShareOfTheTime() {
+        SearchOptions o = SearchOptions.defaults();
+        RootTightening shortRun = StagedSolve.rootTightened(net(784), o, Duration.ofSeconds(100)).rootTightening();
+        assertEquals(Tightening.MIP, shortRun.kind());
+        assertEquals(Duration.ofSeconds(60), shortRun.budget());
+        assertEquals(Duration.ofSeconds(5), shortRun.neuronTimeLimit());
+        assertTrue(shortRun.neuronSearch(), "neurons are bounded by the engine's own search, not a MILP");
+        RootTightening longRun = StagedSolve.rootTightened(net(SearchOptions.INPUT_SPLIT_MAX_INPUTS + 1), o, Duration.ofSeconds(600))
+                .rootTightening();
+        assertEquals(Tightening.MIP, longRun.kind());
+        assertEquals(Duration.ofSeconds(180), longRun.budget());
+    }
+}
