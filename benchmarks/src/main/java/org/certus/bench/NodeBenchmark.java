@@ -44,6 +44,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #alphaBetaRow}: 20 α,β iterations ({@code AlphaBetaOptimizer.lowerBound}) on the first
  *       margin row of the active child, from the adaptive α start: one row's share of a node that
  *       plain CROWN leaves open.</li>
+ *   <li>{@link #alphaBetaRowsAlone}, {@link #alphaBetaRowsTogether}: the same for all 9 margin rows, one row
+ *       after another ({@code lowerBound} per row) and together ({@code lowerBounds}: one pass through the
+ *       weights per step for all rows); both give the same bounds.</li>
  *   <li>{@link #branchingDecision}: BaBSR scores of the child ({@code minimize(..., scores)}) and the
  *       arg-max over its free unstable ReLUs.</li>
  * </ul>
@@ -197,6 +200,31 @@ public class NodeBenchmark {
     public double alphaBetaRow() {
         MnistQuery q = root.q;
         return alphaBeta.lowerBound(q.chain, child, childSplit, q.box.lower(), q.box.upper(), root.margins, 0, 20).lower();
+    }
+
+    @Benchmark
+    public double alphaBetaRowsAlone() {
+        MnistQuery q = root.q;
+        double sum = 0;
+        for (int r = 0; r < root.margins.rows(); r++) {
+            sum += alphaBeta.lowerBound(q.chain, child, childSplit, q.box.lower(), q.box.upper(), root.margins, r, 20).lower();
+        }
+        return sum;
+    }
+
+    @Benchmark
+    public double alphaBetaRowsTogether() {
+        MnistQuery q = root.q;
+        int[] rows = new int[root.margins.rows()];
+        for (int r = 0; r < rows.length; r++) {
+            rows[r] = r;
+        }
+        double sum = 0;
+        for (AlphaBetaOptimizer.Result res : alphaBeta.lowerBounds(q.chain, child, childSplit, q.box.lower(), q.box.upper(),
+                root.margins, rows, 20, null, Double.POSITIVE_INFINITY)) {
+            sum += res.lower();
+        }
+        return sum;
     }
 
     @Benchmark

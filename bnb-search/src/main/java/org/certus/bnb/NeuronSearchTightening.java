@@ -247,8 +247,12 @@ public final class NeuronSearchTightening {
             limits[t] = perSearch < Deadline.nanos(neuronTimeLimit) ? Duration.ofNanos(perSearch) : neuronTimeLimit;
         }
         int[] order = rows;
+        // Work stealing: each worker takes the next neuron in order as soon as it is free. Searches end at
+        // their phase proof, at an input on the other side or at their limit, so their times vary by orders
+        // of magnitude; a fixed share per worker (every threads-th neuron) left workers idle at a layer's end.
+        AtomicInteger nextNeuron = new AtomicInteger();
         LayerwiseTightening.workers(threads).forEach(w -> {
-            for (int t = w; t < order.length; t += threads) {
+            for (int t = nextNeuron.getAndIncrement(); t < order.length; t = nextNeuron.getAndIncrement()) {
                 int r = order[t];
                 Duration neuronLimit = limits[t];
                 // Upper bound first: max z = −min(−z).

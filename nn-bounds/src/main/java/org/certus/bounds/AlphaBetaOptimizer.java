@@ -65,71 +65,81 @@ public final class AlphaBetaOptimizer {
      */
     public Result lowerBound(ReluChain chain, NetworkBounds bounds, ReluSplits splits, double[] inLo, double[] inHi,
                              AffineMap objective, int row, int iterations, AlphaBetaStart start, double target) {
+        return lowerBounds(chain, bounds, splits, inLo, inHi, objective, new int[] {row}, iterations,
+                new AlphaBetaStart[] {start}, target, true)[0];
+    }
+
+    /**
+     * {@link #lowerBound(ReluChain, NetworkBounds, ReluSplits, double[], double[], AffineMap, int, int, AlphaBetaStart, double)}
+     * for several rows at once: each row is optimised exactly as alone (its own α, β and steps; the same
+     * values, since every sum runs in the same order), but each step goes through every weight once for all
+     * rows still open ("lanes"), instead of once per row: on networks whose weights do not fit in cache (CIFAR
+     * convolutions, millions of non-zeros) a back-substitution is bound by reading them.
+     *
+     * @param starts one start per row (null, or null entries: adaptive α, β = 0)
+     * @param target a row stops once its bound is above this
+     */
+    public Result[] lowerBounds(ReluChain chain, NetworkBounds bounds, ReluSplits splits, double[] inLo, double[] inHi,
+                                AffineMap objective, int[] rows, int iterations, AlphaBetaStart[] starts, double target) {
+        return lowerBounds(chain, bounds, splits, inLo, inHi, objective, rows, iterations, starts, target,
+                weights(chain) >= LANES_MIN_WEIGHTS);
+    }
+
+    /** {@code together}: the rows go through the weights together (else one after another; same results). */
+    Result[] lowerBounds(ReluChain chain, NetworkBounds bounds, ReluSplits splits, double[] inLo, double[] inHi,
+                         AffineMap objective, int[] rows, int iterations, AlphaBetaStart[] starts, double target,
+                         boolean together) {
+        if (rows.length > 1 && !together) {
+            // Weights that stay in cache: a lane alone runs its tighter loops (same results either way).
+            Result[] results = new Result[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                results[i] = lowerBounds(chain, bounds, splits, inLo, inHi, objective, new int[] {rows[i]}, iterations,
+                        new AlphaBetaStart[] {starts == null ? null : starts[i]}, target, true)[0];
+            }
+            return results;
+        }
         int k = chain.reluLayerCount();
-        double[][] alpha = new double[k][];
-        double[][] beta = new double[k][];
-        double[][] mA = new double[k][], vA = new double[k][], mB = new double[k][], vB = new double[k][];
-        for (int j = 0; j < k; j++) {
-            int w = bounds.lower(j).length;
-            mA[j] = new double[w];
-            vA[j] = new double[w];
-            mB[j] = new double[w];
-            vB[j] = new double[w];
+        Lane[] lanes = new Lane[rows.length];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new Lane(chain, k, objective, rows[i]);
+            initialise(bounds, splits, starts == null ? null : starts[i], lanes[i].alpha, lanes[i].beta);
         }
-        initialise(bounds, splits, start, alpha, beta);
-        double scale = 0;
-        for (int q = objective.rowStart()[row]; q < objective.rowStart()[row + 1]; q++) {
-            scale = Math.max(scale, Math.abs(objective.values()[q]));
-        }
-        Pass pass = new Pass(chain, k);
-        double best = Double.NEGATIVE_INFINITY;
-        double[] bestX = null;
-        AlphaBetaStart bestStart = null;
-        for (int it = 0; it <= iterations; it++) {
+        Lane[] open = lanes.clone();
+        int openCount = open.length;
+        for (int it = 0; it <= iterations && openCount > 0; it++) {
             if (stop.getAsBoolean()) {
-                if (bestX == null) {
+                if (lanes[0].bestX == null) {
                     throw new BoundingInterrupted();
                 }
                 break; // every step's bound is valid: keep the best so far
             }
-            double value = pass.backward(chain, bounds, splits, inLo, inHi, objective, row, alpha, beta);
-            if (value > best || bestX == null) {
-                best = Math.max(best, value);
-                bestX = pass.vertex.clone();
-                bestStart = AlphaBetaStart.of(alpha, beta, splits);
-            }
-            if (it == iterations || best > target) {
-                break;
-            }
-            pass.forwardRelaxed(chain, bounds, splits);
-            double b1 = 0.9, b2 = 0.999, t = it + 1;
-            // Adam's bias corrections, once per step.
-            double c1 = 1 - Math.pow(b1, t), c2 = 1 - Math.pow(b2, t);
-            for (int j = 0; j < k; j++) {
-                double[] l = bounds.lower(j), u = bounds.upper(j);
-                double[] zh = pass.zHat[j];
-                for (int n = 0; n < l.length; n++) {
-                    byte p = splits.raw(j, n);
-                    if (p != 0) {
-                        // g = −σ z <= 0 on the node's region; ascent on β_n along −σ ẑ_n.
-                        double g = -p * zh[n];
-                        mB[j][n] = b1 * mB[j][n] + (1 - b1) * g;
-                        vB[j][n] = b2 * vB[j][n] + (1 - b2) * g * g;
-                        double step = BETA_STEP * Math.max(scale, 1e-12) * (mB[j][n] / c1)
-                                / (Math.sqrt(vB[j][n] / c2) + 1e-12);
-                        beta[j][n] = Math.max(0.0, beta[j][n] + step);
-                    } else if (l[n] < 0 && u[n] > 0 && pass.usedLowerLine[j][n]) {
-                        double g = pass.lamH[j][n] * zh[n];
-                        mA[j][n] = b1 * mA[j][n] + (1 - b1) * g;
-                        vA[j][n] = b2 * vA[j][n] + (1 - b2) * g * g;
-                        double step = ALPHA_STEP * (mA[j][n] / c1)
-                                / (Math.sqrt(vA[j][n] / c2) + 1e-12);
-                        alpha[j][n] = Math.min(1.0, Math.max(0.0, alpha[j][n] + step));
-                    }
+            Lane[] now = java.util.Arrays.copyOf(open, openCount);
+            backward(chain, bounds, splits, inLo, inHi, objective, now);
+            openCount = 0;
+            for (Lane lane : now) {
+                if (lane.value > lane.best || lane.bestX == null) {
+                    lane.best = Math.max(lane.best, lane.value);
+                    lane.bestX = lane.vertex.clone();
+                    lane.bestStart = AlphaBetaStart.of(lane.alpha, lane.beta, splits);
+                }
+                if (it < iterations && !(lane.best > target)) {
+                    open[openCount++] = lane;
                 }
             }
+            if (openCount == 0) {
+                break;
+            }
+            Lane[] moving = java.util.Arrays.copyOf(open, openCount);
+            forwardRelaxed(chain, bounds, splits, moving);
+            for (Lane lane : moving) {
+                lane.adamStep(bounds, splits, it);
+            }
         }
-        return new Result(best, bestX, bestStart);
+        Result[] results = new Result[lanes.length];
+        for (int i = 0; i < lanes.length; i++) {
+            results[i] = new Result(lanes[i].best, lanes[i].bestX, lanes[i].bestStart);
+        }
+        return results;
     }
 
     /**
@@ -140,10 +150,28 @@ public final class AlphaBetaOptimizer {
     public double boundWith(ReluChain chain, NetworkBounds bounds, ReluSplits splits, double[] inLo, double[] inHi,
                             AffineMap objective, int row, AlphaBetaStart start) {
         int k = chain.reluLayerCount();
-        double[][] alpha = new double[k][];
-        double[][] beta = new double[k][];
-        initialise(bounds, splits, start, alpha, beta);
-        return new Pass(chain, k).backward(chain, bounds, splits, inLo, inHi, objective, row, alpha, beta);
+        Lane lane = new Lane(chain, k, objective, row);
+        initialise(bounds, splits, start, lane.alpha, lane.beta);
+        backward(chain, bounds, splits, inLo, inHi, objective, new Lane[] {lane});
+        return lane.value;
+    }
+
+    /**
+     * Fewest stored weights for which rows go through the network together in {@link #lowerBounds}. Below it a
+     * lane alone is faster: the weights stay in cache, so sharing their reads buys nothing, while one lane keeps
+     * the contiguous loops and skips the rows its own multipliers leave at zero. {@code VnnlibRootBenchmark} and
+     * {@code NodeBenchmark} (9 rows, 20 steps, medians, 2 loaded cores): rows together vs one after another
+     * 0.6–1.0x on mnist-wk17a (0.6M weights), 0.5–0.7x on mnist-rsl18a; 1.4–1.9x on sri_resnet_a's ResNet
+     * (2.1M weights), 2.0x on cifar10_resnet's resnet_4b (2.4M).
+     */
+    static final long LANES_MIN_WEIGHTS = 1_000_000;
+
+    private static long weights(ReluChain chain) {
+        long w = 0;
+        for (int j = 0; j <= chain.reluLayerCount(); j++) {
+            w += chain.affine(j).nonZeros();
+        }
+        return w;
     }
 
     /** Fills α (CROWN's adaptive slope, or the start's) and β (0, or the start's) for every ReLU. */
@@ -163,14 +191,23 @@ public final class AlphaBetaOptimizer {
 
     /**
      * How many scalar products of a row-by-row dot product one vectorised column product is worth when
-     * {@link Pass#forwardRelaxed} picks its loop order per layer. {@code NodeBenchmark.alphaBetaRow} (20 steps,
+     * {@link #forwardRelaxed} picks its loop order per layer. {@code NodeBenchmark.alphaBetaRow} (20 steps,
      * means of JMH samples, rows only → with 2): mnist_fc 256x4 at ε = 0.05 7.4–9.4 → 5.9–6.0 ms, mnist-wk17a
      * 12.1 → 10.4 ms, mnist-rsl18a 5.0 → 5.0 ms (one hidden layer: few rows needed, rows win).
      */
     static final long COLUMN_PASS_ADVANTAGE = 2;
 
-    /** One back-substitution with fixed α, β, recording the lines it chose for the forward pass. */
-    private final class Pass {
+    /**
+     * One row's optimisation: its α and β with Adam's moments, the best bound so far, and what the last
+     * back-substitution chose (lines, multipliers, minimising vertex) for the relaxed forward pass.
+     */
+    private static final class Lane {
+        final int row;
+        final double[][] alpha;
+        final double[][] beta;
+        final double[][] mA, vA, mB, vB;
+        /** Largest coefficient magnitude of the row: β's step scale. */
+        final double scale;
         final double[][] slope;
         final double[][] intercept;
         final double[][] lamH;
@@ -179,14 +216,26 @@ public final class AlphaBetaOptimizer {
         /** Per layer, which pre-activations the last relaxed forward pass needed (scratch). */
         final boolean[][] needed;
         double[] vertex;
+        /** The bound of the last back-substitution. */
+        double value;
+        double best = Double.NEGATIVE_INFINITY;
+        double[] bestX;
+        AlphaBetaStart bestStart;
         /**
          * The first layer's pre-activations at the last vertex: successive steps move the minimising
          * vertex in few inputs, so the largest product of the forward pass is updated by the columns of
          * the inputs that moved instead of recomputed (null until the first forward pass).
          */
-        private IncrementalProduct first;
+        IncrementalProduct first;
 
-        Pass(ReluChain chain, int k) {
+        Lane(ReluChain chain, int k, AffineMap objective, int row) {
+            this.row = row;
+            alpha = new double[k][];
+            beta = new double[k][];
+            mA = new double[k][];
+            vA = new double[k][];
+            mB = new double[k][];
+            vB = new double[k][];
             slope = new double[k][];
             intercept = new double[k][];
             lamH = new double[k][];
@@ -195,6 +244,10 @@ public final class AlphaBetaOptimizer {
             needed = new boolean[k][];
             for (int j = 0; j < k; j++) {
                 int w = chain.width(j);
+                mA[j] = new double[w];
+                vA[j] = new double[w];
+                mB[j] = new double[w];
+                vB[j] = new double[w];
                 slope[j] = new double[w];
                 intercept[j] = new double[w];
                 lamH[j] = new double[w];
@@ -202,49 +255,107 @@ public final class AlphaBetaOptimizer {
                 zHat[j] = new double[w];
                 needed[j] = new boolean[w];
             }
+            double s = 0;
+            for (int q = objective.rowStart()[row]; q < objective.rowStart()[row + 1]; q++) {
+                s = Math.max(s, Math.abs(objective.values()[q]));
+            }
+            scale = s;
         }
 
-        double backward(ReluChain chain, NetworkBounds b, ReluSplits splits, double[] inLo, double[] inHi, AffineMap objective,
-                        int row, double[][] alpha, double[][] beta) {
-            int k = chain.reluLayerCount();
-            // lambda over the outputs, then through the output map to h_{k-1}.
-            double[] lamOut = new double[chain.outputSize()];
-            double cst = objective.bias()[row];
-            double mag = Math.abs(cst);
-            for (int q = objective.rowStart()[row]; q < objective.rowStart()[row + 1]; q++) {
-                lamOut[objective.colIndex()[q]] += objective.values()[q];
-            }
-            double[] outErr = b.evaluationError(k);
-            double[] lambda = lamOut;
-            for (int j = k; j >= 0; j--) {
-                // lambda is over z_j (the outputs for j = k): add the evaluation error, then go through A_j.
-                double[] e = j == k ? outErr : b.evaluationError(j);
-                if (e != null) {
-                    double extra = 0;
-                    for (int n = 0; n < lambda.length; n++) {
-                        extra += Math.abs(lambda[n]) * e[n];
+        /** One projected Adam step on α and β along the supergradients of the last pass (step {@code it}, from 0). */
+        void adamStep(NetworkBounds bounds, ReluSplits splits, int it) {
+            double b1 = 0.9, b2 = 0.999, t = it + 1;
+            // Adam's bias corrections, once per step.
+            double c1 = 1 - Math.pow(b1, t), c2 = 1 - Math.pow(b2, t);
+            for (int j = 0; j < alpha.length; j++) {
+                double[] l = bounds.lower(j), u = bounds.upper(j);
+                double[] zh = zHat[j];
+                for (int n = 0; n < l.length; n++) {
+                    byte p = splits.raw(j, n);
+                    if (p != 0) {
+                        // g = −σ z <= 0 on the node's region; ascent on β_n along −σ ẑ_n.
+                        double g = -p * zh[n];
+                        mB[j][n] = b1 * mB[j][n] + (1 - b1) * g;
+                        vB[j][n] = b2 * vB[j][n] + (1 - b2) * g * g;
+                        double step = BETA_STEP * Math.max(scale, 1e-12) * (mB[j][n] / c1)
+                                / (Math.sqrt(vB[j][n] / c2) + 1e-12);
+                        beta[j][n] = Math.max(0.0, beta[j][n] + step);
+                    } else if (l[n] < 0 && u[n] > 0 && usedLowerLine[j][n]) {
+                        double g = lamH[j][n] * zh[n];
+                        mA[j][n] = b1 * mA[j][n] + (1 - b1) * g;
+                        vA[j][n] = b2 * vA[j][n] + (1 - b2) * g * g;
+                        double step = ALPHA_STEP * (mA[j][n] / c1)
+                                / (Math.sqrt(vA[j][n] / c2) + 1e-12);
+                        alpha[j][n] = Math.min(1.0, Math.max(0.0, alpha[j][n] + step));
                     }
-                    cst -= extra;
-                    mag += extra;
                 }
-                AffineMap a = chain.affine(j);
-                int cols = a.cols();
-                double[] next = new double[cols];
-                double[] dense = a.denseOrNull();
-                int[] rs = a.rowStart();
-                int[] ci = a.colIndex();
-                double[] av = a.values();
-                double[] bias = a.bias();
-                for (int n = 0; n < a.rows(); n++) {
-                    double lam = lambda[n];
-                    if (lam == 0.0) {
-                        continue;
+            }
+        }
+    }
+
+    /**
+     * One back-substitution per lane with its fixed α, β, recording the lines it chose for the forward pass
+     * and its bound in {@link Lane#value}. The multipliers of all lanes are interleaved ({@code λ[n·m + i]} for
+     * lane i of m), so each weight is read once for every lane; each lane's sums run in the order a lane alone
+     * would take (lanes whose multiplier is 0 add exact zeros), so its bound is the same number.
+     */
+    private static void backward(ReluChain chain, NetworkBounds b, ReluSplits splits, double[] inLo, double[] inHi,
+                                 AffineMap objective, Lane[] lanes) {
+        int k = chain.reluLayerCount();
+        int m = lanes.length;
+        double[] cst = new double[m];
+        double[] mag = new double[m];
+        // lambda over the outputs, then through the output map to h_{k-1}.
+        double[] lambda = new double[chain.outputSize() * m];
+        for (int i = 0; i < m; i++) {
+            int row = lanes[i].row;
+            cst[i] = objective.bias()[row];
+            mag[i] = Math.abs(cst[i]);
+            for (int q = objective.rowStart()[row]; q < objective.rowStart()[row + 1]; q++) {
+                lambda[objective.colIndex()[q] * m + i] += objective.values()[q];
+            }
+        }
+        double[] outErr = b.evaluationError(k);
+        for (int j = k; j >= 0; j--) {
+            // lambda is over z_j (the outputs for j = k): add the evaluation error, then go through A_j.
+            double[] e = j == k ? outErr : b.evaluationError(j);
+            if (e != null) {
+                for (int i = 0; i < m; i++) {
+                    double extra = 0;
+                    for (int n = 0; n < e.length; n++) {
+                        extra += Math.abs(lambda[n * m + i]) * e[n];
                     }
-                    double tb = lam * bias[n];
-                    cst += tb;
-                    mag += Math.abs(tb);
+                    cst[i] -= extra;
+                    mag[i] += extra;
+                }
+            }
+            AffineMap a = chain.affine(j);
+            int cols = a.cols();
+            double[] next = new double[cols * m];
+            double[] dense = a.denseOrNull();
+            int[] rs = a.rowStart();
+            int[] ci = a.colIndex();
+            double[] av = a.values();
+            double[] bias = a.bias();
+            for (int n = 0; n < a.rows(); n++) {
+                int base = n * m;
+                boolean any = false;
+                for (int i = 0; i < m; i++) {
+                    double lam = lambda[base + i];
+                    if (lam != 0.0) {
+                        any = true;
+                        double tb = lam * bias[n];
+                        cst[i] += tb;
+                        mag[i] += Math.abs(tb);
+                    }
+                }
+                if (!any) {
+                    continue;
+                }
+                if (m == 1) {
+                    // One lane: the plain loops (contiguous, vectorised for dense maps).
+                    double lam = lambda[n];
                     if (dense != null) {
-                        // Same products as the sparse loop (plus exact zeros), contiguous: vectorised.
                         int off = n * cols;
                         for (int c = 0; c < cols; c++) {
                             next[c] += lam * dense[off + c];
@@ -254,17 +365,41 @@ public final class AlphaBetaOptimizer {
                             next[ci[q]] += lam * av[q];
                         }
                     }
+                } else if (dense != null) {
+                    // Same products as the sparse loop (plus exact zeros).
+                    int off = n * cols;
+                    for (int c = 0; c < cols; c++) {
+                        double w = dense[off + c];
+                        int cb = c * m;
+                        for (int i = 0; i < m; i++) {
+                            next[cb + i] += lambda[base + i] * w;
+                        }
+                    }
+                } else {
+                    for (int q = rs[n]; q < rs[n + 1]; q++) {
+                        double w = av[q];
+                        int cb = ci[q] * m;
+                        for (int i = 0; i < m; i++) {
+                            next[cb + i] += lambda[base + i] * w;
+                        }
+                    }
                 }
-                if (j == 0) {
-                    lambda = next;
-                    break;
-                }
-                // next is over h_{j-1}: relax to z_{j-1}, add β terms of the splits there.
-                int jj = j - 1;
-                double[] l = b.lower(jj), u = b.upper(jj);
-                for (int n = 0; n < next.length; n++) {
-                    double lam = next[n];
-                    lamH[jj][n] = lam;
+            }
+            lambda = next;
+            if (j == 0) {
+                break;
+            }
+            // next is over h_{j-1}: relax to z_{j-1}, add β terms of the splits there.
+            int jj = j - 1;
+            double[] l = b.lower(jj), u = b.upper(jj);
+            for (int i = 0; i < m; i++) {
+                Lane lane = lanes[i];
+                double[] alpha = lane.alpha[jj];
+                double[] beta = lane.beta[jj];
+                double c0 = cst[i], g0 = mag[i];
+                for (int n = 0; n < cols; n++) {
+                    double lam = next[n * m + i];
+                    lane.lamH[jj][n] = lam;
                     double ln = l[n], un = u[n];
                     double s, t;
                     boolean lower = false;
@@ -278,77 +413,152 @@ public final class AlphaBetaOptimizer {
                         s = un / (un - ln);
                         t = -s * ln;
                     } else {
-                        s = alpha[jj][n];
+                        s = alpha[n];
                         t = 0;
                         lower = true;
                     }
-                    slope[jj][n] = s;
-                    intercept[jj][n] = t;
-                    usedLowerLine[jj][n] = lower;
+                    lane.slope[jj][n] = s;
+                    lane.intercept[jj][n] = t;
+                    lane.usedLowerLine[jj][n] = lower;
                     double ct = lam * t;
-                    cst += ct;
-                    mag += Math.abs(ct);
+                    c0 += ct;
+                    g0 += Math.abs(ct);
                     double coef = lam * s;
                     byte p = splits.raw(jj, n);
                     if (p != 0) {
-                        coef += -p * beta[jj][n];
+                        coef += -p * beta[n];
                     }
-                    next[n] = coef;
+                    next[n * m + i] = coef;
                 }
-                lambda = next;
+                cst[i] = c0;
+                mag[i] = g0;
             }
+        }
+        // As in SymbolicPropagator: every stored coefficient counts towards the chain length.
+        long terms = inLo.length + 1L;
+        for (int j = 0; j <= k; j++) {
+            terms += chain.affine(j).nonZeros() + chain.affine(j).rows();
+        }
+        for (int i = 0; i < m; i++) {
             // Concretise over the box at the minimising vertex.
-            vertex = new double[inLo.length];
-            double sum = cst;
+            double[] vertex = new double[inLo.length];
+            double sum = cst[i];
+            double g = mag[i];
             for (int c = 0; c < inLo.length; c++) {
-                double lam = lambda[c];
+                double lam = lambda[c * m + i];
                 double x = lam > 0 ? inLo[c] : lam < 0 ? inHi[c] : 0.5 * (inLo[c] + inHi[c]);
                 vertex[c] = x;
                 sum += lam * x;
-                mag += Math.abs(lam) * Math.max(Math.abs(inLo[c]), Math.abs(inHi[c]));
+                g += Math.abs(lam) * Math.max(Math.abs(inLo[c]), Math.abs(inHi[c]));
             }
-            // As in SymbolicPropagator: every stored coefficient counts towards the chain length.
-            long terms = inLo.length + 1L;
-            for (int j = 0; j <= k; j++) {
-                terms += chain.affine(j).nonZeros() + chain.affine(j).rows();
-            }
-            double slack = SymbolicPropagator.ROUNDING_SLACK * mag;
-            return OutwardRounding.down(sum - slack, mag, (int) Math.min(Integer.MAX_VALUE / 2, terms));
+            double slack = SymbolicPropagator.ROUNDING_SLACK * g;
+            lanes[i].vertex = vertex;
+            lanes[i].value = OutwardRounding.down(sum - slack, g, (int) Math.min(Integer.MAX_VALUE / 2, terms));
         }
+    }
 
-        /**
-         * ẑ: the network with each ReLU replaced by the line the last backward pass chose, at the
-         * vertex. Only the pre-activations something reads are computed: those whose line has a
-         * non-zero slope (the next layer reads them; not in the last ReLU layer) and those whose
-         * gradient the optimiser takes (split neurons, unstable ones on their α line). Inactive
-         * neurons, most of a deep layer, are skipped: as rows when few are needed, as zero inputs of the
-         * next layer when its inputs are sparse ({@link #columnsCheaper}, per layer). The first layer, the
-         * largest product on image inputs, is updated from the last step's vertex ({@link IncrementalProduct}).
-         */
-        void forwardRelaxed(ReluChain chain, NetworkBounds b, ReluSplits splits) {
-            double[] h = vertex;
-            int k = chain.reluLayerCount();
-            for (int j = 0; j < k; j++) {
-                AffineMap a = chain.affine(j);
-                boolean readByNext = j + 1 < k;
-                boolean[] need = needed[j];
-                int neededRows = 0;
+    /**
+     * ẑ: the network with each ReLU replaced by the line the last backward pass chose, at the
+     * vertex, for every lane. Only the pre-activations something reads are computed: those whose line has a
+     * non-zero slope (the next layer reads them; not in the last ReLU layer) and those whose
+     * gradient the optimiser takes (split neurons, unstable ones on their α line). Inactive
+     * neurons, most of a deep layer, are skipped: as rows when few are needed, as zero inputs of the
+     * next layer when its inputs are sparse ({@link #columnsCheaper}, per layer and lane). The first layer, the
+     * largest product on image inputs, is updated from the last step's vertex ({@link IncrementalProduct}).
+     * Sparse maps go through every lane at once (a row needed by any lane is computed for all, in each lane's
+     * own order), dense ones lane by lane (their loop order is chosen per lane).
+     */
+    private static void forwardRelaxed(ReluChain chain, NetworkBounds b, ReluSplits splits, Lane[] lanes) {
+        int m = lanes.length;
+        double[][] h = new double[m][];
+        for (int i = 0; i < m; i++) {
+            h[i] = lanes[i].vertex;
+        }
+        int k = chain.reluLayerCount();
+        for (int j = 0; j < k; j++) {
+            AffineMap a = chain.affine(j);
+            boolean readByNext = j + 1 < k;
+            double[][] hn = new double[m][];
+            int[] neededRows = new int[m];
+            for (int i = 0; i < m; i++) {
+                Lane lane = lanes[i];
+                boolean[] need = lane.needed[j];
                 for (int n = 0; n < need.length; n++) {
-                    need[n] = (readByNext && slope[j][n] != 0.0) || usedLowerLine[j][n] || splits.raw(j, n) != 0;
+                    need[n] = (readByNext && lane.slope[j][n] != 0.0) || lane.usedLowerLine[j][n] || splits.raw(j, n) != 0;
                     if (need[n]) {
-                        neededRows++;
+                        neededRows[i]++;
                     }
                 }
-                double[] hn = readByNext ? new double[need.length] : null;
-                if (j == 0 && a.denseColumnsOrNull() != null) {
-                    if (first == null) {
-                        first = new IncrementalProduct(a);
+                hn[i] = readByNext ? new double[need.length] : null;
+            }
+            if (j == 0 && a.denseColumnsOrNull() != null) {
+                for (int i = 0; i < m; i++) {
+                    Lane lane = lanes[i];
+                    if (lane.first == null) {
+                        lane.first = new IncrementalProduct(a);
                     }
-                    selectRows(first.at(h), need, slope[j], intercept[j], zHat[j], hn);
+                    selectRows(lane.first.at(h[i]), lane.needed[j], lane.slope[j], lane.intercept[j], lane.zHat[j], hn[i]);
+                }
+            } else if (a.denseOrNull() != null || m == 1) {
+                for (int i = 0; i < m; i++) {
+                    Lane lane = lanes[i];
+                    relaxedLayer(a, h[i], lane.needed[j], columnsCheaper(a, h[i], neededRows[i]), lane.slope[j],
+                            lane.intercept[j], lane.zHat[j], hn[i]);
+                }
+            } else {
+                sparseRelaxedLayer(a, h, lanes, j, hn);
+            }
+            h = hn;
+        }
+    }
+
+    /**
+     * {@link #relaxedLayer} by rows for every lane of a sparse map: the inputs interleaved, each row's weights
+     * read once for all lanes; a lane's sum runs in the order it does alone.
+     */
+    private static void sparseRelaxedLayer(AffineMap a, double[][] h, Lane[] lanes, int j, double[][] hn) {
+        int m = lanes.length;
+        int cols = a.cols();
+        double[] hI = new double[cols * m];
+        for (int i = 0; i < m; i++) {
+            double[] hi = h[i];
+            for (int c = 0; c < cols; c++) {
+                hI[c * m + i] = hi[c];
+            }
+        }
+        int[] rs = a.rowStart();
+        int[] ci = a.colIndex();
+        double[] av = a.values();
+        double[] bias = a.bias();
+        double[] acc = new double[m];
+        for (int n = 0; n < a.rows(); n++) {
+            boolean any = false;
+            for (int i = 0; i < m && !any; i++) {
+                any = lanes[i].needed[j][n];
+            }
+            if (any) {
+                java.util.Arrays.fill(acc, bias[n]);
+                for (int q = rs[n]; q < rs[n + 1]; q++) {
+                    double w = av[q];
+                    int cb = ci[q] * m;
+                    for (int i = 0; i < m; i++) {
+                        acc[i] += w * hI[cb + i];
+                    }
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                Lane lane = lanes[i];
+                if (!lane.needed[j][n]) {
+                    lane.zHat[j][n] = 0.0;
+                    if (hn[i] != null) {
+                        hn[i][n] = lane.intercept[j][n];
+                    }
                 } else {
-                    relaxedLayer(a, h, need, columnsCheaper(a, h, neededRows), slope[j], intercept[j], zHat[j], hn);
+                    lane.zHat[j][n] = acc[i];
+                    if (hn[i] != null) {
+                        hn[i][n] = lane.slope[j][n] * acc[i] + lane.intercept[j][n];
+                    }
                 }
-                h = hn;
             }
         }
     }

@@ -47,4 +47,15 @@ public final class AlphaBetaStart {
             }
         }
     }
+
+    /** Equal when every stored α and β is the same float. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AlphaBetaStart other && java.util.Arrays.deepEquals(values, other.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.deepHashCode(values);
+    }
 }

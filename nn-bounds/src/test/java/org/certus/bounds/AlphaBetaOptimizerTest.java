@@ -173,6 +173,73 @@ class AlphaBetaOptimizerTest {
         }
     }
 
+    /**
+     * Several rows optimised together give each row the very bound, vertex and end α,β it gets alone (lanes
+     * do not interfere, and each lane's sums run in the same order), with a target that stops some rows early.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void rowsTogetherEqualRowsAlone(long seed) {
+        Random rnd = new Random(seed * 7 + 11);
+        Network net = BoundSoundnessTest.randomNetwork(rnd);
+        ReluChain chain = ReluChain.of(net);
+        int n = chain.inputSize();
+        double[] lo = new double[n], hi = new double[n];
+        randomBox(rnd, lo, hi);
+        ArithmeticModel model = rnd.nextBoolean() ? ArithmeticModel.REAL : ArithmeticModel.FLOAT32;
+        SymbolicPropagator sym = new SymbolicPropagator(false, null, model);
+        ReluSplits splits = ReluSplits.none(BoundPropagator.widths(chain));
+        NetworkBounds node = sym.propagate(chain, lo, hi);
+        for (int t = 0; t < rnd.nextInt(4); t++) {
+            int layer = rnd.nextInt(chain.reluLayerCount());
+            int neuron = rnd.nextInt(chain.width(layer));
+            if (!node.isUnstable(layer, neuron)) {
+                continue;
+            }
+            ReluPhase phase = rnd.nextBoolean() ? ReluPhase.ACTIVE : ReluPhase.INACTIVE;
+            splits = splits.with(layer, neuron, phase);
+            node = sym.propagate(chain, lo, hi, splits, node.withSplit(layer, neuron, phase), layer + 1);
+        }
+        if (node.infeasible()) {
+            return;
+        }
+        int rows = 1 + rnd.nextInt(6);
+        int outs = chain.outputSize();
+        double[] w = BoundSoundnessTest.gaussian(rnd, rows * outs, 1.0);
+        for (int q = 0; q < w.length; q++) {
+            if (rnd.nextDouble() < 0.3) {
+                w[q] = 0.0; // sparse objective rows, as margin rows are
+            }
+        }
+        AffineMap objective = AffineMap.fromDense(rows, outs, w, BoundSoundnessTest.gaussian(rnd, rows, 1.0));
+        AlphaBetaOptimizer optimizer = new AlphaBetaOptimizer(model);
+        int[] order = new int[rows];
+        AlphaBetaStart[] starts = new AlphaBetaStart[rows];
+        for (int r = 0; r < rows; r++) {
+            order[r] = rows - 1 - r; // any order of rows
+            if (rnd.nextBoolean()) {
+                starts[r] = optimizer.lowerBound(chain, node, splits, lo, hi, objective, order[r], 3).end();
+            }
+        }
+        double target = rnd.nextBoolean() ? Double.POSITIVE_INFINITY
+                : sym.minimize(chain, node, lo, hi, objective).lower()[rnd.nextInt(rows)] + 0.05;
+        int iterations = rnd.nextInt(25);
+        // Forced together: these networks are far below the size where the engine does that by itself.
+        AlphaBetaOptimizer.Result[] together = optimizer.lowerBounds(chain, node, splits, lo, hi, objective, order, iterations,
+                starts, target, true);
+        AlphaBetaOptimizer.Result[] byDefault = optimizer.lowerBounds(chain, node, splits, lo, hi, objective, order, iterations,
+                starts, target);
+        for (int r = 0; r < rows; r++) {
+            AlphaBetaOptimizer.Result alone = optimizer.lowerBound(chain, node, splits, lo, hi, objective, order[r], iterations,
+                    starts[r], target);
+            String where = "seed " + seed + " row " + order[r];
+            assertTrue(together[r].lower() == alone.lower(), where + ": " + together[r].lower() + " together, " + alone.lower() + " alone");
+            assertTrue(java.util.Arrays.equals(together[r].argmin(), alone.argmin()), where + ": vertices differ");
+            assertTrue(together[r].end().equals(alone.end()), where + ": end α,β differ");
+            assertTrue(byDefault[r].lower() == alone.lower() && byDefault[r].end().equals(alone.end()), where + ": default differs");
+        }
+    }
+
     /** A random box of half-widths 0.1–0.6 around centres in [−0.5, 0.5). */
     static void randomBox(Random rnd, double[] lo, double[] hi) {
         for (int i = 0; i < lo.length; i++) {

@@ -1,0 +1,99 @@
+package org.certus.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import org.certus.bnb.CancelToken;
+import org.certus.bnb.NeuronSearchTightening;
+import org.certus.bounds.ArithmeticModel;
+import org.certus.bounds.NetworkBounds;
+import org.certus.bounds.SymbolicPropagator;
+import org.certus.nn.Network;
+import org.certus.nn.ReluChain;
+import org.certus.nn.io.NetworkLoader;
+import org.certus.spec.VnnlibParser;
+import org.certus.spec.VnnlibProperty;
+
+/**
+ * How the root tightening's per-neuron searches scale with threads: the same tightening
+ * ({@link NeuronSearchTightening}, as {@code certus vnnlib} runs it: gap {@link NeuronSearchTightening#ROOT_GAP_FRACTION},
+ * {@link NeuronSearchTightening#ROOT_SEARCH_BOUND_ITERATIONS} steps, FLOAT32) on one thread and on every core, with a
+ * budget large enough that every unstable neuron of every layer gets its search: a fixed amount of work, so the
+ * wall times give the speed-up and the efficiency (speed-up per thread). Each configuration runs {@code --reps}
+ * times alternately; the medians are printed.
+ *
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar org.certus.bench.TighteningScaling [NET PROP.vnnlib] [--per S] [--reps N]};
+ * without a network, the bundled mnist-wk17a on the ε = 0.1 ball of MNIST test image 0.
+ */
+public final class TighteningScaling {
+    private TighteningScaling() {
+    }
+
+    public static void main(String[] args) throws java.io.IOException {
+        double per = 0.5;
+        int reps = 3;
+        String net = null;
+        String prop = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--per" -> per = Double.parseDouble(args[++i]);
+                case "--reps" -> reps = Integer.parseInt(args[++i]);
+                default -> {
+                    if (net == null) {
+                        net = args[i];
+                    } else {
+                        prop = args[i];
+                    }
+                }
+            }
+        }
+        Network network;
+        double[] lo;
+        double[] hi;
+        if (net != null && prop != null) {
+            network = NetworkLoader.load(net);
+            VnnlibProperty p = VnnlibParser.parse(Path.of(prop), network.inputSize(), network.outputSize());
+            lo = p.cases().get(0).box().lower();
+            hi = p.cases().get(0).box().upper();
+        } else {
+            MnistQuery q = new MnistQuery("mnist-wk17a", 0, 0.1);
+            network = q.network;
+            lo = q.box.lower();
+            hi = q.box.upper();
+        }
+        ReluChain chain = ReluChain.of(network, lo, hi);
+        ArithmeticModel am = ArithmeticModel.FLOAT32;
+        NetworkBounds start = new SymbolicPropagator(true, null, am).propagate(chain, lo, hi);
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf(Locale.ROOT, "%s: %d unstable ReLUs; %.2f s per neuron and direction; %d cores; %d reps%n",
+                network.name(), start.unstableCount(), per, cores, reps);
+        double[][] times = new double[2][reps];
+        int[] unstable = new int[2];
+        long[] searches = new long[2];
+        for (int r = 0; r < reps; r++) {
+            for (int c = 0; c < 2; c++) {
+                boolean parallel = c == 1;
+                NeuronSearchTightening t = new NeuronSearchTightening(Duration.ofMillis(Math.round(per * 1000)),
+                        Duration.ofHours(10), parallel, am, NeuronSearchTightening.ROOT_SEARCH_BOUND_ITERATIONS, new CancelToken(),
+                        NeuronSearchTightening.ROOT_GAP_FRACTION);
+                long t0 = System.nanoTime();
+                NetworkBounds b = t.tighten(chain, lo, hi, start);
+                times[c][r] = (System.nanoTime() - t0) / 1e9;
+                unstable[c] = b.unstableCount();
+                searches[c] = t.lastStatistics().searches();
+                System.out.printf(Locale.ROOT, "  rep %d, %d thread(s): %.2f s, %d searches, %d unstable after%n", r, parallel ? cores : 1,
+                        times[c][r], searches[c], unstable[c]);
+            }
+        }
+        double one = median(times[0]);
+        double all = median(times[1]);
+        System.out.printf(Locale.ROOT, "median: 1 thread %.2f s, %d threads %.2f s: speed-up %.2f, efficiency %.0f%%%n",
+                one, cores, all, one / all, 100 * one / all / cores);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+    }
+}
