@@ -6,6 +6,8 @@ import org.certus.bounds.AlphaBetaStart;
 import org.certus.bounds.LinearBounds;
 import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.ReluSplits;
+import org.certus.nn.AffineMap;
+import org.certus.nn.ReluChain;
 
 /**
  * Bounds a node: symbolic propagation of its box and splits (reusing the parent's bounds up to the first
@@ -103,6 +105,9 @@ final class NodeBounder {
         double nodeBound = Double.POSITIVE_INFINITY;
         double nodeProven = Double.POSITIVE_INFINITY;
         double[] inputScores = new double[lo.length];
+        boolean alphaBeta = options.boundIterations() > 0 && (!problem.inputSplit || splits.count() > 0);
+        AlphaBetaOptimizer.Result[] together = alphaBeta && !limits.outOfTime()
+                ? singleRowsTogether(chain, b, splits, lo, hi, objective, rows, openD, rowLb, starts, threshold) : null;
         for (int d = 0; d < openD.length; d++) {
             if (!openD[d]) {
                 continue;
@@ -118,11 +123,12 @@ final class NodeBounder {
             // α,β pays off where splits constrain the region (measured: on ACAS Xu's input splits
             // it left node counts unchanged at 3x the time per node), so only at nodes with ReLU
             // splits (ReLU mode, or input mode once it splits ReLUs).
-            if (!late && best <= threshold && options.boundIterations() > 0 && (!problem.inputSplit || splits.count() > 0)) {
+            if (!late && best <= threshold && alphaBeta) {
                 // Still open under plain CROWN: optimise α and β for this disjunct's rows.
                 for (int r = rows.start(d); r < rows.end(d) && best <= threshold; r++) {
-                    AlphaBetaOptimizer.Result opt = problem.optimizer.lowerBound(chain, b, splits, lo, hi, objective, r,
-                            options.boundIterations(), starts[r], threshold);
+                    AlphaBetaOptimizer.Result opt = together != null && together[r] != null ? together[r]
+                            : problem.optimizer.lowerBound(chain, b, splits, lo, hi, objective, r, options.boundIterations(),
+                                    starts[r], threshold);
                     starts[r] = opt.end();
                     rowLb[r] = Math.max(rowLb[r], opt.lower());
                     best = Math.max(best, rowLb[r]);
@@ -164,5 +170,39 @@ final class NodeBounder {
             InputSplitScores.addRelaxationGaps(chain, b, lo, hi, scores, inputScores);
         }
         return new SearchNode(lo, hi, splits, b, openD, nodeBound, depth, scores, inputScores, nodeProven, rowLb, starts);
+    }
+
+    /**
+     * The α,β optimisation of every open one-row disjunct that plain CROWN leaves at or below {@code threshold}, all
+     * rows together ({@link AlphaBetaOptimizer#lowerBounds}: one pass through the weights per step for all of them,
+     * which pays on networks whose weights do not fit in cache; each row's result is what it gets alone). Indexed by
+     * row, null where a row is not optimised here (several-row disjuncts stop at their first closing row, so they
+     * stay one row after another); null when fewer than two rows qualify.
+     */
+    private AlphaBetaOptimizer.Result[] singleRowsTogether(ReluChain chain, NetworkBounds b, ReluSplits splits, double[] lo,
+                                                          double[] hi, AffineMap objective, ObjectiveRows rows, boolean[] openD,
+                                                          double[] rowLb, AlphaBetaStart[] starts, double threshold) {
+        int[] picked = new int[rowLb.length];
+        int count = 0;
+        for (int d = 0; d < openD.length; d++) {
+            if (openD[d] && rows.end(d) - rows.start(d) == 1 && rowLb[rows.start(d)] <= threshold) {
+                picked[count++] = rows.start(d);
+            }
+        }
+        if (count < 2) {
+            return null;
+        }
+        int[] which = java.util.Arrays.copyOf(picked, count);
+        AlphaBetaStart[] from = new AlphaBetaStart[count];
+        for (int i = 0; i < count; i++) {
+            from[i] = starts[which[i]];
+        }
+        AlphaBetaOptimizer.Result[] results = problem.optimizer.lowerBounds(chain, b, splits, lo, hi, objective, which,
+                problem.options.boundIterations(), from, threshold);
+        AlphaBetaOptimizer.Result[] byRow = new AlphaBetaOptimizer.Result[rowLb.length];
+        for (int i = 0; i < count; i++) {
+            byRow[which[i]] = results[i];
+        }
+        return byRow;
     }
 }

@@ -43,6 +43,8 @@ public final class SymbolicPropagator implements BoundPropagator {
     private final ArithmeticModel arithmetic;
     /** Linear constraints on the input (null for none): concretisation is over box ∩ constraints. */
     private final InputConstraints constraints;
+    /** The input region's last step of every back-substitution. */
+    private final Concretisation region;
     /** Lanes per block of {@link #boundRows} ({@link #BLOCK_LANES}; tests vary it: results must not change). */
     private final int blockLanes;
 
@@ -97,6 +99,7 @@ public final class SymbolicPropagator implements BoundPropagator {
         }
         this.parallel = parallel;
         this.ball = ball;
+        this.region = new Concretisation(ball, constraints);
         this.arithmetic = arithmetic;
         this.constraints = ball == null ? constraints : null;
         this.blockLanes = blockLanes;
@@ -607,7 +610,7 @@ public final class SymbolicPropagator implements BoundPropagator {
             next = t;
         }
         for (int b = 0; b < lanes; b++) {
-            result[b] = concretise(lambda[b], cst[b], mag[b], terms[b], inLo, inHi, upperOf[b], ws,
+            result[b] = region.bound(lambda[b], cst[b], mag[b], terms[b], inLo, inHi, upperOf[b], ws,
                     vertexOf == null ? null : vertexOf[b], inputCoefficientsOf == null ? null : inputCoefficientsOf[b]);
         }
     }
@@ -624,106 +627,5 @@ public final class SymbolicPropagator implements BoundPropagator {
                 vertex == null ? null : new double[][] {vertex},
                 inputCoefficients == null ? null : new double[][] {inputCoefficients}, reluScores, out);
         return out[0];
-    }
-
-    /**
-     * The last step of a back-substitution: {@code λ·x + cst} bounded over the input region (box, norm
-     * ball, or box ∩ linear constraints), rounded outward with {@code mag} and {@code terms}. Clears
-     * {@code lambda}'s input entries (a workspace buffer).
-     */
-    private double concretise(double[] lambda, double cst, double mag, long terms, double[] inLo, double[] inHi, boolean upper,
-                              Workspace ws, double[] vertex, double[] inputCoefficients) {
-        int inputs = inLo.length;
-        if (ball != null) {
-            if (inputCoefficients != null) {
-                System.arraycopy(lambda, 0, inputCoefficients, 0, inputs);
-            }
-            double[] m1 = new double[1];
-            double v = ball.optimize(lambda, inputs, inLo, inHi, upper, vertex, m1) + cst;
-            java.util.Arrays.fill(lambda, 0, inputs, 0.0);
-            double magAll = mag + m1[0];
-            int nn = (int) Math.min(Integer.MAX_VALUE / 2, terms + inputs + 1);
-            double sl = ROUNDING_SLACK * magAll;
-            return upper ? OutwardRounding.up(v + sl, magAll, nn) : OutwardRounding.down(v - sl, magAll, nn);
-        }
-        double constrained = Double.NaN;
-        if (constraints != null) {
-            // Box ∩ constraints; the box bound below is computed too and the better one kept, so the
-            // Lagrangian's extra rounding can never make a bound looser than the box's.
-            double[] m1 = new double[1];
-            double[] cv = vertex == null ? null : new double[inputs];
-            double v = constraints.optimize(lambda, inputs, inLo, inHi, upper, cv, m1);
-            if (Double.isInfinite(v)) {
-                constrained = v; // the region is proved empty
-            } else {
-                double magAll = mag + m1[0];
-                int nn = (int) Math.min(Integer.MAX_VALUE / 2, terms + inputs + 1 + constraints.extraTerms());
-                double sl = ROUNDING_SLACK * magAll;
-                constrained = upper ? OutwardRounding.up(v + cst + sl, magAll, nn) : OutwardRounding.down(v + cst - sl, magAll, nn);
-            }
-            if (cv != null) {
-                // Overwritten below by the box vertex; restored if the constrained bound wins.
-                System.arraycopy(cv, 0, ws.buffer(2, inputs), 0, inputs);
-            }
-        }
-        // Concretise over the input box.
-        double sum = cst;
-        for (int c = 0; c < inputs; c++) {
-            double lam = lambda[c];
-            if (inputCoefficients != null) {
-                inputCoefficients[c] = lam;
-            }
-            if (lam == 0.0) {
-                if (vertex != null) {
-                    vertex[c] = 0.5 * (inLo[c] + inHi[c]);
-                }
-                continue;
-            }
-            boolean takeHi = upper == (lam > 0);
-            double x = takeHi ? inHi[c] : inLo[c];
-            double p = lam * x;
-            sum += p;
-            mag += Math.abs(lam) * Math.max(Math.abs(inLo[c]), Math.abs(inHi[c]));
-            if (vertex != null) {
-                vertex[c] = x;
-            }
-            lambda[c] = 0.0;
-        }
-        int n = (int) Math.min(Integer.MAX_VALUE / 2, terms + inputs + 1);
-        double slack = ROUNDING_SLACK * mag;
-        double box = upper ? OutwardRounding.up(sum + slack, mag, n) : OutwardRounding.down(sum - slack, mag, n);
-        if (constraints != null && (upper ? constrained < box : constrained > box)) {
-            if (vertex != null) {
-                double[] cv = ws.buffer(2, inputs);
-                System.arraycopy(cv, 0, vertex, 0, inputs);
-            }
-            box = constrained;
-        }
-        if (constraints != null && vertex != null) {
-            Arrays.fill(ws.buffer(2, inputs), 0, inputs, 0.0);
-        }
-        return box;
-    }
-
-    /** Per-thread scratch vectors, zero between uses (every user clears what it touched). */
-    private static final class Workspace {
-        private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
-        private double[][] buffers = new double[3 + 2 * BLOCK_LANES][];
-
-        static Workspace get(ReluChain chain) {
-            return LOCAL.get();
-        }
-
-        double[] buffer(int i, int size) {
-            if (i >= buffers.length) {
-                buffers = Arrays.copyOf(buffers, i + 1);
-            }
-            double[] b = buffers[i];
-            if (b == null || b.length < size) {
-                b = new double[size];
-                buffers[i] = b;
-            }
-            return b;
-        }
     }
 }

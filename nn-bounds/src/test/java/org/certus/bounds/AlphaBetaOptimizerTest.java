@@ -149,8 +149,8 @@ class AlphaBetaOptimizerTest {
         }
         double[][] z = new double[2][rows];
         double[][] hn = new double[2][rows];
-        AlphaBetaOptimizer.relaxedLayer(a, h, need, false, slope, intercept, z[0], hn[0]);
-        AlphaBetaOptimizer.relaxedLayer(a, h, need, true, slope, intercept, z[1], hn[1]);
+        LanePasses.relaxedLayer(a, h, need, false, slope, intercept, z[0], hn[0]);
+        LanePasses.relaxedLayer(a, h, need, true, slope, intercept, z[1], hn[1]);
         double[] w = a.denseOrNull();
         for (int n = 0; n < rows; n++) {
             double scale = Math.abs(a.bias()[n]);

@@ -1,0 +1,26 @@
+package org.certus.bounds;
+
+import java.util.Arrays;
+import org.certus.nn.ReluChain;
+
+/** Per-thread scratch vectors, zero between uses (every user clears what it touched). */
+final class Workspace {
+    private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
+    private double[][] buffers = new double[3 + 2 * SymbolicPropagator.BLOCK_LANES][];
+
+    static Workspace get(ReluChain chain) {
+        return LOCAL.get();
+    }
+
+    double[] buffer(int i, int size) {
+        if (i >= buffers.length) {
+            buffers = Arrays.copyOf(buffers, i + 1);
+        }
+        double[] b = buffers[i];
+        if (b == null || b.length < size) {
+            b = new double[size];
+            buffers[i] = b;
+        }
+        return b;
+    }
+}
