@@ -24,26 +24,13 @@ class AlphaBetaOptimizerTest {
     @MethodSource("seeds")
     void optimisedBoundIsSoundAndNoLooser(long seed) {
         Random rnd = new Random(seed * 31 + 7);
-        Network net = BoundSoundnessTest.randomNetwork(rnd);
-        ReluChain chain = ReluChain.of(net);
-        int n = chain.inputSize();
-        double[] lo = new double[n], hi = new double[n];
-        randomBox(rnd, lo, hi);
-        ArithmeticModel model = rnd.nextBoolean() ? ArithmeticModel.REAL : ArithmeticModel.FLOAT32;
-        SymbolicPropagator sym = new SymbolicPropagator(false, null, model);
-        NetworkBounds root = sym.propagate(chain, lo, hi);
-        ReluSplits splits = ReluSplits.none(BoundPropagator.widths(chain));
-        NetworkBounds node = root;
-        for (int t = 0; t < 1 + rnd.nextInt(3); t++) {
-            int layer = rnd.nextInt(chain.reluLayerCount());
-            int neuron = rnd.nextInt(chain.width(layer));
-            if (!node.isUnstable(layer, neuron)) {
-                continue;
-            }
-            ReluPhase phase = rnd.nextBoolean() ? ReluPhase.ACTIVE : ReluPhase.INACTIVE;
-            splits = splits.with(layer, neuron, phase);
-            node = sym.propagate(chain, lo, hi, splits, node.withSplit(layer, neuron, phase), layer + 1);
-        }
+        SplitNode at = SplitNode.random(rnd, 1, 3);
+        ReluChain chain = at.chain;
+        double[] lo = at.lo, hi = at.hi;
+        ArithmeticModel model = at.model;
+        SymbolicPropagator sym = at.sym;
+        ReluSplits splits = at.splits;
+        NetworkBounds node = at.node;
         if (node.infeasible()) {
             return;
         }
@@ -181,25 +168,13 @@ class AlphaBetaOptimizerTest {
     @MethodSource("seeds")
     void rowsTogetherEqualRowsAlone(long seed) {
         Random rnd = new Random(seed * 7 + 11);
-        Network net = BoundSoundnessTest.randomNetwork(rnd);
-        ReluChain chain = ReluChain.of(net);
-        int n = chain.inputSize();
-        double[] lo = new double[n], hi = new double[n];
-        randomBox(rnd, lo, hi);
-        ArithmeticModel model = rnd.nextBoolean() ? ArithmeticModel.REAL : ArithmeticModel.FLOAT32;
-        SymbolicPropagator sym = new SymbolicPropagator(false, null, model);
-        ReluSplits splits = ReluSplits.none(BoundPropagator.widths(chain));
-        NetworkBounds node = sym.propagate(chain, lo, hi);
-        for (int t = 0; t < rnd.nextInt(4); t++) {
-            int layer = rnd.nextInt(chain.reluLayerCount());
-            int neuron = rnd.nextInt(chain.width(layer));
-            if (!node.isUnstable(layer, neuron)) {
-                continue;
-            }
-            ReluPhase phase = rnd.nextBoolean() ? ReluPhase.ACTIVE : ReluPhase.INACTIVE;
-            splits = splits.with(layer, neuron, phase);
-            node = sym.propagate(chain, lo, hi, splits, node.withSplit(layer, neuron, phase), layer + 1);
-        }
+        SplitNode at = SplitNode.random(rnd, 0, 4);
+        ReluChain chain = at.chain;
+        double[] lo = at.lo, hi = at.hi;
+        ArithmeticModel model = at.model;
+        SymbolicPropagator sym = at.sym;
+        ReluSplits splits = at.splits;
+        NetworkBounds node = at.node;
         if (node.infeasible()) {
             return;
         }
@@ -237,6 +212,37 @@ class AlphaBetaOptimizerTest {
             assertTrue(java.util.Arrays.equals(together[r].argmin(), alone.argmin()), where + ": vertices differ");
             assertTrue(together[r].end().equals(alone.end()), where + ": end α,β differ");
             assertTrue(byDefault[r].lower() == alone.lower() && byDefault[r].end().equals(alone.end()), where + ": default differs");
+        }
+    }
+
+    /**
+     * A node of a random network: a random box, arithmetic model and a few random phase splits of unstable
+     * ReLUs (the loop bound {@code minSplits + rnd.nextInt(range)} drawn again at every step), its bounds
+     * propagated with the splits (possibly infeasible).
+     */
+    private record SplitNode(ReluChain chain, double[] lo, double[] hi, ArithmeticModel model, SymbolicPropagator sym,
+                             ReluSplits splits, NetworkBounds node) {
+        static SplitNode random(Random rnd, int minSplits, int range) {
+            Network net = BoundSoundnessTest.randomNetwork(rnd);
+            ReluChain chain = ReluChain.of(net);
+            int n = chain.inputSize();
+            double[] lo = new double[n], hi = new double[n];
+            randomBox(rnd, lo, hi);
+            ArithmeticModel model = rnd.nextBoolean() ? ArithmeticModel.REAL : ArithmeticModel.FLOAT32;
+            SymbolicPropagator sym = new SymbolicPropagator(false, null, model);
+            ReluSplits splits = ReluSplits.none(BoundPropagator.widths(chain));
+            NetworkBounds node = sym.propagate(chain, lo, hi);
+            for (int t = 0; t < minSplits + rnd.nextInt(range); t++) {
+                int layer = rnd.nextInt(chain.reluLayerCount());
+                int neuron = rnd.nextInt(chain.width(layer));
+                if (!node.isUnstable(layer, neuron)) {
+                    continue;
+                }
+                ReluPhase phase = rnd.nextBoolean() ? ReluPhase.ACTIVE : ReluPhase.INACTIVE;
+                splits = splits.with(layer, neuron, phase);
+                node = sym.propagate(chain, lo, hi, splits, node.withSplit(layer, neuron, phase), layer + 1);
+            }
+            return new SplitNode(chain, lo, hi, model, sym, splits, node);
         }
     }
 
