@@ -169,17 +169,11 @@ class AlphaBetaOptimizerTest {
     void rowsTogetherEqualRowsAlone(long seed) {
         Random rnd = new Random(seed * 7 + 11);
         SplitNode at = SplitNode.random(rnd, 0, 4);
-        ReluChain chain = at.chain;
-        double[] lo = at.lo, hi = at.hi;
-        ArithmeticModel model = at.model;
-        SymbolicPropagator sym = at.sym;
-        ReluSplits splits = at.splits;
-        NetworkBounds node = at.node;
-        if (node.infeasible()) {
+        if (at.node.infeasible()) {
             return;
         }
         int rows = 1 + rnd.nextInt(6);
-        int outs = chain.outputSize();
+        int outs = at.chain.outputSize();
         double[] w = BoundSoundnessTest.gaussian(rnd, rows * outs, 1.0);
         for (int q = 0; q < w.length; q++) {
             if (rnd.nextDouble() < 0.3) {
@@ -187,28 +181,29 @@ class AlphaBetaOptimizerTest {
             }
         }
         AffineMap objective = AffineMap.fromDense(rows, outs, w, BoundSoundnessTest.gaussian(rnd, rows, 1.0));
-        AlphaBetaOptimizer optimizer = new AlphaBetaOptimizer(model);
+        AlphaBetaOptimizer optimizer = new AlphaBetaOptimizer(at.model);
         int[] order = new int[rows];
         AlphaBetaStart[] starts = new AlphaBetaStart[rows];
         for (int r = 0; r < rows; r++) {
             order[r] = rows - 1 - r; // any order of rows
             if (rnd.nextBoolean()) {
-                starts[r] = optimizer.lowerBound(chain, node, splits, lo, hi, objective, order[r], 3).end();
+                starts[r] = optimizer.lowerBound(at.chain, at.node, at.splits, at.lo, at.hi, objective, order[r], 3).end();
             }
         }
         double target = rnd.nextBoolean() ? Double.POSITIVE_INFINITY
-                : sym.minimize(chain, node, lo, hi, objective).lower()[rnd.nextInt(rows)] + 0.05;
+                : at.sym.minimize(at.chain, at.node, at.lo, at.hi, objective).lower()[rnd.nextInt(rows)] + 0.05;
         int iterations = rnd.nextInt(25);
         // Forced together: these networks are far below the size where the engine does that by itself.
-        AlphaBetaOptimizer.Result[] together = optimizer.lowerBounds(chain, node, splits, lo, hi, objective, order, iterations,
-                starts, target, true);
-        AlphaBetaOptimizer.Result[] byDefault = optimizer.lowerBounds(chain, node, splits, lo, hi, objective, order, iterations,
-                starts, target);
+        AlphaBetaOptimizer.Result[] together = optimizer.lowerBounds(at.chain, at.node, at.splits, at.lo, at.hi, objective, order,
+                iterations, starts, target, true);
+        AlphaBetaOptimizer.Result[] byDefault = optimizer.lowerBounds(at.chain, at.node, at.splits, at.lo, at.hi, objective, order,
+                iterations, starts, target);
         for (int r = 0; r < rows; r++) {
-            AlphaBetaOptimizer.Result alone = optimizer.lowerBound(chain, node, splits, lo, hi, objective, order[r], iterations,
-                    starts[r], target);
+            AlphaBetaOptimizer.Result alone = optimizer.lowerBound(at.chain, at.node, at.splits, at.lo, at.hi, objective, order[r],
+                    iterations, starts[r], target);
             String where = "seed " + seed + " row " + order[r];
-            assertTrue(together[r].lower() == alone.lower(), where + ": " + together[r].lower() + " together, " + alone.lower() + " alone");
+            assertTrue(together[r].lower() == alone.lower(),
+                    where + ": " + together[r].lower() + " together, " + alone.lower() + " alone");
             assertTrue(java.util.Arrays.equals(together[r].argmin(), alone.argmin()), where + ": vertices differ");
             assertTrue(together[r].end().equals(alone.end()), where + ": end α,β differ");
             assertTrue(byDefault[r].lower() == alone.lower() && byDefault[r].end().equals(alone.end()), where + ": default differs");
