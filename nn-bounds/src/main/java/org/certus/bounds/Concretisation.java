@@ -1,11 +1,13 @@
 package org.certus.bounds;
 
 import java.util.Arrays;
+import org.certus.nn.AffineMap;
 import org.certus.nn.OutwardRounding;
 
 /**
- * The last step of every back-substitution: a linear function of the input, {@code λ·x + cst}, bounded over
- * the input region — the box, the box ∩ a norm ball, or the box ∩ linear constraints — and rounded outward.
+ * Bounds over the input region — the box, the box ∩ a norm ball, or the box ∩ linear constraints — rounded
+ * outward: the last step of every back-substitution (a linear function of the input, {@code λ·x + cst}), and
+ * the first layer's rows, which are such functions already.
  */
 final class Concretisation {
     /** When not null, the region is the box ∩ this ball. */
@@ -95,5 +97,45 @@ final class Concretisation {
             Arrays.fill(ws.buffer(2, inputs), 0, inputs, 0.0);
         }
         return box;
+    }
+
+    /** Tightens the bounds of the rows of {@code a} to the box ∩ ball (exact knapsack per row for L1, Lagrangian for L2). */
+    void ballRows(AffineMap a, double[] lo, double[] hi, double[] l, double[] u) {
+        double[] lam = new double[lo.length];
+        double[] mag = new double[1];
+        for (int r = 0; r < a.rows(); r++) {
+            for (int q = a.rowStart()[r]; q < a.rowStart()[r + 1]; q++) {
+                lam[a.colIndex()[q]] += a.values()[q];
+            }
+            int terms = a.rowStart()[r + 1] - a.rowStart()[r] + 2;
+            double b = a.bias()[r];
+            double mn = ball.optimize(lam, lam.length, lo, hi, false, null, mag) + b;
+            l[r] = Math.max(l[r], OutwardRounding.down(mn, mag[0] + Math.abs(b), terms));
+            double mx = ball.optimize(lam, lam.length, lo, hi, true, null, mag) + b;
+            u[r] = Math.min(u[r], OutwardRounding.up(mx, mag[0] + Math.abs(b), terms));
+            for (int q = a.rowStart()[r]; q < a.rowStart()[r + 1]; q++) {
+                lam[a.colIndex()[q]] = 0.0;
+            }
+        }
+    }
+
+    /** Tightens the bounds of the rows of {@code a} to box ∩ input constraints (Lagrangian, see {@link InputConstraints}). */
+    void constrainedRows(AffineMap a, double[] lo, double[] hi, double[] l, double[] u) {
+        double[] lam = new double[lo.length];
+        double[] mag = new double[1];
+        for (int r = 0; r < a.rows(); r++) {
+            for (int q = a.rowStart()[r]; q < a.rowStart()[r + 1]; q++) {
+                lam[a.colIndex()[q]] += a.values()[q];
+            }
+            int terms = lo.length + 2 + constraints.extraTerms();
+            double b = a.bias()[r];
+            double mn = constraints.optimize(lam, lam.length, lo, hi, false, null, mag);
+            l[r] = Math.max(l[r], mn == Double.POSITIVE_INFINITY ? mn : OutwardRounding.down(mn + b, mag[0] + Math.abs(b), terms));
+            double mx = constraints.optimize(lam, lam.length, lo, hi, true, null, mag);
+            u[r] = Math.min(u[r], mx == Double.NEGATIVE_INFINITY ? mx : OutwardRounding.up(mx + b, mag[0] + Math.abs(b), terms));
+            for (int q = a.rowStart()[r]; q < a.rowStart()[r + 1]; q++) {
+                lam[a.colIndex()[q]] = 0.0;
+            }
+        }
     }
 }

@@ -207,9 +207,9 @@ public final class SymbolicPropagator implements BoundPropagator {
                 // One affine map of a box: interval arithmetic is already exact per neuron.
                 IntervalPropagator.affineInterval(a, inputLower, inputUpper, l, u);
                 if (ball != null) {
-                    ballRows(a, inputLower, inputUpper, l, u);
+                    region.ballRows(a, inputLower, inputUpper, l, u);
                 } else if (constraints != null) {
-                    constrainedRows(a, inputLower, inputUpper, l, u);
+                    region.constrainedRows(a, inputLower, inputUpper, l, u);
                 }
                 if (err != null) {
                     double[] m = new double[inputLower.length];
@@ -287,46 +287,6 @@ public final class SymbolicPropagator implements BoundPropagator {
         for (int j = 0; j < l.length; j++) {
             l[j] = Math.nextDown(l[j] - e[j]);
             u[j] = Math.nextUp(u[j] + e[j]);
-        }
-    }
-
-    /** Tightens the bounds of the rows of {@code a} to the box ∩ ball (exact knapsack per row for L1, Lagrangian for L2). */
-    private void ballRows(AffineMap a, double[] lo, double[] hi, double[] l, double[] u) {
-        double[] lam = new double[lo.length];
-        double[] mag = new double[1];
-        for (int r = 0; r < a.rows(); r++) {
-            for (int q = a.rowStart()[r]; q < a.rowStart()[r + 1]; q++) {
-                lam[a.colIndex()[q]] += a.values()[q];
-            }
-            int terms = a.rowStart()[r + 1] - a.rowStart()[r] + 2;
-            double b = a.bias()[r];
-            double mn = ball.optimize(lam, lam.length, lo, hi, false, null, mag) + b;
-            l[r] = Math.max(l[r], OutwardRounding.down(mn, mag[0] + Math.abs(b), terms));
-            double mx = ball.optimize(lam, lam.length, lo, hi, true, null, mag) + b;
-            u[r] = Math.min(u[r], OutwardRounding.up(mx, mag[0] + Math.abs(b), terms));
-            for (int q = a.rowStart()[r]; q < a.rowStart()[r + 1]; q++) {
-                lam[a.colIndex()[q]] = 0.0;
-            }
-        }
-    }
-
-    /** Tightens the bounds of the rows of {@code a} to box ∩ input constraints (Lagrangian, see {@link InputConstraints}). */
-    private void constrainedRows(AffineMap a, double[] lo, double[] hi, double[] l, double[] u) {
-        double[] lam = new double[lo.length];
-        double[] mag = new double[1];
-        for (int r = 0; r < a.rows(); r++) {
-            for (int q = a.rowStart()[r]; q < a.rowStart()[r + 1]; q++) {
-                lam[a.colIndex()[q]] += a.values()[q];
-            }
-            int terms = lo.length + 2 + constraints.extraTerms();
-            double b = a.bias()[r];
-            double mn = constraints.optimize(lam, lam.length, lo, hi, false, null, mag);
-            l[r] = Math.max(l[r], mn == Double.POSITIVE_INFINITY ? mn : OutwardRounding.down(mn + b, mag[0] + Math.abs(b), terms));
-            double mx = constraints.optimize(lam, lam.length, lo, hi, true, null, mag);
-            u[r] = Math.min(u[r], mx == Double.NEGATIVE_INFINITY ? mx : OutwardRounding.up(mx + b, mag[0] + Math.abs(b), terms));
-            for (int q = a.rowStart()[r]; q < a.rowStart()[r + 1]; q++) {
-                lam[a.colIndex()[q]] = 0.0;
-            }
         }
     }
 
