@@ -37,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * case, one row after another ({@link #alphaBetaRowsAlone}) and all rows together ({@link #alphaBetaRowsTogether},
  * {@code AlphaBetaOptimizer.lowerBounds}). Made for the CIFAR-size networks, whose weights (millions of
  * non-zeros) do not fit in cache, so a step is bound by reading them. The suites are not bundled: the instance is
- * read from the folder of {@code -Dcertus.benchmarks} (VNN-COMP's layout, e.g. {@code ../shared/benchmarks/vnncomp}).
+ * read from the folder of {@code -Dcertus.benchmarks} (a copy of the VNN-COMP suites in their own layout: one folder per suite).
  *
  * <p>Run: {@code java -Dcertus.benchmarks=DIR -jar benchmarks/target/benchmarks.jar VnnlibRootBenchmark -f 1 -wi 3 -i 5}
  * (the fork inherits the property through {@code -jvmArgsAppend -Dcertus.benchmarks=DIR}).

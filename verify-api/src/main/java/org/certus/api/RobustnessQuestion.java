@@ -3,7 +3,6 @@ package org.certus.api;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -245,11 +244,11 @@ public final class RobustnessQuestion implements Serializable {
      * @return inf, 1 or 2
      */
     public String normText() {
-        return switch (norm) {
-            case LINF -> "inf";
-            case L1 -> "1";
-            case L2 -> "2";
-        };
+        return normText(norm);
+    }
+
+    private static String normText(Norm n) {
+        return n == Norm.L1 ? "1" : n == Norm.L2 ? "2" : "inf";
     }
 
     /**
@@ -420,20 +419,16 @@ public final class RobustnessQuestion implements Serializable {
             if ("untargeted".equals(text)) {
                 return targets();
             }
-            Set<Integer> set = new LinkedHashSet<>();
-            for (String part : text.split(",", -1)) {
-                int t;
+            String[] parts = text.split(",", -1);
+            int[] labels = new int[parts.length];
+            for (int i = 0; i < parts.length; i++) {
                 try {
-                    t = Integer.parseInt(part.strip());
+                    labels[i] = Integer.parseInt(parts[i].strip());
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("--target '" + text + "' is neither 'untargeted' nor a list of labels such as 3 or 3,5");
                 }
-                if (t < 0) {
-                    throw new IllegalArgumentException("--target " + text + ": label " + t + " is negative");
-                }
-                set.add(t);
             }
-            return targets(set.stream().mapToInt(Integer::intValue).toArray());
+            return targets(labels); // refuses negative labels, drops repeats
         }
 
         /**
@@ -597,10 +592,6 @@ public final class RobustnessQuestion implements Serializable {
                 throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
             }
             return new RobustnessQuestion(this, tol);
-        }
-
-        private static String normText(Norm n) {
-            return n == Norm.L1 ? "1" : n == Norm.L2 ? "2" : "inf";
         }
     }
 }
