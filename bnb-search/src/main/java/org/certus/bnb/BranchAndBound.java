@@ -2,6 +2,7 @@ package org.certus.bnb;
 
 import org.certus.bounds.NetworkBounds;
 import org.certus.nn.Float32Evaluation;
+import org.certus.nn.LoweringStopped;
 import org.certus.nn.Network;
 
 /**
@@ -38,7 +39,9 @@ public final class BranchAndBound {
     private final VerificationQuery query;
     private final SearchOptions options;
     private final SearchLimits limits;
+    /** Null when lowering the network did not finish within the time limit (see {@link #notLowered}). */
     private final SearchProblem problem;
+    private final long loweringMillis;
     private NetworkBounds rootStart;
     private boolean nested;
     private int mixedMaxUnstable = MixedBrancher.MIXED_MAX_UNSTABLE;
@@ -53,7 +56,21 @@ public final class BranchAndBound {
         this.query = query;
         this.options = options;
         this.limits = new SearchLimits(options);
-        this.problem = new SearchProblem(query, options, limits.outOfTimeCheck());
+        long t0 = System.nanoTime();
+        SearchProblem p;
+        try {
+            p = new SearchProblem(query, options, limits.outOfTimeCheck());
+        } catch (LoweringStopped e) {
+            p = null; // the time ran out (or a cancel came) while lowering: run() reports it, nothing was searched
+        }
+        this.problem = p;
+        // The time limit covers the lowering too: run() starts its clock this much before it is called.
+        this.loweringMillis = (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /** Statistics of a search whose network could not be lowered within its limit: nothing searched. */
+    private SearchStatistics notLowered() {
+        return new SearchStatistics(0, 0, 0, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, 0, 0, loweringMillis, 0);
     }
 
     /**
@@ -64,6 +81,9 @@ public final class BranchAndBound {
      * @return this search
      */
     public BranchAndBound startingFrom(NetworkBounds bounds) {
+        if (problem == null) {
+            return this;
+        }
         if (bounds.reluLayerCount() != problem.chain.reluLayerCount()) {
             throw new IllegalArgumentException("start bounds for " + bounds.reluLayerCount() + " ReLU layers, the network has "
                     + problem.chain.reluLayerCount());
@@ -100,10 +120,17 @@ public final class BranchAndBound {
      * @return verified (with the proven bound), falsified (with a checked counterexample), timeout or unknown
      */
     public Verdict run() {
+        if (problem == null) {
+            // Out of time (or cancelled) while lowering: a timeout, or unknown when cancelled, as for a search.
+            Verdict v = options.cancel().isCancelled() ? Verdict.unknown(Double.NEGATIVE_INFINITY, notLowered())
+                    : Verdict.timeout(Double.NEGATIVE_INFINITY, notLowered());
+            listener().finished(v);
+            return v;
+        }
         FeasibilityGoal goal = new FeasibilityGoal(problem, limits);
         SearchListener listener = listener();
         Search search = new Search(problem, limits, goal, listener, rootStart, mixedMaxUnstable);
-        SearchStatistics stats = search.run(System.nanoTime());
+        SearchStatistics stats = search.run(System.nanoTime() - loweringMillis * 1_000_000);
         double finalBound = stats.finalBound();
         Counterexample ce = goal.counterexample();
         Verdict v;
@@ -137,10 +164,15 @@ public final class BranchAndBound {
         if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
             throw new IllegalArgumentException("tolerance must be finite and >= 0, got " + tolerance);
         }
+        if (problem == null) {
+            WorstCaseMargin w = new WorstCaseMargin(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, null, false, true, notLowered());
+            listener().finished(w);
+            return w;
+        }
         MarginGoal goal = new MarginGoal(tolerance, signSuffices);
         SearchListener listener = listener();
         Search search = new Search(problem, limits, goal, listener, rootStart, mixedMaxUnstable);
-        SearchStatistics stats = search.run(System.nanoTime());
+        SearchStatistics stats = search.run(System.nanoTime() - loweringMillis * 1_000_000);
         double lower = search.globalBound();
         boolean limitReached = search.limitHit() || options.cancel().isCancelled();
         Counterexample best = null;

@@ -4,6 +4,7 @@ import java.util.function.BooleanSupplier;
 import org.certus.bounds.AlphaBetaOptimizer;
 import org.certus.bounds.InputConstraints;
 import org.certus.bounds.SymbolicPropagator;
+import org.certus.milp.Deadline;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Float32Evaluation;
 import org.certus.nn.ReluChain;
@@ -23,11 +24,19 @@ final class SearchProblem {
     /** Whether nodes split the input box (and, below a few unstable ReLUs, ReLUs: the mixed rule) rather than ReLUs. */
     final boolean inputSplit;
 
-    /** @param outOfTime polled inside bounding passes: bounding a node of a large network takes seconds */
+    /**
+     * @param outOfTime polled inside bounding passes: bounding a node of a large network takes seconds
+     * @throws org.certus.nn.LoweringStopped when the time limit passes (or the search is cancelled) before the network
+     *                                       is lowered
+     */
     SearchProblem(VerificationQuery query, SearchOptions options, BooleanSupplier outOfTime) {
         this.query = query;
         this.options = options;
-        this.chain = ReluChain.of(query.network(), query.inputLower(), query.inputUpper());
+        // Lowering a large graph per query takes seconds (TinyYOLO: a minute): it counts against the time limit.
+        long loweringDeadline = Deadline.after(options.timeLimit());
+        CancelToken cancel = options.cancel();
+        this.chain = ReluChain.of(query.network(), query.inputLower(), query.inputUpper(),
+                () -> cancel.isCancelled() || System.nanoTime() > loweringDeadline);
         // Only the outputs the property reads are back-substituted at the last layer.
         boolean[] outputsRead = new boolean[query.network().outputSize()];
         for (AffineMap d : query.disjuncts()) {

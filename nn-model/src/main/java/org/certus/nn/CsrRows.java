@@ -76,4 +76,56 @@ final class CsrRows {
             System.arraycopy(v2, 0, vals, s, v2.length);
         }
     }
+
+    /**
+     * The error row of a SINGLE row r of {@code v}: {@code γ_m·|w|} per entry, then the constant
+     * {@code γ_m·|b| + m·2^-149} (m = entries + 1), each rounded up: the per-row bound of
+     * {@link Float32Rounding#rowErrors} as an affine map.
+     */
+    static double[] singleErrorRow(Lowering.Value v, int r) {
+        int s = v.start[r], e = v.start[r + 1];
+        int m = e - s + 1;
+        double g = Float32Rounding.gamma(m) * Lowering.ERROR_MAP_SAFETY;
+        double[] out = new double[e - s + 1];
+        for (int q = s; q < e; q++) {
+            out[q - s] = Math.nextUp(g * Math.abs(v.vals[q]));
+        }
+        out[e - s] = Math.nextUp(g * Math.abs(v.bias[r]) + m * Float32Rounding.UNDERFLOW);
+        return out;
+    }
+
+    static AffineMap valueMap(Lowering.Value v, int cols) {
+        return new AffineMap(v.size(), cols, v.start, v.cols, v.vals, v.bias);
+    }
+
+    /** The layer's float32 error map, or null when every row is one rounding op on basis elements (the per-row bound applies). */
+    static AffineMap errorMap(Lowering.Value v, int cols) {
+        boolean allSingle = v.size() > 0;
+        for (byte k : v.kind) {
+            allSingle &= k == Lowering.SINGLE;
+        }
+        if (allSingle) {
+            return null;
+        }
+        // SINGLE rows carry no explicit error row: derive it from the row itself.
+        CsrRows rows = new CsrRows();
+        for (int r = 0; r < v.size(); r++) {
+            if (v.kind[r] == Lowering.SINGLE) {
+                double[] single = singleErrorRow(v, r);
+                for (int q = v.start[r]; q < v.start[r + 1]; q++) {
+                    rows.eCols.add(v.cols[q]);
+                    rows.eVals.add(single[q - v.start[r]]);
+                }
+                rows.eConst.add(single[single.length - 1]);
+            } else {
+                for (int q = v.eStart[r]; q < v.eStart[r + 1]; q++) {
+                    rows.eCols.add(v.eCols[q]);
+                    rows.eVals.add(v.eVals[q]);
+                }
+                rows.eConst.add(v.eConst[r]);
+            }
+            rows.eStart.add(rows.eCols.size());
+        }
+        return new AffineMap(v.size(), cols, rows.eStart.toArray(), rows.eCols.toArray(), rows.eVals.toArray(), rows.eConst.toArray());
+    }
 }

@@ -3,6 +3,7 @@ package org.certus.nn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.eclipse.collections.impl.list.mutable.primitive.ByteArrayList;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.eclipse.collections.impl.map.mutable.primitive.IntIntHashMap;
@@ -37,7 +38,7 @@ public final class Lowering {
     /** Relative double rounding of composing one entry of a map (γ of double for the terms summed, per term). */
     private static final double COMPOSE_ROUNDING = 0x1p-52;
     /** Final safety factor on the float32 error maps (they are sums of nonnegative products, each rounded). */
-    private static final double ERROR_MAP_SAFETY = 1 + 1e-9;
+    static final double ERROR_MAP_SAFETY = 1 + 1e-9;
 
     /** A value of the graph during lowering: rows of an affine map over the basis of its level. */
     public static final class Value {
@@ -101,8 +102,14 @@ public final class Lowering {
         }
     }
 
+    /** Rows composed between two polls of the stop condition. */
+    private static final int STOP_POLL_ROWS = 256;
+    /** Never stops: lowering without a caller's limit. */
+    private static final BooleanSupplier NEVER = () -> false;
+
     private final Network network;
     private final double[] regionLower;
+    private final BooleanSupplier stop;
     private final List<LayerRows> layers = new ArrayList<>();
     /** Per input carried past a ReLU, the region's lower bound it was lowered with (−∞ for the others). */
     private final double[] carriedInputFloor;
@@ -111,9 +118,10 @@ public final class Lowering {
     private int currentNode = -1;
     private int currentElementOffset;
 
-    private Lowering(Network network, double[] regionLower) {
+    private Lowering(Network network, double[] regionLower, BooleanSupplier stop) {
         this.network = network;
         this.regionLower = regionLower;
+        this.stop = stop;
         this.carriedInputLower = new double[network.inputSize()];
         this.carriedInputFloor = new double[network.inputSize()];
         Arrays.fill(carriedInputFloor, Double.NEGATIVE_INFINITY);
@@ -125,11 +133,19 @@ public final class Lowering {
      * coordinate past a ReLU (a skip from the input), and then the chain accepts regions above it only.
      */
     public static ReluChain lower(Network network, double[] regionLower) {
+        return lower(network, regionLower, NEVER);
+    }
+
+    /**
+     * {@link #lower(Network, double[])}, abandoned with {@link LoweringStopped} once {@code stop} holds (polled
+     * between operations and every few hundred composed rows).
+     */
+    public static ReluChain lower(Network network, double[] regionLower, BooleanSupplier stop) {
         if (regionLower != null && regionLower.length != network.inputSize()) {
             throw new NetworkException("region has " + regionLower.length + " values, network '" + network.name() + "' has "
                     + network.inputSize() + " inputs");
         }
-        return new Lowering(network, regionLower).run();
+        return new Lowering(network, regionLower, stop).run();
     }
 
     private ReluChain run() {
@@ -137,6 +153,7 @@ public final class Lowering {
         Value[] values = new Value[n + 1];
         values[0] = inputValue(network.inputSize());
         for (int i = 0; i < n; i++) {
+            pollStop();
             Network.Node node = network.node(i);
             List<Value> in = new ArrayList<>(node.inputs().length);
             for (int v : node.inputs()) {
@@ -168,6 +185,12 @@ public final class Lowering {
             out = lift(out, layers.size(), null);
         }
         return assemble(out);
+    }
+
+    private void pollStop() {
+        if (stop.getAsBoolean()) {
+            throw new LoweringStopped(network.name());
+        }
     }
 
     private static Value inputValue(int size) {
@@ -293,6 +316,9 @@ public final class Lowering {
         int[] aCol = map.colIndex();
         double[] aVal = map.values();
         for (int r = 0; r < map.rows(); r++) {
+            if (r % STOP_POLL_ROWS == 0) {
+                pollStop();
+            }
             int nt = 0, ent = 0;
             int terms = aStart[r + 1] - aStart[r];
             boolean allSelection = true, allExact = true;
@@ -312,7 +338,7 @@ public final class Lowering {
             } else {
                 rowKind = allSelection && oneDotProduct ? SINGLE : COMPOSITE;
             }
-            // A SINGLE row's error is the per-row bound of its own map row: derived when needed (singleErrorRow).
+            // A SINGLE row's error is the per-row bound of its own map row: derived when needed (CsrRows.singleErrorRow).
             boolean trackErrors = rowKind != SINGLE;
             double bsum = map.bias()[r];
             double econst = own == null ? 0.0 : own.bias()[r];
@@ -435,7 +461,7 @@ public final class Lowering {
                 double[] ev;
                 if (cur.kind[r] == SINGLE) {
                     // Its error is the per-row bound of its own row; at level 0 it must become explicit.
-                    double[] single = singleErrorRow(cur, r);
+                    double[] single = CsrRows.singleErrorRow(cur, r);
                     int m = cur.start[r + 1] - cur.start[r];
                     ec = Arrays.copyOfRange(cur.cols, cur.start[r], cur.start[r + 1]);
                     ev = Arrays.copyOf(single, m);
@@ -477,22 +503,6 @@ public final class Lowering {
         return cur;
     }
 
-    /**
-     * The error row of a SINGLE row r of {@code v}: {@code γ_m·|w|} per entry, then the constant
-     * {@code γ_m·|b| + m·2^-149} (m = entries + 1), each rounded up: the per-row bound of
-     * {@link Float32Rounding#rowErrors} as an affine map.
-     */
-    private static double[] singleErrorRow(Value v, int r) {
-        int s = v.start[r], e = v.start[r + 1];
-        int m = e - s + 1;
-        double g = Float32Rounding.gamma(m) * ERROR_MAP_SAFETY;
-        double[] out = new double[e - s + 1];
-        for (int q = s; q < e; q++) {
-            out[q - s] = Math.nextUp(g * Math.abs(v.vals[q]));
-        }
-        out[e - s] = Math.nextUp(g * Math.abs(v.bias[r]) + m * Float32Rounding.UNDERFLOW);
-        return out;
-    }
 
     /** The passthrough neuron of ReLU layer {@code level} that carries basis element {@code c} (created on first use). */
     private int passthrough(int level, int c) {
@@ -540,52 +550,17 @@ public final class Lowering {
         for (int j = 0; j < k; j++) {
             LayerRows l = layers.get(j);
             Value v = l.rows.toValue(j, l.kind.toArray());
-            maps.add(valueMap(v, basisWidth(j)));
-            errorMaps[j] = errorMap(v, basisWidth(j));
+            maps.add(CsrRows.valueMap(v, basisWidth(j)));
+            errorMaps[j] = CsrRows.errorMap(v, basisWidth(j));
             originNode[j] = l.originNode.toArray();
             originElement[j] = l.originElement.toArray();
         }
-        maps.add(valueMap(out, basisWidth(k)));
-        errorMaps[k] = errorMap(out, basisWidth(k));
+        maps.add(CsrRows.valueMap(out, basisWidth(k)));
+        errorMaps[k] = CsrRows.errorMap(out, basisWidth(k));
         boolean carries = false;
         for (double c : carriedInputFloor) {
             carries |= c > Double.NEGATIVE_INFINITY;
         }
         return new ReluChain(network, maps, errorMaps, carries ? carriedInputFloor.clone() : null, originNode, originElement);
-    }
-
-    private static AffineMap valueMap(Value v, int cols) {
-        return new AffineMap(v.size(), cols, v.start, v.cols, v.vals, v.bias);
-    }
-
-    /** The layer's float32 error map, or null when every row is one rounding op on basis elements (the per-row bound applies). */
-    private static AffineMap errorMap(Value v, int cols) {
-        boolean allSingle = v.size() > 0;
-        for (byte k : v.kind) {
-            allSingle &= k == SINGLE;
-        }
-        if (allSingle) {
-            return null;
-        }
-        // SINGLE rows carry no explicit error row: derive it from the row itself.
-        CsrRows rows = new CsrRows();
-        for (int r = 0; r < v.size(); r++) {
-            if (v.kind[r] == SINGLE) {
-                double[] single = singleErrorRow(v, r);
-                for (int q = v.start[r]; q < v.start[r + 1]; q++) {
-                    rows.eCols.add(v.cols[q]);
-                    rows.eVals.add(single[q - v.start[r]]);
-                }
-                rows.eConst.add(single[single.length - 1]);
-            } else {
-                for (int q = v.eStart[r]; q < v.eStart[r + 1]; q++) {
-                    rows.eCols.add(v.eCols[q]);
-                    rows.eVals.add(v.eVals[q]);
-                }
-                rows.eConst.add(v.eConst[r]);
-            }
-            rows.eStart.add(rows.eCols.size());
-        }
-        return new AffineMap(v.size(), cols, rows.eStart.toArray(), rows.eCols.toArray(), rows.eVals.toArray(), rows.eConst.toArray());
     }
 }

@@ -54,6 +54,8 @@ public final class Network {
     private volatile ReluChain chain;
     /** Why the lowering over the input domain failed (it then needs a query's box), or null. */
     private volatile NetworkException chainFailure;
+    /** The last chain lowered over a query's box (when the domain's cannot serve it); see {@link ReluChain#of}. */
+    private volatile ReluChain regionChain;
 
     /** A sequential network: each operation reads the value before it. */
     public Network(String name, Shape inputShape, InputDomain inputDomain, List<? extends Operation> layers) {
@@ -346,6 +348,14 @@ public final class Network {
         } catch (NetworkException e) {
             return null;
         }
+    }
+
+    ReluChain regionChain() {
+        return regionChain;
+    }
+
+    void rememberRegionChain(ReluChain c) {
+        regionChain = c;
     }
 
     /** Sets the chain (for a network made from a chain, {@link ReluChain#asNetwork}). */

@@ -2,6 +2,7 @@ package org.certus.nn;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The verifier's normal form of a network: {@code z_1 = A_1 x + b_1, h_1 = relu(z_1), …,
@@ -58,11 +59,26 @@ public final class ReluChain {
 
     /** The normal form of {@code network}, valid on the box {@code [lower, upper]} (and every box inside it). */
     public static ReluChain of(Network network, double[] lower, double[] upper) {
+        return of(network, lower, upper, () -> false);
+    }
+
+    /**
+     * {@link #of(Network, double[], double[])}, abandoned with {@link LoweringStopped} once {@code stop} holds. A
+     * graph lowered per query (a skip from the input) keeps its last such chain, so the stages of one query (and
+     * queries whose boxes lie above the same floor) lower it once.
+     */
+    public static ReluChain of(Network network, double[] lower, double[] upper, BooleanSupplier stop) {
         ReluChain c = network.chainOrNull();
         if (c != null && c.accepts(lower)) {
             return c;
         }
-        return Lowering.lower(network, lower);
+        ReluChain last = network.regionChain();
+        if (last != null && last.accepts(lower)) {
+            return last;
+        }
+        c = Lowering.lower(network, lower, stop);
+        network.rememberRegionChain(c);
+        return c;
     }
 
     /**
