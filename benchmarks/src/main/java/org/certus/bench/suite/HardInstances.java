@@ -15,7 +15,15 @@ import java.util.Set;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
+import org.certus.bench.NodeBenchmark;
+import org.certus.bench.SearchScaling;
 import org.certus.cli.Certus;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The hard instances in one command (issue "Decide the hard instances"): reruns each of them through the
@@ -25,16 +33,17 @@ import org.certus.cli.Certus;
  *   <li>mnist-wk17a, ε = 0.1, the whole MNIST test set, 120 s per sample: 0 timeouts, under 10 minutes;</li>
  *   <li>mnist-rsl18a, ε = 0.1, the first 100 samples, 120 s: at least 90 settled;</li>
  *   <li>mnist_fc (90 instances, VNN-COMP timeouts): at least 80 solved;</li>
+ *   <li>{@code node}: {@code NodeBenchmark}'s child bound on mnist_fc 256x6, one thread: half of f979ca8's time;</li>
+ *   <li>{@code scaling}: the same search on 2 threads at least 1.8 times the nodes per second of 1 ({@code SearchScaling});</li>
  *   <li>each staged CIFAR-size suite (cifar10_resnet, marabou-cifar10, sri_resnet_a, and collins_rul_cnn_2023, cgan,
  *       nn4sys_pensieve_simple, yolo): at least the best CPU-only VNN-COMP tool's count;</li>
  * </ul>
  * always with 0 wrong answers. The VNN-COMP suites are read from {@code --benchmarks DIR} (they may not
- * be redistributed); without it only the MNIST parts run. Node throughput is measured apart, by
- * {@code NodeBenchmark} (JMH).
+ * be redistributed); without it only the MNIST parts and {@code scaling} run.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar org.certus.bench.suite.HardInstances --out hard [--benchmarks DIR]
- *      [--parts wk17a,rsl18a,mnist_fc,cifar10_resnet,...] [--time-limit-scale F]
+ *      [--parts wk17a,rsl18a,mnist_fc,cifar10_resnet,...,node,scaling] [--time-limit-scale F]
  * </pre>
  */
 public final class HardInstances {
@@ -62,6 +71,7 @@ public final class HardInstances {
         Path benchmarks = null;
         List<String> parts = new ArrayList<>(List.of("wk17a", "rsl18a"));
         parts.addAll(SUITES);
+        parts.addAll(List.of("node", "scaling"));
         String scale = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -88,6 +98,14 @@ public final class HardInstances {
                         (settled, timeouts, seconds) -> timeouts == 0 && seconds < 600));
                 case "rsl18a" -> lines.add(robustness("mnist-rsl18a", "0:99", outDir.resolve("rsl18a"), ">= 90 settled", out, err,
                         (settled, timeouts, seconds) -> settled >= 90));
+                case "scaling" -> lines.add(scaling(out));
+                case "node" -> {
+                    if (benchmarks == null) {
+                        out.println("== node: skipped (no --benchmarks DIR: it reads mnist_fc's 256x6 network)");
+                        continue;
+                    }
+                    lines.add(node(benchmarks, out));
+                }
                 default -> {
                     if (!SUITES.contains(part)) {
                         err.println("HardInstances: error: unknown part '" + part + "'");
@@ -110,7 +128,8 @@ public final class HardInstances {
         for (Line l : lines) {
             out.printf(Locale.ROOT, "%-58s %-34s %-26s %-4s %s%n", l.what(), l.decided(), l.target(), l.met() ? "yes" : "no", l.time());
         }
-        out.println("(" + Runtime.getRuntime().availableProcessors() + " cores; node throughput: NodeBenchmark, see docs/benchmarks.md)");
+        out.println("(" + Runtime.getRuntime().availableProcessors() + " cores; the node target is relative to f979ca8: run NodeBenchmark "
+                + "with both jars side by side, see docs/benchmarks.md)");
         return worst;
     }
 
@@ -142,6 +161,37 @@ public final class HardInstances {
         }
         return new Line(network + ", eps 0.1, samples " + samples + ", 120 s", String.format(Locale.ROOT, "%d/%d settled, %d timeouts",
                 settled, n, timeouts), target, t.met(settled, timeouts, seconds), String.format(Locale.ROOT, "%.0f s", seconds));
+    }
+
+    /** Two threads against one on the same search: at least 1.8 times the nodes per second. */
+    private static Line scaling(PrintStream out) {
+        out.println("== SearchScaling (mnist-wk17a sample 1571, 20 s per search, 3 reps)");
+        int cores = Runtime.getRuntime().availableProcessors();
+        double speedUp = SearchScaling.measure(SearchScaling.wk17a1571(), "mnist-wk17a sample 1571, eps 0.1, untargeted", 20, 3, out);
+        return new Line("search node rate, " + cores + " threads vs 1 (wk17a sample 1571)", String.format(Locale.ROOT, "%.2fx", speedUp),
+                ">= 1.8x with 2 threads", cores >= 2 && speedUp >= 1.8, "");
+    }
+
+    /**
+     * The child bound on mnist_fc 256x6 (ε = 0.05) on one thread, by {@link NodeBenchmark} (JMH, one fork): the median.
+     * The target is half of f979ca8's median on the same machine (2.36 ms on the 2-core development VM, 2026-12-05).
+     */
+    private static Line node(Path benchmarks, PrintStream out) {
+        String net = benchmarks.resolve("mnist_fc").resolve("onnx").resolve("mnist-net_256x6.onnx").toString();
+        out.println("== NodeBenchmark.boundChildSequential on " + net + ", eps 0.05");
+        try {
+            Options o = new OptionsBuilder().include(NodeBenchmark.class.getName() + ".boundChildSequential$").param("network", net)
+                    .param("eps", "0.05").forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(2)).measurementIterations(3)
+                    .measurementTime(TimeValue.seconds(3)).build();
+            double ms = Double.NaN;
+            for (RunResult r : new Runner(o).run()) {
+                ms = r.getPrimaryResult().getStatistics().getPercentile(50);
+            }
+            return new Line("child bound, mnist_fc 256x6, one thread (median)", String.format(Locale.ROOT, "%.2f ms", ms),
+                    "<= 1.18 ms (f979ca8: 2.36)", ms <= 1.18, "");
+        } catch (RunnerException e) {
+            return new Line("child bound, mnist_fc 256x6, one thread", "no result (" + e.getMessage() + ")", "<= 1.18 ms", false, "");
+        }
     }
 
     private static Line suite(String name, Path benchmarks, Path outDir, String scale, PrintStream out, PrintStream err) {
