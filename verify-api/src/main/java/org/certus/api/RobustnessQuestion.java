@@ -66,7 +66,7 @@ public final class RobustnessQuestion implements Serializable {
 
     /**
      * A builder with {@code certus robustness}'s defaults: feasible, L∞ ball (eps to be given), untargeted, margin 0,
-     * sound, symbolic root bounds, 1 s per neuron, 120 s, all processors.
+     * sound, auto root tightening, 1 s per neuron, 120 s, all processors.
      *
      * @return a new builder
      */
@@ -74,20 +74,12 @@ public final class RobustnessQuestion implements Serializable {
         return new Builder();
     }
 
-    /**
-     * What is asked.
-     *
-     * @return the objective
-     */
+    /** What is asked. */
     public Objective objective() {
         return objective;
     }
 
-    /**
-     * The region searched.
-     *
-     * @return the perturbation
-     */
+    /** The region searched. */
     public Perturbation perturbation() {
         return perturbation;
     }
@@ -119,20 +111,12 @@ public final class RobustnessQuestion implements Serializable {
         return targets.clone();
     }
 
-    /**
-     * Whether every label except {@link #targets()} is a target.
-     *
-     * @return true when inverted
-     */
+    /** Whether every label except {@link #targets()} is a target. */
     public boolean invertTarget() {
         return invertTarget;
     }
 
-    /**
-     * How much a target must beat every other label by.
-     *
-     * @return the margin
-     */
+    /** How much a target must beat every other label by. */
     public double margin() {
         return margin;
     }
@@ -146,22 +130,23 @@ public final class RobustnessQuestion implements Serializable {
         return tolerance;
     }
 
-    /**
-     * Sound mode (bounds cover float32 and double evaluation, LPs certified) or fast mode.
-     *
-     * @return true in sound mode
-     */
+    /** Sound mode (bounds cover float32 and double evaluation, LPs certified) rather than fast mode. */
     public boolean sound() {
         return sound;
     }
 
-    /**
-     * The root bound tightening before branching.
-     *
-     * @return its kind
-     */
+    /** The root bound tightening before branching (symbolic for {@code auto}). */
     public Tightening tightening() {
-        return tightening;
+        return tightening == null ? Tightening.SYMBOLIC : tightening;
+    }
+
+    /**
+     * {@code --tightening auto} (the default) on a feasibility question: a search on symbolic bounds first and, when it
+     * runs out of its share of the time, MIP-strength root tightening and a second search ({@link Strategy#STAGED},
+     * as {@code certus vnnlib}); measured on mnist-wk17a's hardest samples, see docs/measurements.md.
+     */
+    public boolean stagedSearch() {
+        return tightening == null && objective == Objective.FEASIBLE;
     }
 
     /**
@@ -210,7 +195,7 @@ public final class RobustnessQuestion implements Serializable {
                 .withTimeLimit(Duration.ofNanos(Math.round(timeLimitSeconds * 1e9)))
                 .withThreads(threads)
                 .withSound(sound)
-                .withRootTightening(new RootTightening(tightening, neuronTimeLimit, RootTightening.DEFAULT_BUDGET));
+                .withRootTightening(new RootTightening(tightening(), neuronTimeLimit, RootTightening.DEFAULT_BUDGET));
     }
 
     /**
@@ -306,7 +291,7 @@ public final class RobustnessQuestion implements Serializable {
         return String.format(Locale.ROOT, "eps %s, norm %s, perturbation %s, target %s, margin %s, objective %s%s, mode %s, tightening %s, "
                         + "time limit %s s, threads %d", epsText(), normText(), perturbation, targetText(), RobustnessRow.number(margin),
                 objective.word(), objective != Objective.FEASIBLE ? " (tolerance " + RobustnessRow.number(tolerance) + ")" : "", mode(),
-                tightening.name().toLowerCase(Locale.ROOT), RobustnessRow.number(timeLimitSeconds), threads);
+                tightening == null ? "auto" : tightening.name().toLowerCase(Locale.ROOT), RobustnessRow.number(timeLimitSeconds), threads);
     }
 
     @Override
@@ -325,7 +310,7 @@ public final class RobustnessQuestion implements Serializable {
         private double margin;
         private double tolerance = Double.NaN;
         private boolean sound = true;
-        private Tightening tightening = Tightening.SYMBOLIC;
+        private Tightening tightening; // null: auto
         private Duration neuronTimeLimit = RootTightening.DEFAULT_NEURON_TIME_LIMIT;
         private double timeLimitSeconds = 120;
         private int threads = Runtime.getRuntime().availableProcessors();
@@ -478,7 +463,7 @@ public final class RobustnessQuestion implements Serializable {
         /**
          * The root tightening before branching.
          *
-         * @param t its kind
+         * @param t its kind; null for auto (see {@link RobustnessQuestion#stagedSearch()})
          * @return this builder
          */
         public Builder tightening(Tightening t) {
@@ -489,14 +474,14 @@ public final class RobustnessQuestion implements Serializable {
         /**
          * The root tightening as written on the command line.
          *
-         * @param text interval, symbolic, lp or mip
+         * @param text auto, interval, symbolic, lp or mip
          * @return this builder
          */
         public Builder tightening(String text) {
-            if (!Set.of("interval", "symbolic", "lp", "mip").contains(text)) {
-                throw new IllegalArgumentException("--tightening " + text + " is unknown; use interval, symbolic, lp or mip");
+            if (!Set.of("auto", "interval", "symbolic", "lp", "mip").contains(text)) {
+                throw new IllegalArgumentException("--tightening " + text + " is unknown; use auto, interval, symbolic, lp or mip");
             }
-            return tightening(Tightening.valueOf(text.toUpperCase(Locale.ROOT)));
+            return tightening(text.equals("auto") ? null : Tightening.valueOf(text.toUpperCase(Locale.ROOT)));
         }
 
         /**

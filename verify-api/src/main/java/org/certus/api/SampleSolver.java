@@ -135,7 +135,8 @@ final class SampleSolver {
 
     private RobustnessResult solveFeasible(Sample s, long[] nodes) {
         InputBox region = region(s.x());
-        Verdict v = verifier.verify(RobustnessProperty.of(region, s.targets(), net.outputSize(), q.margin()), options, Strategy.SINGLE_SEARCH);
+        Verdict v = verifier.verify(RobustnessProperty.of(region, s.targets(), net.outputSize(), q.margin()), options,
+                q.stagedSearch() ? Strategy.STAGED : Strategy.SINGLE_SEARCH);
         nodes[0] = v.statistics().nodes();
         return switch (v.status()) {
             case VERIFIED -> s.result(RobustnessStatus.ROBUST, robustLower(Double.NaN), Double.NaN, nodes[0]);

@@ -6,6 +6,8 @@ import org.certus.bnb.SearchOptions;
 import org.certus.bnb.Verdict;
 import org.certus.bnb.VerdictStatus;
 import org.certus.nn.Network;
+import org.certus.nn.NetworkException;
+import org.certus.nn.ReluChain;
 import org.certus.spec.VnnlibProperty;
 import org.certus.tighten.Tightening;
 import org.slf4j.Logger;
@@ -14,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link Strategy#STAGED}: a short search on symbolic bounds; only when it runs out of time, a second one with
  * MIP-strength root tightening for the time that is left (the first one's nodes are not kept: at most
- * {@link TimeBudget#QUICK_STAGE_SHARE} of the time is lost). Networks split on their inputs get one search.
+ * {@link TimeBudget#QUICK_STAGE_SHARE} of the time is lost). Networks split on their inputs, and networks with one ReLU
+ * layer, get one search.
  */
 final class StagedSolve {
     private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
@@ -47,10 +50,22 @@ final class StagedSolve {
      * {@code options} itself for them.
      */
     static SearchOptions rootTightened(Network net, SearchOptions options, Duration timeout) {
-        if (net.inputSize() <= SearchOptions.INPUT_SPLIT_MAX_INPUTS) {
+        if (net.inputSize() <= SearchOptions.INPUT_SPLIT_MAX_INPUTS || oneReluLayer(net)) {
             return options;
         }
         return options.withRootTightening(new RootTightening(Tightening.MIP, ROOT_MIP_NEURON_LIMIT, TimeBudget.rootTightening(timeout), true));
+    }
+
+    /**
+     * One ReLU layer (mnist-rsl18a): its pre-activations are affine in the input, their box bounds exact, and the
+     * tightening (of the layers after the first) has nothing to do; a second search would only start over.
+     */
+    private static boolean oneReluLayer(Network net) {
+        try {
+            return ReluChain.of(net).reluLayerCount() <= 1;
+        } catch (NetworkException e) {
+            return false; // lowered per query (a skip from the input): a graph, not one layer
+        }
     }
 
     /** The two stages within {@code timeout}; the first gets {@code quick}. {@code base} carries the listeners already. */
@@ -59,7 +74,8 @@ final class StagedSolve {
         long t0 = System.nanoTime();
         Network net = verifier.network();
         if (rootTightened(net, base, timeout) == base) {
-            stage(listener, "one search on symbolic bounds (" + net.inputSize() + " inputs: no root tightening)");
+            stage(listener, "one search on symbolic bounds (no root tightening: " + (oneReluLayer(net) ? "one ReLU layer"
+                    : net.inputSize() + " inputs, split on the inputs") + ")");
             return verifier.searchCases(property, base);
         }
         stage(listener, "stage 1: search on symbolic bounds for " + TimeBudget.millis(quick) + " ms");

@@ -18,13 +18,23 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Which root tightening {@link Strategy#STAGED} ({@code certus vnnlib}) asks for: MIP strength by per-neuron searches for
- * ReLU-split (image-sized) networks, within a share of the time; none for input-split ones.
+ * ReLU-split (image-sized) networks with more than one ReLU layer, within a share of the time; none for input-split ones.
  */
 class StagedSolveOptionsTest {
+    /** Two ReLU layers over {@code inputs} inputs. */
     private static Network net(int inputs) {
         return new Network("n" + inputs, Shape.flat(inputs), InputDomain.uniform(inputs, 0, 1),
                 List.of(new Dense(inputs, 3, new double[inputs * 3], new double[3]), new Relu(),
-                        new Dense(3, 2, new double[6], new double[2])));
+                        new Dense(3, 3, new double[9], new double[3]), new Relu(), new Dense(3, 2, new double[6], new double[2])));
+    }
+
+    @Test
+    void networksWithOneReluLayerKeepSymbolicBounds() {
+        // mnist-rsl18a's shape: the tightening starts at the second ReLU layer, so it would have nothing to do.
+        Network one = new Network("one", Shape.flat(784), InputDomain.uniform(784, 0, 1),
+                List.of(new Dense(784, 3, new double[784 * 3], new double[3]), new Relu(), new Dense(3, 2, new double[6], new double[2])));
+        SearchOptions o = SearchOptions.defaults();
+        assertSame(o, StagedSolve.rootTightened(one, o, Duration.ofSeconds(300)));
     }
 
     @Test

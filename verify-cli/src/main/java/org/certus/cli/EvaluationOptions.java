@@ -72,9 +72,12 @@ public final class EvaluationOptions {
             description = "A target must beat every other label by at least M (default: ${DEFAULT-VALUE}).")
     double margin;
 
-    @Option(names = "--tightening", defaultValue = "symbolic", paramLabel = "KIND",
-            description = "Root bound tightening before branching: interval (same as symbolic: nodes are always bounded symbolically), "
-                    + "symbolic (default), lp or mip (certified LP, then MILP per still-unstable neuron); its time counts against --time-limit.")
+    @Option(names = "--tightening", defaultValue = "auto", paramLabel = "KIND",
+            description = "Root bound tightening before branching: auto (default: with --objective feasible, a search on symbolic "
+                    + "bounds and, if it has not decided within 5% of the time, per-neuron searches that tighten the root, then a "
+                    + "second search, as certus vnnlib does; symbolic for the other objectives), interval (same as symbolic: nodes "
+                    + "are always bounded symbolically), symbolic, lp or mip (certified LP, then MILP per still-unstable neuron); its "
+                    + "time counts against --time-limit.")
     String tightening;
 
     @Option(names = "--neuron-time-limit", defaultValue = "1", paramLabel = "SECONDS",
