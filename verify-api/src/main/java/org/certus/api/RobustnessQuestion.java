@@ -46,6 +46,7 @@ public final class RobustnessQuestion implements Serializable {
     private final double timeLimitSeconds;
     private final int threads;
     private final boolean solveMisclassified;
+    private final String inputRange;
 
     private RobustnessQuestion(Builder b, double tolerance) {
         this.objective = b.objective;
@@ -62,6 +63,7 @@ public final class RobustnessQuestion implements Serializable {
         this.timeLimitSeconds = b.timeLimitSeconds;
         this.threads = b.threads;
         this.solveMisclassified = b.solveMisclassified;
+        this.inputRange = b.inputRange;
     }
 
     /**
@@ -93,11 +95,7 @@ public final class RobustnessQuestion implements Serializable {
         return eps;
     }
 
-    /**
-     * The norm the closest objective measures distortion in ({@link Norm#LINF} for the other objectives).
-     *
-     * @return the norm
-     */
+    /** The norm the closest objective measures distortion in ({@link Norm#LINF} for the other objectives). */
     public Norm norm() {
         return norm;
     }
@@ -121,11 +119,7 @@ public final class RobustnessQuestion implements Serializable {
         return margin;
     }
 
-    /**
-     * When the closest and worst objectives stop: {@code upper − lower <= tolerance}.
-     *
-     * @return the tolerance (the objective's default unless given)
-     */
+    /** When closest and worst stop, {@code upper − lower <= tolerance} (the objective's default unless given). */
     public double tolerance() {
         return tolerance;
     }
@@ -133,6 +127,14 @@ public final class RobustnessQuestion implements Serializable {
     /** Sound mode (bounds cover float32 and double evaluation, LPs certified) rather than fast mode. */
     public boolean sound() {
         return sound;
+    }
+
+    /**
+     * The perturbation column of {@code summary.csv}: the perturbation, and {@code in RANGE} when {@code --input-range}
+     * replaced the dataset's pixel range (a resume with another range is then another question).
+     */
+    public String perturbationText() {
+        return inputRange.isEmpty() ? perturbation.text() : perturbation.text() + " in " + inputRange;
     }
 
     /** The root bound tightening before branching (symbolic for {@code auto}). */
@@ -266,7 +268,7 @@ public final class RobustnessQuestion implements Serializable {
      * @return network, dataset, eps, norm, perturbation, target, margin, objective, mode
      */
     public List<String> columns(String network, String dataset) {
-        return List.of(network, dataset, epsText(), normText(), perturbation.text(), targetText(), RobustnessRow.number(margin),
+        return List.of(network, dataset, epsText(), normText(), perturbationText(), targetText(), RobustnessRow.number(margin),
                 objective.word(), mode());
     }
 
@@ -289,7 +291,7 @@ public final class RobustnessQuestion implements Serializable {
      */
     public String describe() {
         return String.format(Locale.ROOT, "eps %s, norm %s, perturbation %s, target %s, margin %s, objective %s%s, mode %s, tightening %s, "
-                        + "time limit %s s, threads %d", epsText(), normText(), perturbation, targetText(), RobustnessRow.number(margin),
+                        + "time limit %s s, threads %d", epsText(), normText(), perturbationText(), targetText(), RobustnessRow.number(margin),
                 objective.word(), objective != Objective.FEASIBLE ? " (tolerance " + RobustnessRow.number(tolerance) + ")" : "", mode(),
                 tightening == null ? "auto" : tightening.name().toLowerCase(Locale.ROOT), RobustnessRow.number(timeLimitSeconds), threads);
     }
@@ -311,6 +313,7 @@ public final class RobustnessQuestion implements Serializable {
         private double tolerance = Double.NaN;
         private boolean sound = true;
         private Tightening tightening; // null: auto
+        private String inputRange = "";
         private Duration neuronTimeLimit = RootTightening.DEFAULT_NEURON_TIME_LIMIT;
         private double timeLimitSeconds = 120;
         private int threads = Runtime.getRuntime().availableProcessors();
@@ -457,6 +460,17 @@ public final class RobustnessQuestion implements Serializable {
          */
         public Builder sound(boolean on) {
             this.sound = on;
+            return this;
+        }
+
+        /**
+         * The input range that replaced the dataset's pixel range, as written ({@code --input-range}).
+         *
+         * @param text e.g. {@code 0.1:0.9}; empty for the dataset's pixel range
+         * @return this builder
+         */
+        public Builder inputRange(String text) {
+            this.inputRange = text == null ? "" : text.strip();
             return this;
         }
 

@@ -31,7 +31,7 @@ import org.apache.commons.csv.CSVRecord;
  * @param dataset         the dataset's name
  * @param eps             eps as written ({@link RobustnessQuestion#epsText()})
  * @param norm            inf, 1 or 2
- * @param perturbation    linf, unrestricted or blur:KxK
+ * @param perturbation    linf, unrestricted or blur:KxK, followed by {@code in RANGE} under {@code --input-range}
  * @param target          the targets as written ({@link RobustnessQuestion#targetText()})
  * @param margin          the margin as written
  * @param timeLimit       the time limit in seconds as written
@@ -68,7 +68,7 @@ public record RobustnessRow(int sample, int label, int predicted, RobustnessStat
      */
     public static RobustnessRow of(int sample, RobustnessResult r, RobustnessQuestion question, String network, String dataset) {
         return new RobustnessRow(sample, r.label(), r.predicted(), r.status(), r.distortionLower(), r.distortionUpper(), r.seconds(),
-                r.nodes(), network, dataset, question.epsText(), question.normText(), question.perturbation().text(), question.targetText(),
+                r.nodes(), network, dataset, question.epsText(), question.normText(), question.perturbationText(), question.targetText(),
                 number(question.margin()), number(question.timeLimitSeconds()), question.objective().word(), question.mode(),
                 r.marginLower(), r.marginUpper());
     }

@@ -126,6 +126,11 @@ public final class EvaluationOptions {
      * @throws ParameterException naming the option at fault
      */
     public RobustnessQuestion question(int threads) {
+        return question(threads, "");
+    }
+
+    /** As {@link #question(int)}, with the {@code --input-range} text that replaced the dataset's pixel range ("" for none). */
+    public RobustnessQuestion question(int threads, String inputRange) {
         if (sound && fast) {
             throw bad("--sound and --fast exclude each other");
         }
@@ -147,6 +152,7 @@ public final class EvaluationOptions {
                     .margin(margin)
                     .threads(threads)
                     .solveMisclassified(solveMisclassified)
+                    .inputRange(inputRange)
                     .build();
         } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());

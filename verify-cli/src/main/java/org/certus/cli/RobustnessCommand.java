@@ -93,7 +93,8 @@ public final class RobustnessCommand implements Callable<Integer> {
         long wallStart = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        RobustnessQuestion question = options.question(threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+        RobustnessQuestion question = options.question(threads == null ? Runtime.getRuntime().availableProcessors() : threads,
+                inputRange.range == null ? "" : inputRange.range.toString());
         if (this.out != null && Files.exists(this.out) && !Files.isDirectory(this.out)) {
             throw bad("--out " + this.out + " is an existing file, not a folder");
         }

@@ -249,6 +249,22 @@ class RobustnessCommandTest {
     }
 
     @Test
+    void aResumeWithAnotherInputRangeIsRefused() throws IOException {
+        Path out = tmp.resolve("ranged");
+        assertEquals(0, run(robustness(out, "0:0", "--input-range", "0:1")).code());
+        String before = Files.readString(out.resolve("summary.csv"));
+        assertTrue(dataLines(out).get(0).contains(",linf in 0:1,"), before);
+        for (String[] other : new String[][] {{"--input-range", "0.05:0.95"}, {}}) {
+            Result r = run(robustness(out, "0:1", other));
+            assertEquals(2, r.code(), String.join(" ", other));
+            assertTrue(r.err().contains("another question"), r.err());
+            assertEquals(before, Files.readString(out.resolve("summary.csv")));
+        }
+        assertEquals(0, run(robustness(out, "0:1", "--input-range", "0:1")).code(), "the same range resumes");
+        assertEquals(2, dataLines(out).size());
+    }
+
+    @Test
     void aSummaryOfAnotherQuestionIsRefused() throws IOException {
         Path out = tmp.resolve("run");
         assertEquals(0, run(robustness(out, "0:0")).code());
