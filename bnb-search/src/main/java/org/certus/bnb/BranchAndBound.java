@@ -41,7 +41,7 @@ public final class BranchAndBound {
     private final SearchLimits limits;
     /** Null when lowering the network did not finish within the time limit (see {@link #notLowered}). */
     private final SearchProblem problem;
-    private final long loweringMillis;
+    private final long setupMillis;
     private NetworkBounds rootStart;
     private boolean nested;
     private int mixedMaxUnstable = MixedBrancher.MIXED_MAX_UNSTABLE;
@@ -64,13 +64,14 @@ public final class BranchAndBound {
             p = null; // the time ran out (or a cancel came) while lowering: run() reports it, nothing was searched
         }
         this.problem = p;
-        // The time limit covers the lowering too: run() starts its clock this much before it is called.
-        this.loweringMillis = (System.nanoTime() - t0) / 1_000_000;
+        // The time limit covers the setup too (lowering a large graph takes seconds): run() starts its clock this much
+        // before it is called.
+        this.setupMillis = (System.nanoTime() - t0) / 1_000_000;
     }
 
     /** Statistics of a search whose network could not be lowered within its limit: nothing searched. */
     private SearchStatistics notLowered() {
-        return new SearchStatistics(0, 0, 0, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, 0, 0, loweringMillis, 0);
+        return new SearchStatistics(0, 0, 0, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, 0, 0, setupMillis, 0);
     }
 
     /**
@@ -130,7 +131,7 @@ public final class BranchAndBound {
         FeasibilityGoal goal = new FeasibilityGoal(problem, limits);
         SearchListener listener = listener();
         Search search = new Search(problem, limits, goal, listener, rootStart, mixedMaxUnstable);
-        SearchStatistics stats = search.run(System.nanoTime() - loweringMillis * 1_000_000);
+        SearchStatistics stats = search.run(System.nanoTime() - setupMillis * 1_000_000);
         double finalBound = stats.finalBound();
         Counterexample ce = goal.counterexample();
         Verdict v;
@@ -172,7 +173,7 @@ public final class BranchAndBound {
         MarginGoal goal = new MarginGoal(tolerance, signSuffices);
         SearchListener listener = listener();
         Search search = new Search(problem, limits, goal, listener, rootStart, mixedMaxUnstable);
-        SearchStatistics stats = search.run(System.nanoTime() - loweringMillis * 1_000_000);
+        SearchStatistics stats = search.run(System.nanoTime() - setupMillis * 1_000_000);
         double lower = search.globalBound();
         boolean limitReached = search.limitHit() || options.cancel().isCancelled();
         Counterexample best = null;
