@@ -76,12 +76,12 @@ public final class RobustnessQuestion implements Serializable {
         return new Builder();
     }
 
-    /** What is asked. */
+    /** {@return what is asked} */
     public Objective objective() {
         return objective;
     }
 
-    /** The region searched. */
+    /** {@return the region searched} */
     public Perturbation perturbation() {
         return perturbation;
     }
@@ -95,7 +95,7 @@ public final class RobustnessQuestion implements Serializable {
         return eps;
     }
 
-    /** The norm the closest objective measures distortion in ({@link Norm#LINF} for the other objectives). */
+    /** {@return the norm the closest objective measures distortion in ({@link Norm#LINF} for the other objectives)} */
     public Norm norm() {
         return norm;
     }
@@ -109,43 +109,43 @@ public final class RobustnessQuestion implements Serializable {
         return targets.clone();
     }
 
-    /** Whether every label except {@link #targets()} is a target. */
+    /** {@return whether every label except {@link #targets()} is a target} */
     public boolean invertTarget() {
         return invertTarget;
     }
 
-    /** How much a target must beat every other label by. */
+    /** {@return how much a target must beat every other label by} */
     public double margin() {
         return margin;
     }
 
-    /** When closest and worst stop, {@code upper − lower <= tolerance} (the objective's default unless given). */
+    /** {@return when closest and worst stop: {@code upper − lower <= tolerance} (the objective's default unless given)} */
     public double tolerance() {
         return tolerance;
     }
 
-    /** Sound mode (bounds cover float32 and double evaluation, LPs certified) rather than fast mode. */
+    /** {@return sound mode (bounds cover float32 and double evaluation, LPs certified) rather than fast mode} */
     public boolean sound() {
         return sound;
     }
 
     /**
-     * The perturbation column of {@code summary.csv}: the perturbation, and {@code in RANGE} when {@code --input-range}
-     * replaced the dataset's pixel range (a resume with another range is then another question).
+     * {@return the perturbation column of {@code summary.csv}: the perturbation, and {@code in RANGE} when
+     * {@code --input-range} replaced the dataset's pixel range (a resume with another range is another question)}
      */
     public String perturbationText() {
         return inputRange.isEmpty() ? perturbation.text() : perturbation.text() + " in " + inputRange;
     }
 
-    /** The root bound tightening before branching (symbolic for {@code auto}). */
+    /** {@return the root bound tightening before branching (symbolic for {@code auto})} */
     public Tightening tightening() {
         return tightening == null ? Tightening.SYMBOLIC : tightening;
     }
 
     /**
-     * {@code --tightening auto} (the default) on a feasibility question: a search on symbolic bounds first and, when it
-     * runs out of its share of the time, MIP-strength root tightening and a second search ({@link Strategy#STAGED},
-     * as {@code certus vnnlib}); measured on mnist-wk17a's hardest samples, see docs/measurements.md.
+     * {@return whether this is {@code --tightening auto} (the default) on a feasibility question: a search on symbolic
+     * bounds first and, when it runs out of its share of the time, MIP-strength root tightening and a second search
+     * ({@link Strategy#STAGED}, as {@code certus vnnlib}); measured on mnist-wk17a's hardest samples}
      */
     public boolean stagedSearch() {
         return tightening == null && objective == Objective.FEASIBLE;
