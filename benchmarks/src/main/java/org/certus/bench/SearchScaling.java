@@ -1,18 +1,15 @@
 package org.certus.bench;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import org.certus.bnb.BranchAndBound;
 import org.certus.bnb.SearchOptions;
 import org.certus.bnb.Verdict;
 import org.certus.bnb.VerificationQuery;
 import org.certus.nn.Network;
-import org.certus.nn.io.NetworkLoader;
 import org.certus.spec.RobustnessProperty;
-import org.certus.spec.VnnlibParser;
-import org.certus.spec.VnnlibProperty;
 
 /**
  * How the branch and bound's node rate scales with threads: the same search (the first case of a property, the
@@ -30,39 +27,18 @@ public final class SearchScaling {
     }
 
     public static void main(String[] args) throws java.io.IOException {
-        double seconds = 20;
-        int reps = 3;
-        String net = null;
-        String prop = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--seconds" -> seconds = Double.parseDouble(args[++i]);
-                case "--reps" -> reps = Integer.parseInt(args[++i]);
-                default -> {
-                    if (args[i].startsWith("--")) {
-                        System.err.println("SearchScaling: unknown option " + args[i] + " (NET PROP.vnnlib --seconds S --reps N)");
-                        System.exit(2);
-                    }
-                    if (net == null) {
-                        net = args[i];
-                    } else {
-                        prop = args[i];
-                    }
-                }
-            }
-        }
+        ScalingArgs a = ScalingArgs.parse("SearchScaling", args, Map.of("--seconds", 20.0, "--reps", 3.0));
         VerificationQuery query;
         String what;
-        if (net != null && prop != null) {
-            Network network = NetworkLoader.load(net);
-            VnnlibProperty property = VnnlibParser.parse(Path.of(prop), network.inputSize(), network.outputSize());
-            query = VerificationQuery.of(network, property.cases().get(0));
-            what = network.name() + " " + Path.of(prop).getFileName();
+        if (a.hasInstance()) {
+            Network network = a.network();
+            query = VerificationQuery.of(network, a.property(network).cases().get(0));
+            what = network.name() + " " + a.propertyName();
         } else {
             query = wk17a1571();
             what = "mnist-wk17a sample 1571, eps 0.1, untargeted";
         }
-        measure(query, what, seconds, reps, System.out);
+        measure(query, what, a.number("--seconds"), (int) a.number("--reps"), System.out);
     }
 
     /**

@@ -1,8 +1,8 @@
 package org.certus.bench;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import org.certus.bnb.CancelToken;
 import org.certus.bnb.NeuronSearchTightening;
 import org.certus.bounds.ArithmeticModel;
@@ -10,8 +10,6 @@ import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.SymbolicPropagator;
 import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
-import org.certus.nn.io.NetworkLoader;
-import org.certus.spec.VnnlibParser;
 import org.certus.spec.VnnlibProperty;
 
 /**
@@ -30,29 +28,15 @@ public final class TighteningScaling {
     }
 
     public static void main(String[] args) throws java.io.IOException {
-        double per = 0.5;
-        int reps = 3;
-        String net = null;
-        String prop = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--per" -> per = Double.parseDouble(args[++i]);
-                case "--reps" -> reps = Integer.parseInt(args[++i]);
-                default -> {
-                    if (net == null) {
-                        net = args[i];
-                    } else {
-                        prop = args[i];
-                    }
-                }
-            }
-        }
+        ScalingArgs a = ScalingArgs.parse("TighteningScaling", args, Map.of("--per", 0.5, "--reps", 3.0));
+        double per = a.number("--per");
+        int reps = (int) a.number("--reps");
         Network network;
         double[] lo;
         double[] hi;
-        if (net != null && prop != null) {
-            network = NetworkLoader.load(net);
-            VnnlibProperty p = VnnlibParser.parse(Path.of(prop), network.inputSize(), network.outputSize());
+        if (a.hasInstance()) {
+            network = a.network();
+            VnnlibProperty p = a.property(network);
             lo = p.cases().get(0).box().lower();
             hi = p.cases().get(0).box().upper();
         } else {
