@@ -17,14 +17,14 @@ final class IncrementalProduct {
     static final double UPDATE_SHARE = 0.5;
 
     private final AffineMap map;
-    private final double[] columns;
+    private final double[][] columns;
     private final double[] values;
     private final double[] point;
     private boolean valid;
 
-    /** @param map a dense map ({@link AffineMap#denseColumnsOrNull()} is not null) */
+    /** @param map a dense map ({@link AffineMap#denseColumnArraysOrNull()} is not null) */
     IncrementalProduct(AffineMap map) {
-        this.columns = map.denseColumnsOrNull();
+        this.columns = map.denseColumnArraysOrNull();
         if (columns == null) {
             throw new IllegalArgumentException("incremental products need a dense map");
         }
@@ -49,9 +49,9 @@ final class IncrementalProduct {
                         continue;
                     }
                     double d = x[c] - point[c];
-                    int base = c * rows;
+                    double[] col = columns[c];
                     for (int r = 0; r < rows; r++) {
-                        values[r] += columns[base + r] * d;
+                        values[r] += col[r] * d;
                     }
                     point[c] = x[c];
                 }
@@ -59,7 +59,7 @@ final class IncrementalProduct {
             }
         }
         System.arraycopy(map.bias(), 0, values, 0, rows);
-        AffineMap.addColumns(columns, rows, cols, x, values);
+        AffineMap.addColumns(columns, x, values);
         System.arraycopy(x, 0, point, 0, cols);
         valid = true;
         return values;

@@ -24,9 +24,9 @@ final class LanePasses {
 
     /**
      * One back-substitution per lane with its fixed α, β, recording the lines it chose for the forward pass
-     * and its bound in {@link AlphaBetaLane#value}. The multipliers of all lanes are interleaved ({@code λ[n·m + i]} for
-     * lane i of m), so each weight is read once for every lane; each lane's sums run in the order a lane alone
-     * would take (lanes whose multiplier is 0 add exact zeros), so its bound is the same number.
+     * and its bound in {@link AlphaBetaLane#value}. Dense maps go through {@link DenseBackStep} (weight rows in
+     * chunks shared by all lanes), sparse ones through {@link #sparseStep} (multipliers interleaved); either way
+     * each lane's sums run in the order a lane alone would take, so its bound is the same number.
      */
     static void backward(ReluChain chain, NetworkBounds b, ReluSplits splits, double[] inLo, double[] inHi,
                                  AffineMap objective, AlphaBetaLane[] lanes) {
@@ -35,24 +35,28 @@ final class LanePasses {
         double[] cst = new double[m];
         double[] mag = new double[m];
         // lambda over the outputs, then through the output map to h_{k-1}.
-        double[] lambda = new double[chain.outputSize() * m];
+        double[][] lambda = new double[m][];
         for (int i = 0; i < m; i++) {
+            lambda[i] = new double[chain.outputSize()];
             int row = lanes[i].row;
             cst[i] = objective.bias()[row];
             mag[i] = Math.abs(cst[i]);
             for (int q = objective.rowStart()[row]; q < objective.rowStart()[row + 1]; q++) {
-                lambda[objective.colIndex()[q] * m + i] += objective.values()[q];
+                lambda[i][objective.colIndex()[q]] += objective.values()[q];
             }
         }
         double[] outErr = b.evaluationError(k);
+        long[] unusedTerms = new long[m];
+        int[] index = new int[DenseBackStep.CHUNK];
         for (int j = k; j >= 0; j--) {
             // lambda is over z_j (the outputs for j = k): add the evaluation error, then go through A_j.
             double[] e = j == k ? outErr : b.evaluationError(j);
             if (e != null) {
                 for (int i = 0; i < m; i++) {
                     double extra = 0;
+                    double[] li = lambda[i];
                     for (int n = 0; n < e.length; n++) {
-                        extra += Math.abs(lambda[n * m + i]) * e[n];
+                        extra += Math.abs(li[n]) * e[n];
                     }
                     cst[i] -= extra;
                     mag[i] += extra;
@@ -60,59 +64,15 @@ final class LanePasses {
             }
             AffineMap a = chain.affine(j);
             int cols = a.cols();
-            double[] next = new double[cols * m];
-            double[] dense = a.denseOrNull();
-            int[] rs = a.rowStart();
-            int[] ci = a.colIndex();
-            double[] av = a.values();
-            double[] bias = a.bias();
-            for (int n = 0; n < a.rows(); n++) {
-                int base = n * m;
-                boolean any = false;
-                for (int i = 0; i < m; i++) {
-                    double lam = lambda[base + i];
-                    if (lam != 0.0) {
-                        any = true;
-                        double tb = lam * bias[n];
-                        cst[i] += tb;
-                        mag[i] += Math.abs(tb);
-                    }
-                }
-                if (!any) {
-                    continue;
-                }
-                if (m == 1) {
-                    // One lane: the plain loops (contiguous, vectorised for dense maps).
-                    double lam = lambda[n];
-                    if (dense != null) {
-                        int off = n * cols;
-                        for (int c = 0; c < cols; c++) {
-                            next[c] += lam * dense[off + c];
-                        }
-                    } else {
-                        for (int q = rs[n]; q < rs[n + 1]; q++) {
-                            next[ci[q]] += lam * av[q];
-                        }
-                    }
-                } else if (dense != null) {
-                    // Same products as the sparse loop (plus exact zeros).
-                    int off = n * cols;
-                    for (int c = 0; c < cols; c++) {
-                        double w = dense[off + c];
-                        int cb = c * m;
-                        for (int i = 0; i < m; i++) {
-                            next[cb + i] += lambda[base + i] * w;
-                        }
-                    }
-                } else {
-                    for (int q = rs[n]; q < rs[n + 1]; q++) {
-                        double w = av[q];
-                        int cb = ci[q] * m;
-                        for (int i = 0; i < m; i++) {
-                            next[cb + i] += lambda[base + i] * w;
-                        }
-                    }
-                }
+            double[][] next = new double[m][];
+            for (int i = 0; i < m; i++) {
+                next[i] = new double[cols];
+            }
+            double[][] rows = a.denseRowsOrNull();
+            if (rows != null) {
+                DenseBackStep.apply(rows, a.bias(), a.rowStart(), lambda, next, m, cst, mag, unusedTerms, index);
+            } else {
+                sparseStep(a, lambda, next, cst, mag);
             }
             lambda = next;
             if (j == 0) {
@@ -127,7 +87,7 @@ final class LanePasses {
                 double[] beta = lane.beta[jj];
                 double c0 = cst[i], g0 = mag[i];
                 for (int n = 0; n < cols; n++) {
-                    double lam = next[n * m + i];
+                    double lam = next[i][n];
                     lane.lamH[jj][n] = lam;
                     double ln = l[n], un = u[n];
                     double s, t;
@@ -157,7 +117,7 @@ final class LanePasses {
                     if (p != 0) {
                         coef += -p * beta[n];
                     }
-                    next[n * m + i] = coef;
+                    next[i][n] = coef;
                 }
                 cst[i] = c0;
                 mag[i] = g0;
@@ -174,7 +134,7 @@ final class LanePasses {
             double sum = cst[i];
             double g = mag[i];
             for (int c = 0; c < inLo.length; c++) {
-                double lam = lambda[c * m + i];
+                double lam = lambda[i][c];
                 double x = lam > 0 ? inLo[c] : lam < 0 ? inHi[c] : 0.5 * (inLo[c] + inHi[c]);
                 vertex[c] = x;
                 sum += lam * x;
@@ -183,6 +143,57 @@ final class LanePasses {
             double slack = SymbolicPropagator.ROUNDING_SLACK * g;
             lanes[i].vertex = vertex;
             lanes[i].value = OutwardRounding.down(sum - slack, g, (int) Math.min(Integer.MAX_VALUE / 2, terms));
+        }
+    }
+
+    /**
+     * {@code next_i += λ_i A} and {@code cst_i += λ_i·b} for every lane of a sparse map: the multipliers
+     * interleaved ({@code λ[n·m + i]}), so each stored weight is read once for all lanes; each lane's sums run
+     * in the order a lane alone takes (lanes whose multiplier is 0 add exact zeros).
+     */
+    private static void sparseStep(AffineMap a, double[][] lambda, double[][] next, double[] cst, double[] mag) {
+        int m = lambda.length;
+        int rowsN = a.rows();
+        int cols = a.cols();
+        double[] lam = new double[rowsN * m];
+        for (int i = 0; i < m; i++) {
+            for (int n = 0; n < rowsN; n++) {
+                lam[n * m + i] = lambda[i][n];
+            }
+        }
+        double[] nx = new double[cols * m];
+        int[] rs = a.rowStart();
+        int[] ci = a.colIndex();
+        double[] av = a.values();
+        double[] bias = a.bias();
+        for (int n = 0; n < rowsN; n++) {
+            int base = n * m;
+            boolean any = false;
+            for (int i = 0; i < m; i++) {
+                double l = lam[base + i];
+                if (l != 0.0) {
+                    any = true;
+                    double tb = l * bias[n];
+                    cst[i] += tb;
+                    mag[i] += Math.abs(tb);
+                }
+            }
+            if (!any) {
+                continue;
+            }
+            for (int q = rs[n]; q < rs[n + 1]; q++) {
+                double w = av[q];
+                int cb = ci[q] * m;
+                for (int i = 0; i < m; i++) {
+                    nx[cb + i] += lam[base + i] * w;
+                }
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            double[] out = next[i];
+            for (int c = 0; c < cols; c++) {
+                out[c] = nx[c * m + i];
+            }
         }
     }
 
@@ -220,7 +231,7 @@ final class LanePasses {
                 }
                 hn[i] = readByNext ? new double[need.length] : null;
             }
-            if (j == 0 && a.denseColumnsOrNull() != null) {
+            if (j == 0 && a.denseColumnArraysOrNull() != null) {
                 for (int i = 0; i < m; i++) {
                     AlphaBetaLane lane = lanes[i];
                     if (lane.first == null) {
@@ -343,7 +354,7 @@ final class LanePasses {
         double[] bias = a.bias();
         if (byColumns) {
             System.arraycopy(bias, 0, z, 0, rows);
-            AffineMap.addColumns(a.denseColumnsOrNull(), rows, a.cols(), h, z);
+            AffineMap.addColumns(a.denseColumnArraysOrNull(), h, z);
             selectRows(z, need, slope, intercept, z, hn);
             return;
         }

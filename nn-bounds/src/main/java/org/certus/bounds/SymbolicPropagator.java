@@ -375,22 +375,33 @@ public final class SymbolicPropagator implements BoundPropagator {
             }
         } else {
             int rows = composed.rows();
-            for (int r = 0; r < rows; r++) {
-                argmin[r] = new double[inputLower.length];
-                coefficients[r] = new double[inputLower.length];
-                Workspace ws = Workspace.get(chain);
-                // Scores are summed over rows: sequential here (few rows), so no races on reluScores.
-                l[r] = backSubstitute(chain, lo, hi, err, k, composed, r, inputLower, inputUpper, false, ws, argmin[r],
-                        coefficients[r], reluScores);
-                if (err != null) {
-                    // The outputs' own evaluation error, seen through the objective's row.
-                    double[] outErr = bounds.evaluationError(k);
-                    double e = 0;
-                    for (int q = objective.rowStart()[r]; q < objective.rowStart()[r + 1]; q++) {
-                        e += Math.abs(objective.values()[q]) * outErr[objective.colIndex()[q]];
-                    }
-                    l[r] = Math.nextDown(l[r] - Math.nextUp(e * (1 + 1e-12)));
+            Workspace ws = Workspace.get(chain);
+            // Rows in blocks of lanes (each weight row serves them all while in cache); a lane's bits do not
+            // depend on its block, and the scores get each row's terms in row order either way.
+            for (int first = 0; first < rows; first += blockLanes) {
+                int n = Math.min(blockLanes, rows - first);
+                int[] rowOf = new int[n];
+                double[][] vertexOf = new double[n][];
+                double[][] coefficientsOf = new double[n][];
+                for (int b = 0; b < n; b++) {
+                    int r = first + b;
+                    rowOf[b] = r;
+                    vertexOf[b] = argmin[r] = new double[inputLower.length];
+                    coefficientsOf[b] = coefficients[r] = new double[inputLower.length];
                 }
+                double[] out = new double[n];
+                backSubstituteBlock(chain, lo, hi, err, k, composed, rowOf, new boolean[n], n, inputLower, inputUpper, ws,
+                        vertexOf, coefficientsOf, reluScores, out);
+                System.arraycopy(out, 0, l, first, n);
+            }
+            for (int r = 0; r < rows && err != null; r++) {
+                // The outputs' own evaluation error, seen through the objective's row.
+                double[] outErr = bounds.evaluationError(k);
+                double e = 0;
+                for (int q = objective.rowStart()[r]; q < objective.rowStart()[r + 1]; q++) {
+                    e += Math.abs(objective.values()[q]) * outErr[objective.colIndex()[q]];
+                }
+                l[r] = Math.nextDown(l[r] - Math.nextUp(e * (1 + 1e-12)));
             }
         }
         return new LinearBounds(l, argmin, coefficients);
@@ -456,7 +467,7 @@ public final class SymbolicPropagator implements BoundPropagator {
     }
 
     /**
-     * Back-substitution of several (row, side) lanes at once (one lane: {@link #backSubstitute}), each
+     * Back-substitution of several (row, side) lanes at once, each
      * with the operations of a lone row in the same order (so the same bits), but each weight row is
      * applied to every lane while it is in cache: one layer's weights (1.6 MB for MNIST's 784 × 256 first layer) no longer stream from
      * memory once per row and side.
@@ -539,9 +550,11 @@ public final class SymbolicPropagator implements BoundPropagator {
             int[] col = a.colIndex();
             double[] val = a.values();
             double[] bias = a.bias();
-            double[] dense = a.denseOrNull();
-            for (int n = 0; n < width; n++) {
-                int off = n * prevWidth;
+            double[][] denseRows = a.denseRowsOrNull();
+            if (denseRows != null) {
+                DenseBackStep.apply(denseRows, bias, start, lambda, next, lanes, cst, mag, terms, ws.index(DenseBackStep.CHUNK));
+            }
+            for (int n = 0; denseRows == null && n < width; n++) {
                 int nnz = start[n + 1] - start[n];
                 for (int b = 0; b < lanes; b++) {
                     double lam = lambda[b][n];
@@ -552,14 +565,8 @@ public final class SymbolicPropagator implements BoundPropagator {
                     cst[b] += tb;
                     mag[b] += Math.abs(tb);
                     double[] nx = next[b];
-                    if (dense != null) {
-                        for (int c = 0; c < prevWidth; c++) {
-                            nx[c] += lam * dense[off + c];
-                        }
-                    } else {
-                        for (int q = start[n]; q < start[n + 1]; q++) {
-                            nx[col[q]] += lam * val[q];
-                        }
+                    for (int q = start[n]; q < start[n + 1]; q++) {
+                        nx[col[q]] += lam * val[q];
                     }
                     terms[b] += nnz;
                     lambda[b][n] = 0.0;
@@ -573,19 +580,5 @@ public final class SymbolicPropagator implements BoundPropagator {
             result[b] = region.bound(lambda[b], cst[b], mag[b], terms[b], inLo, inHi, upperOf[b], ws,
                     vertexOf == null ? null : vertexOf[b], inputCoefficientsOf == null ? null : inputCoefficientsOf[b]);
         }
-    }
-
-    /**
-     * One row, one side: the rigorous lower (or upper) bound of {@code row r of rowsMap} applied to
-     * layer m−1's post-activations.
-     */
-    private double backSubstitute(ReluChain chain, double[][] lo, double[][] hi, double[][] err, int m, AffineMap rowsMap, int r,
-                                         double[] inLo, double[] inHi, boolean upper, Workspace ws, double[] vertex,
-                                         double[] inputCoefficients, double[][] reluScores) {
-        double[] out = new double[1];
-        backSubstituteBlock(chain, lo, hi, err, m, rowsMap, new int[] {r}, new boolean[] {upper}, 1, inLo, inHi, ws,
-                vertex == null ? null : new double[][] {vertex},
-                inputCoefficients == null ? null : new double[][] {inputCoefficients}, reluScores, out);
-        return out[0];
     }
 }

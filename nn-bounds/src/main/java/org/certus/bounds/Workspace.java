@@ -12,6 +12,16 @@ final class Workspace {
         return LOCAL.get();
     }
 
+    private int[] index = new int[0];
+
+    /** An int scratch array of at least {@code size} entries (contents undefined). */
+    int[] index(int size) {
+        if (index.length < size) {
+            index = new int[size];
+        }
+        return index;
+    }
+
     double[] buffer(int i, int size) {
         if (i >= buffers.length) {
             buffers = Arrays.copyOf(buffers, i + 1);

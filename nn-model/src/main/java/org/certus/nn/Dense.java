@@ -13,7 +13,8 @@ public final class Dense implements UnaryAffineOperation {
     /** See {@link #extraFloat32Roundings()}. */
     private final int extraRoundings;
     /** {@code [in][out]} copy of the weights for {@link #forward}; a pure cache, built on first use. */
-    private volatile double[] columnMajor;
+    /** The weight columns as separate arrays: the JIT vectorises {@code out[o] += col[o] · x} only so. */
+    private volatile double[][] columnMajor;
     /** The same copy in float32 for {@link #forwardFloat32}; a pure cache, built on first use. */
     private volatile float[] columnMajorFloat;
 
@@ -83,18 +84,18 @@ public final class Dense implements UnaryAffineOperation {
         // Column by column: every output is still bias + w·x summed in ascending input order (the same
         // bits as a dot product per output), but the inner loop runs across outputs and vectorises, and
         // zero inputs (half of them after a ReLU) are skipped; adding a product ±0 changes no sum.
-        double[] wt = columnMajor();
+        double[][] wt = columnMajor();
         System.arraycopy(bias, 0, out, 0, outputSize);
-        AffineMap.addColumns(wt, outputSize, inputSize, in, out);
+        AffineMap.addColumns(wt, in, out);
     }
 
-    private double[] columnMajor() {
-        double[] wt = columnMajor;
+    private double[][] columnMajor() {
+        double[][] wt = columnMajor;
         if (wt == null) {
-            wt = new double[weights.length];
+            wt = new double[inputSize][outputSize];
             for (int o = 0; o < outputSize; o++) {
                 for (int i = 0; i < inputSize; i++) {
-                    wt[i * outputSize + o] = weights[o * inputSize + i];
+                    wt[i][o] = weights[o * inputSize + i];
                 }
             }
             columnMajor = wt;
