@@ -6,11 +6,21 @@ package org.certus.bnb;
  */
 final class DiveAboveCap implements NodeSelection {
     private final NodeSelection inner;
-    private final int cap;
+    /** Lowered at most once, before the workers start ({@link #lowerCap}); read under the workers' lock. */
+    private int cap;
 
     DiveAboveCap(NodeSelection inner, int cap) {
         this.inner = inner;
         this.cap = cap;
+    }
+
+    /** Lowers the cap to {@code limit} (never raises it): the memory a node takes is known only once the root is bounded. */
+    void lowerCap(int limit) {
+        cap = Math.min(cap, limit);
+    }
+
+    int cap() {
+        return cap;
     }
 
     @Override

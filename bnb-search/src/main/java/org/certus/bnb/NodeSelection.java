@@ -20,13 +20,4 @@ interface NodeSelection {
      * The other one is queued.
      */
     SearchNode keepLocal(SearchNode a, SearchNode b);
-
-    /**
-     * Best-first by bound (the node with the lowest proven bound next), diving depth-first into the lower-bounded
-     * child whenever more than {@code maxOpenNodes} are open: depth-first frees nodes fastest, so the queue stays
-     * within memory ({@link SearchOptions#maxOpenNodes()}).
-     */
-    static NodeSelection bestFirstWithDive(int maxOpenNodes) {
-        return new DiveAboveCap(new BestFirstSelection(), maxOpenNodes);
-    }
 }

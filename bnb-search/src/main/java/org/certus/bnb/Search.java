@@ -25,6 +25,7 @@ final class Search {
     private final NodeBounder bounder;
     private final Brancher brancher;
     private final SearchWorkers workers;
+    private final DiveAboveCap selection;
 
     /**
      * @param rootStart sound bounds of every ReLU layer over the query's box to start the root from (null: the
@@ -40,7 +41,8 @@ final class Search {
         this.incumbents = new IncumbentSearch(problem, goal, limits);
         this.bounder = new NodeBounder(problem, goal, incumbents, limits, proven);
         this.brancher = Brancher.of(problem, mixedMaxUnstable);
-        this.workers = new SearchWorkers(NodeSelection.bestFirstWithDive(problem.options.maxOpenNodes()), limits, bounder::nodes,
+        this.selection = new DiveAboveCap(new BestFirstSelection(), problem.options.maxOpenNodes());
+        this.workers = new SearchWorkers(selection, limits, bounder::nodes,
                 problem.options.threads());
     }
 
@@ -102,6 +104,7 @@ final class Search {
             listener.attackFinished(found(), attackMs);
         }
         if (root != null && !found()) {
+            selection.lowerCap(OpenNodeMemory.cap(options.maxOpenNodes(), OpenNodeMemory.bytesPerNode(root), Runtime.getRuntime().maxMemory()));
             long start = System.nanoTime();
             workers.run(root, this::branch, () -> listener.progress(new SearchProgress(bounder.nodes(), workers.openCount(), globalBound(),
                     (System.nanoTime() - start) / 1_000_000)));
