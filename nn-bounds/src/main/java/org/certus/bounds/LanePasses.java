@@ -155,13 +155,14 @@ final class LanePasses {
         int m = lambda.length;
         int rowsN = a.rows();
         int cols = a.cols();
-        double[] lam = new double[rowsN * m];
-        for (int i = 0; i < m; i++) {
+        // One lane is its own interleaving: no copies in or out.
+        double[] lam = m == 1 ? lambda[0] : new double[rowsN * m];
+        for (int i = 0; i < m && m > 1; i++) {
             for (int n = 0; n < rowsN; n++) {
                 lam[n * m + i] = lambda[i][n];
             }
         }
-        double[] nx = new double[cols * m];
+        double[] nx = m == 1 ? next[0] : new double[cols * m];
         int[] rs = a.rowStart();
         int[] ci = a.colIndex();
         double[] av = a.values();
@@ -189,7 +190,7 @@ final class LanePasses {
                 }
             }
         }
-        for (int i = 0; i < m; i++) {
+        for (int i = 0; i < m && m > 1; i++) {
             double[] out = next[i];
             for (int c = 0; c < cols; c++) {
                 out[c] = nx[c * m + i];
