@@ -74,7 +74,7 @@ public final class EvaluationOptions {
 
     @Option(names = "--tightening", defaultValue = "auto", paramLabel = "KIND",
             description = "Root bound tightening before branching: auto (default: with --objective feasible, a search on symbolic "
-                    + "bounds and, if it has not decided within 5% of the time, per-neuron searches that tighten the root, then a "
+                    + "bounds and, if it has not decided within 5%% of the time, per-neuron searches that tighten the root, then a "
                     + "second search, as certus vnnlib does; symbolic for the other objectives), interval (same as symbolic: nodes "
                     + "are always bounded symbolically), symbolic, lp or mip (certified LP, then MILP per still-unstable neuron); its "
                     + "time counts against --time-limit.")
