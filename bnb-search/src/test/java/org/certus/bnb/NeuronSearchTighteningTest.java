@@ -34,13 +34,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * neuron's exact range over the box (one LP per phase pattern of the network cut before it,
  * {@link PhasePatternOracle}) lies within the tightened bounds, and a neuron left unstable by searches
  * that all finished is truly unstable; in FLOAT32 mode the bounds contain double and float32
- * evaluations of sampled inputs; bounds are never looser than their start; and the tests do not pass
+ * evaluations of sampled inputs; with the root tightening's gap, a truly unstable neuron's bounds are within
+ * that fraction of its width of its exact range; bounds are never looser than their start; and the tests do not pass
  * vacuously (the search tightens beyond LP on some network).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NeuronSearchTighteningTest {
     /** How far the oracle's LP optima may be from the exact extremes (ojAlgo on tiny, well-scaled LPs). */
     static final double ORACLE_TOLERANCE = 1e-6;
+    /** A neuron counts as truly unstable for the gap check when its exact range reaches this far past zero both ways. */
+    static final double GAP_CHECK_MARGIN = 1e-4;
     static final Duration NEURON_LIMIT = Duration.ofSeconds(5);
     static final Duration BUDGET = Duration.ofSeconds(60);
 
@@ -147,6 +150,15 @@ class NeuronSearchTighteningTest {
                 assertTrue(b.upper(i)[j] >= max - ORACLE_TOLERANCE && b.lower(i)[j] <= min + ORACLE_TOLERANCE,
                         where + ": layer " + i + " neuron " + j + " exact range [" + min + ", " + max + "] not within ["
                                 + b.lower(i)[j] + ", " + b.upper(i)[j] + "]");
+                double width = start.upper(i)[j] - start.lower(i)[j];
+                if (s.hitLimit() == 0 && !Double.isNaN(gapFraction) && max > GAP_CHECK_MARGIN && min < -GAP_CHECK_MARGIN) {
+                    // Truly unstable both ways: each search found an input on the other side and, having finished,
+                    // proved its bound to within the gap of the best input, which is no better than the exact extreme.
+                    double slack = gapFraction * width + ORACLE_TOLERANCE;
+                    assertTrue(b.upper(i)[j] <= max + slack && b.lower(i)[j] >= min - slack, where + ": layer " + i + " neuron " + j
+                            + " bounds [" + b.lower(i)[j] + ", " + b.upper(i)[j] + "] farther than " + gapFraction + " of the width "
+                            + width + " from the exact range [" + min + ", " + max + "]");
+                }
                 if (s.hitLimit() == 0 && b.lower(i)[j] < 0 && b.upper(i)[j] > 0) {
                     // Every search ended by a proof or an input on the other side: left unstable = unstable.
                     assertTrue(max >= -ORACLE_TOLERANCE && min <= ORACLE_TOLERANCE, where + ": layer " + i + " neuron " + j
