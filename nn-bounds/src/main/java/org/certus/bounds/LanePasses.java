@@ -25,7 +25,7 @@ final class LanePasses {
     /**
      * One back-substitution per lane with its fixed α, β, recording the lines it chose for the forward pass
      * and its bound in {@link AlphaBetaLane#value}. Dense maps go through {@link DenseBackStep} (weight rows in
-     * chunks shared by all lanes), sparse ones through {@link #sparseStep} (multipliers interleaved); either way
+     * chunks shared by all lanes), sparse ones through {@link SparseBackStep}; either way
      * each lane's sums run in the order a lane alone would take, so its bound is the same number.
      */
     static void backward(ReluChain chain, NetworkBounds b, ReluSplits splits, double[] inLo, double[] inHi,
@@ -72,7 +72,8 @@ final class LanePasses {
             if (rows != null) {
                 DenseBackStep.apply(rows, a.bias(), a.rowStart(), lambda, next, m, cst, mag, unusedTerms, index);
             } else {
-                sparseStep(a, lambda, next, cst, mag);
+                // Inputs of a ReLU layer with upper bound <= 0 are relaxed with slope 0 below: not computed.
+                SparseBackStep.apply(a, j == 0 ? null : b.upper(j - 1), lambda, next, m, cst, mag, null);
             }
             lambda = next;
             if (j == 0) {
@@ -143,58 +144,6 @@ final class LanePasses {
             double slack = SymbolicPropagator.ROUNDING_SLACK * g;
             lanes[i].vertex = vertex;
             lanes[i].value = OutwardRounding.down(sum - slack, g, (int) Math.min(Integer.MAX_VALUE / 2, terms));
-        }
-    }
-
-    /**
-     * {@code next_i += λ_i A} and {@code cst_i += λ_i·b} for every lane of a sparse map: the multipliers
-     * interleaved ({@code λ[n·m + i]}), so each stored weight is read once for all lanes; each lane's sums run
-     * in the order a lane alone takes (lanes whose multiplier is 0 add exact zeros).
-     */
-    private static void sparseStep(AffineMap a, double[][] lambda, double[][] next, double[] cst, double[] mag) {
-        int m = lambda.length;
-        int rowsN = a.rows();
-        int cols = a.cols();
-        // One lane is its own interleaving: no copies in or out.
-        double[] lam = m == 1 ? lambda[0] : new double[rowsN * m];
-        for (int i = 0; i < m && m > 1; i++) {
-            for (int n = 0; n < rowsN; n++) {
-                lam[n * m + i] = lambda[i][n];
-            }
-        }
-        double[] nx = m == 1 ? next[0] : new double[cols * m];
-        int[] rs = a.rowStart();
-        int[] ci = a.colIndex();
-        double[] av = a.values();
-        double[] bias = a.bias();
-        for (int n = 0; n < rowsN; n++) {
-            int base = n * m;
-            boolean any = false;
-            for (int i = 0; i < m; i++) {
-                double l = lam[base + i];
-                if (l != 0.0) {
-                    any = true;
-                    double tb = l * bias[n];
-                    cst[i] += tb;
-                    mag[i] += Math.abs(tb);
-                }
-            }
-            if (!any) {
-                continue;
-            }
-            for (int q = rs[n]; q < rs[n + 1]; q++) {
-                double w = av[q];
-                int cb = ci[q] * m;
-                for (int i = 0; i < m; i++) {
-                    nx[cb + i] += lam[base + i] * w;
-                }
-            }
-        }
-        for (int i = 0; i < m && m > 1; i++) {
-            double[] out = next[i];
-            for (int c = 0; c < cols; c++) {
-                out[c] = nx[c * m + i];
-            }
         }
     }
 

@@ -546,31 +546,12 @@ public final class SymbolicPropagator implements BoundPropagator {
             for (int b = 0; b < lanes; b++) {
                 next[b] = ws.buffer(3 + 2 * b + buf, prevWidth);
             }
-            int[] start = a.rowStart();
-            int[] col = a.colIndex();
-            double[] val = a.values();
-            double[] bias = a.bias();
             double[][] denseRows = a.denseRowsOrNull();
             if (denseRows != null) {
-                DenseBackStep.apply(denseRows, bias, start, lambda, next, lanes, cst, mag, terms, ws.index(DenseBackStep.CHUNK));
-            }
-            for (int n = 0; denseRows == null && n < width; n++) {
-                int nnz = start[n + 1] - start[n];
-                for (int b = 0; b < lanes; b++) {
-                    double lam = lambda[b][n];
-                    if (lam == 0.0) {
-                        continue;
-                    }
-                    double tb = lam * bias[n];
-                    cst[b] += tb;
-                    mag[b] += Math.abs(tb);
-                    double[] nx = next[b];
-                    for (int q = start[n]; q < start[n + 1]; q++) {
-                        nx[col[q]] += lam * val[q];
-                    }
-                    terms[b] += nnz;
-                    lambda[b][n] = 0.0;
-                }
+                DenseBackStep.apply(denseRows, a.bias(), a.rowStart(), lambda, next, lanes, cst, mag, terms, ws.index(DenseBackStep.CHUNK));
+            } else {
+                // The next relaxation zeroes the inputs that are ReLUs with upper bound <= 0: not computed.
+                SparseBackStep.apply(a, j == 0 ? null : hi[j - 1], lambda, next, lanes, cst, mag, terms);
             }
             double[][] t = lambda;
             lambda = next;

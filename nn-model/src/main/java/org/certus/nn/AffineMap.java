@@ -152,6 +152,28 @@ public final class AffineMap {
         return t.length == 0 ? null : t;
     }
 
+    /** Largest map (stored entries) given a {@link SparseColumns} copy: caps the memory the copy can add. */
+    static final int SPARSE_COLUMNS_MAX_NONZEROS = 1 << 22;
+
+    /** Lazily built transpose (an empty one when the map does not qualify); a pure cache. */
+    private volatile SparseColumns sparseColumns;
+
+    /**
+     * The matrix in compressed sparse columns ({@link SparseColumns}), or null when it has more than
+     * {@link #SPARSE_COLUMNS_MAX_NONZEROS} stored entries. Built once on first use.
+     */
+    public SparseColumns sparseColumnsOrNull() {
+        SparseColumns t = sparseColumns;
+        if (t == null) {
+            t = colIndex.length > SPARSE_COLUMNS_MAX_NONZEROS ? NO_SPARSE_COLUMNS : SparseColumns.of(this);
+            sparseColumns = t;
+        }
+        return t == NO_SPARSE_COLUMNS ? null : t;
+    }
+
+    private static final SparseColumns NO_SPARSE_COLUMNS = SparseColumns.of(new AffineMap(0, 0, new int[] {0}, new int[0], new double[0],
+            new double[0]));
+
     /**
      * {@code out += W in} for a dense matrix given as column arrays, one column at a time in ascending input
      * order, skipping zero inputs: each output gets the same sum, in the same order, as its own dot product
