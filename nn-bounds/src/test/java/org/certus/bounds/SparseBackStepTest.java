@@ -22,26 +22,17 @@ class SparseBackStepTest {
         return LongStream.range(0, 60);
     }
 
+    /** About a fifth of the entries stored ({@link AffineMap#fromDense} keeps the non-zero ones). */
     static AffineMap randomSparseMap(Random rnd, int rows, int cols) {
-        int[] start = new int[rows + 1];
-        int[] idx = new int[rows * cols];
-        double[] val = new double[rows * cols];
-        int q = 0;
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                if (rnd.nextInt(5) == 0) {
-                    idx[q] = c;
-                    val[q] = rnd.nextGaussian();
-                    q++;
-                }
-            }
-            start[r + 1] = q;
+        double[] w = new double[rows * cols];
+        for (int k = 0; k < w.length; k++) {
+            w[k] = rnd.nextInt(5) == 0 ? rnd.nextGaussian() : 0.0;
         }
         double[] bias = new double[rows];
         for (int r = 0; r < rows; r++) {
             bias[r] = rnd.nextGaussian();
         }
-        return new AffineMap(rows, cols, start, java.util.Arrays.copyOf(idx, q), java.util.Arrays.copyOf(val, q), bias);
+        return AffineMap.fromDense(rows, cols, w, bias);
     }
 
     @ParameterizedTest(name = "seed {0}")
