@@ -47,6 +47,11 @@ final class VnnlibCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "RESULT.txt", description = "Write the result file here.")
     Path out;
 
+    @Option(names = "--fast", description = {"Real arithmetic: an unsat then holds for the network's real-number idealisation only,",
+            "not for its float32 or double evaluation (the default covers both; a property whose margin is smaller than",
+            "float32 rounding can change is then out of reach)."})
+    boolean fast;
+
     @Override
     public Integer call() {
         Duration timeout = TimeOption.positive(spec, OptionAlias.typed(spec, "--time-limit", "--timeout"), timeoutSeconds);
@@ -64,12 +69,15 @@ final class VnnlibCommand implements Callable<Integer> {
             if (inputRange != null) {
                 property = inputRange.restrict(property);
             }
-            result = VnnlibSolver.solve(net, property, timeout, stderr);
+            result = VnnlibSolver.solve(net, property, timeout, stderr, !fast);
             double seconds = (System.nanoTime() - start) / 1e9;
             stdout.printf(Locale.ROOT, "time: %.3f s, nodes: %d%n", seconds, result.nodes());
             if (result.hasProvenBound()) {
                 stdout.printf(Locale.ROOT, "proven bound: %s (the property's violation margin is at least this on its whole region; "
                         + "> 0 proves unsat)%n", result.provenBound());
+            }
+            if (fast) {
+                stdout.println("arithmetic: real (--fast): unsat holds in exact arithmetic, not for float32 evaluation");
             }
         } catch (RuntimeException e) {
             // Bad input (or a bug): the result file still says "error", so that a harness never reads a stale answer.

@@ -25,6 +25,14 @@ final class VnnlibSolver {
      * caller's clock; here it is the search's.
      */
     static VnnlibResult solve(Network net, VnnlibProperty property, Duration timeout, PrintWriter warnings) {
+        return solve(net, property, timeout, warnings, true);
+    }
+
+    /**
+     * As {@link #solve(Network, VnnlibProperty, Duration, PrintWriter)}; with {@code sound} false in real arithmetic
+     * ({@code --fast}): an unsat then holds for the network's real-number idealisation, not for its float32 evaluation.
+     */
+    static VnnlibResult solve(Network net, VnnlibProperty property, Duration timeout, PrintWriter warnings, boolean sound) {
         if (property.inputCount() != net.inputSize() || property.outputCount() != net.outputSize()) {
             throw new SpecException("property is over " + property.inputCount() + " inputs and " + property.outputCount()
                     + " outputs, network '" + net.name() + "' has " + net.inputSize() + " and " + net.outputSize());
@@ -37,7 +45,7 @@ final class VnnlibSolver {
             }
         };
         long start = System.nanoTime();
-        Verdict v = Verifier.create(net).withListener(warn).verify(property, timeout);
+        Verdict v = Verifier.create(net).withListener(warn).verify(property, Verifier.stagedOptions(timeout).withSound(sound));
         double seconds = (System.nanoTime() - start) / 1e9;
         long nodes = v.statistics().nodes();
         return switch (v.status()) {

@@ -1,0 +1,88 @@
+package org.certus.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.certus.bounds.ArithmeticModel;
+import org.certus.bounds.BoundPropagator;
+import org.certus.bounds.LinearBounds;
+import org.certus.bounds.NetworkBounds;
+import org.certus.bounds.ReluSplits;
+import org.certus.bounds.SymbolicPropagator;
+import org.certus.data.Dataset;
+import org.certus.data.Datasets;
+import org.certus.nn.AffineMap;
+import org.certus.nn.Network;
+import org.certus.nn.ReluChain;
+import org.certus.nn.io.NetworkLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code certus vnnlib --fast} proves in real arithmetic what the default, which also covers float32 evaluation,
+ * cannot: on mnist-wk17a at one MNIST image (a box of width 0), the property "output {@code label} is at most its
+ * exact value minus half of what float32 rounding can change it by there". The exact value clears that threshold,
+ * so the property's unsafe set is empty in real arithmetic (unsat with --fast); a float32 evaluation may land
+ * below it, so the default must not answer unsat.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class VnnlibFastTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void fastProvesWhatRoundingLeavesOpen() throws IOException {
+        Network net = NetworkLoader.load("mnist-wk17a");
+        Dataset mnist = Datasets.load("mnist");
+        double[] x = mnist.image(0);
+        int label = mnist.label(0);
+        double exact = net.evaluate(x)[label];
+        double rounded = pointLowerBound(net, x, label);
+        double allowance = exact - rounded;
+        assertTrue(allowance > 1e-6, () -> "float32 rounding should cost something at a point, got " + allowance);
+        double threshold = exact - allowance / 2;
+
+        Path prop = tmp.resolve("point.vnnlib");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < x.length; i++) {
+            sb.append("(declare-const X_").append(i).append(" Real)\n");
+        }
+        for (int i = 0; i < net.outputSize(); i++) {
+            sb.append("(declare-const Y_").append(i).append(" Real)\n");
+        }
+        for (int i = 0; i < x.length; i++) {
+            sb.append(String.format(Locale.ROOT, "(assert (>= X_%d %s))%n(assert (<= X_%d %s))%n", i, x[i], i, x[i]));
+        }
+        sb.append(String.format(Locale.ROOT, "(assert (<= Y_%d %s))%n", label, threshold));
+        Files.writeString(prop, sb.toString());
+
+        CliRun fast = CliRun.of("vnnlib", "--network", "mnist-wk17a", "--vnnlib", prop.toString(), "--timeout", "60", "--fast");
+        assertEquals(0, fast.exitCode(), fast::toString);
+        assertEquals("unsat", fast.lastOutLine(), fast::toString);
+        assertTrue(fast.out().contains("arithmetic: real (--fast)"), fast::toString);
+
+        CliRun sound = CliRun.of("vnnlib", "--network", "mnist-wk17a", "--vnnlib", prop.toString(), "--timeout", "10");
+        assertEquals(0, sound.exitCode(), sound::toString);
+        assertNotEquals("unsat", sound.lastOutLine(), sound::toString);
+        assertNotEquals("sat", sound.lastOutLine(), sound::toString);
+    }
+
+    /** The engine's FLOAT32 lower bound of one output at a single input. */
+    private static double pointLowerBound(Network net, double[] x, int output) {
+        ReluChain chain = ReluChain.of(net);
+        SymbolicPropagator p = new SymbolicPropagator(false, null, ArithmeticModel.FLOAT32);
+        NetworkBounds b = p.propagate(chain, x, x, ReluSplits.none(BoundPropagator.widths(chain)));
+        double[] w = new double[net.outputSize()];
+        w[output] = 1;
+        AffineMap row = AffineMap.fromDense(1, w.length, w, new double[1]);
+        LinearBounds lb = p.minimize(chain, b, x, x, row);
+        return lb.lower()[0];
+    }
+}
