@@ -18,6 +18,7 @@ import org.certus.bnb.Verdict;
 import org.certus.bnb.VerdictStatus;
 import org.certus.bnb.VerificationQuery;
 import org.certus.bnb.WorstCaseMargin;
+import org.certus.bounds.ArithmeticModel;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Float32Evaluation;
 import org.certus.nn.Network;
@@ -173,13 +174,55 @@ public final class Verifier {
                     + network.outputSize());
         }
         SearchOptions o = options.withListener(SearchListener.both(options.listener(), listener));
+        Verdict v;
         if (strategy == Strategy.SINGLE_SEARCH) {
-            return searchCases(property, o);
+            v = searchCases(property, o);
+        } else {
+            Duration limit = o.timeLimit();
+            v = Watchdog.run(limit, o.cancel(), cancel -> StagedSolve.verifyInStages(this, property, o.withCancel(cancel), limit,
+                    TimeBudget.quickStage(limit), listener), listener);
         }
-        Duration limit = o.timeLimit();
-        Verdict v = Watchdog.run(limit, o.cancel(), cancel -> StagedSolve.verifyInStages(this, property, o.withCancel(cancel), limit,
-                TimeBudget.quickStage(limit), listener), listener);
-        return v.status() == VerdictStatus.FALSIFIED ? recheck(property, v) : v;
+        if (v.status() == VerdictStatus.FALSIFIED) {
+            return recheck(property, v);
+        }
+        warnIfRoundingBars(property, o, v);
+        return v;
+    }
+
+    /** At most this long (and 1% of the time limit) is spent on {@link #warnIfRoundingBars}. */
+    private static final Duration ROUNDING_CHECK_LIMIT = Duration.ofMillis(500);
+
+    /**
+     * After a sound search that ended without an answer, warns when its proven bound falls short of a proof by less
+     * than float32 rounding can change the margin at the centre of a case's box ({@link RoundingAllowance}): then
+     * no search, however long, is likely to close the gap, and real arithmetic may (a different claim).
+     */
+    private void warnIfRoundingBars(VnnlibProperty property, SearchOptions o, Verdict v) {
+        double bound = v.provenMarginLowerBound();
+        if ((v.status() != VerdictStatus.TIMEOUT && v.status() != VerdictStatus.UNKNOWN) || o.arithmetic() != ArithmeticModel.FLOAT32
+                || !(bound <= 0) || Double.isInfinite(bound)) {
+            return;
+        }
+        long budget = Math.min(ROUNDING_CHECK_LIMIT.toNanos(), o.timeLimit().toNanos() / 100);
+        long deadline = System.nanoTime() + budget;
+        java.util.function.BooleanSupplier stop = () -> System.nanoTime() > deadline;
+        double allowance = 0;
+        for (VnnlibProperty.Case c : property.cases()) {
+            if (stop.getAsBoolean()) {
+                break;
+            }
+            VerificationQuery q = toQuery(c);
+            double a = RoundingAllowance.at(q, RoundingAllowance.centre(q), stop);
+            if (a > allowance) {
+                allowance = a;
+            }
+        }
+        if (-bound < allowance) {
+            listener.warning(String.format(Locale.ROOT, "the proven bound %.3g falls short of a proof by less than float32 rounding "
+                    + "can change the property's margin at the centre of its input region (%.3g there): the property may hold "
+                    + "in real arithmetic and still be out of reach of a proof that covers float32 evaluation; real arithmetic "
+                    + "(--fast) verifies the network's real-number idealisation only", bound, allowance));
+        }
     }
 
     /** One search per case within the options' limit (its listener already attached). */

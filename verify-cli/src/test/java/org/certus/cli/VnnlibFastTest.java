@@ -72,6 +72,40 @@ class VnnlibFastTest {
         assertEquals(0, sound.exitCode(), sound::toString);
         assertNotEquals("unsat", sound.lastOutLine(), sound::toString);
         assertNotEquals("sat", sound.lastOutLine(), sound::toString);
+        assertTrue(sound.err().contains("float32 rounding"), () -> "no warning that rounding bars the proof\n" + sound);
+    }
+
+    /** A search stopped far from a proof (mnist-wk17a sample 1571 at ε = 0.1 after 2 s) is not blamed on rounding. */
+    @Test
+    void noRoundingWarningFarFromAProof() throws IOException {
+        Network net = NetworkLoader.load("mnist-wk17a");
+        Dataset mnist = Datasets.load("mnist");
+        double[] x = mnist.image(1571);
+        int label = mnist.label(1571);
+        Path prop = tmp.resolve("ball.vnnlib");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < x.length; i++) {
+            sb.append("(declare-const X_").append(i).append(" Real)\n");
+        }
+        for (int i = 0; i < net.outputSize(); i++) {
+            sb.append("(declare-const Y_").append(i).append(" Real)\n");
+        }
+        for (int i = 0; i < x.length; i++) {
+            sb.append(String.format(Locale.ROOT, "(assert (>= X_%d %s))%n(assert (<= X_%d %s))%n", i, Math.max(0, x[i] - 0.1), i,
+                    Math.min(1, x[i] + 0.1)));
+        }
+        sb.append("(assert (or");
+        for (int t = 0; t < net.outputSize(); t++) {
+            if (t != label) {
+                sb.append(String.format(Locale.ROOT, " (and (>= Y_%d Y_%d))", t, label));
+            }
+        }
+        sb.append("))\n");
+        Files.writeString(prop, sb.toString());
+        CliRun r = CliRun.of("vnnlib", "--network", "mnist-wk17a", "--vnnlib", prop.toString(), "--timeout", "2");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals("timeout", r.lastOutLine(), r::toString);
+        assertTrue(!r.err().contains("float32 rounding"), r::toString);
     }
 
     /** The engine's FLOAT32 lower bound of one output at a single input. */
