@@ -33,22 +33,41 @@ final class DenseBackStep {
      */
     static void apply(double[][] rows, double[] bias, int[] rowStart, double[][] lambda, double[][] next, int lanes,
                       double[] cst, double[] mag, long[] terms, int[] index) {
-        int width = rows.length;
-        int len = width == 0 ? 0 : rows[0].length;
+        apply(rows, rows, bias, bias, null, rowStart, lambda, next, lanes, cst, mag, terms, index);
+    }
+
+    /**
+     * The step through a map whose float32 rounding is folded into its weights ({@link org.certus.nn.RoundingRows}):
+     * a lane takes row n of {@code plus} (and {@code plusBias}) where {@code λ_n > 0} for an upper bound or
+     * {@code λ_n < 0} for a lower one, otherwise row n of {@code minus}. The same operations in the same order as
+     * {@link #apply(double[][], double[], int[], double[][], double[][], int, double[], double[], long[], int[])},
+     * only on other weights.
+     *
+     * @param upperOf per lane, whether it bounds from above; null: every lane bounds from below
+     */
+    static void apply(double[][] plus, double[][] minus, double[] plusBias, double[] minusBias, boolean[] upperOf,
+                      int[] rowStart, double[][] lambda, double[][] next, int lanes, double[] cst, double[] mag, long[] terms,
+                      int[] index) {
+        int width = minus.length;
+        int len = width == 0 ? 0 : minus[0].length;
+        double[][] pick = new double[CHUNK][];
         for (int n0 = 0; n0 < width; n0 += CHUNK) {
             int n1 = Math.min(width, n0 + CHUNK);
             for (int b = 0; b < lanes; b++) {
                 double[] lam = lambda[b];
+                boolean upper = upperOf != null && upperOf[b];
                 double c = cst[b], m = mag[b];
                 long t = terms[b];
                 int k = 0;
                 for (int n = n0; n < n1; n++) {
                     double l = lam[n];
                     if (l != 0.0) {
-                        double tb = l * bias[n];
+                        boolean usePlus = (l > 0) == upper;
+                        double tb = l * (usePlus ? plusBias[n] : minusBias[n]);
                         c += tb;
                         m += Math.abs(tb);
                         t += rowStart[n + 1] - rowStart[n];
+                        pick[k] = usePlus ? plus[n] : minus[n];
                         index[k++] = n;
                     }
                 }
@@ -58,14 +77,13 @@ final class DenseBackStep {
                 double[] nx = next[b];
                 int g = 0;
                 for (; g + 4 <= k; g += 4) {
-                    int i0 = index[g], i1 = index[g + 1], i2 = index[g + 2], i3 = index[g + 3];
-                    axpy4(nx, rows[i0], rows[i1], rows[i2], rows[i3], len, lam[i0], lam[i1], lam[i2], lam[i3]);
+                    axpy4(nx, pick[g], pick[g + 1], pick[g + 2], pick[g + 3], len, lam[index[g]], lam[index[g + 1]],
+                            lam[index[g + 2]], lam[index[g + 3]]);
                 }
                 switch (k - g) {
-                    case 3: axpy3(nx, rows[index[g]], rows[index[g + 1]], rows[index[g + 2]], len, lam[index[g]],
-                            lam[index[g + 1]], lam[index[g + 2]]); break;
-                    case 2: axpy2(nx, rows[index[g]], rows[index[g + 1]], len, lam[index[g]], lam[index[g + 1]]); break;
-                    case 1: axpy1(nx, rows[index[g]], len, lam[index[g]]); break;
+                    case 3: axpy3(nx, pick[g], pick[g + 1], pick[g + 2], len, lam[index[g]], lam[index[g + 1]], lam[index[g + 2]]); break;
+                    case 2: axpy2(nx, pick[g], pick[g + 1], len, lam[index[g]], lam[index[g + 1]]); break;
+                    case 1: axpy1(nx, pick[g], len, lam[index[g]]); break;
                     default: break;
                 }
                 for (int q = 0; q < k; q++) {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.certus.nn.AffineMap;
 import org.certus.nn.ReluChain;
+import org.certus.nn.RoundingRows;
 
 /**
  * Symbolic linear bounds propagated backwards (CROWN / DeepPoly style). To bound a neuron of ReLU
@@ -248,10 +249,14 @@ public final class SymbolicPropagator implements BoundPropagator {
                     AffineMap sel = a.selectRows(rows);
                     double[] sl = new double[rows.length];
                     double[] su = new double[rows.length];
-                    boundRows(chain, lo, hi, err, i, sel, inputLower, inputUpper, sl, su, null);
+                    // The rows' own evaluation error: as coefficients over h_{i-1} >= 0 (i >= 1 here) when the map is
+                    // dense (as RoundingRows), else a constant per row.
+                    AffineMap ownError = err != null && chain.float32RoundingRows(i) != null
+                            ? chain.float32ErrorBound(i).selectRows(rows) : null;
+                    boundRows(chain, lo, hi, err, i, sel, ownError, inputLower, inputUpper, sl, su, null);
                     for (int t = 0; t < rows.length; t++) {
                         int r = rows[t];
-                        double e = err == null ? 0.0 : err[i][r];
+                        double e = err == null || ownError != null ? 0.0 : err[i][r];
                         l[r] = Math.max(l[r], e == 0.0 ? sl[t] : Math.nextDown(sl[t] - e));
                         u[r] = Math.min(u[r], e == 0.0 ? su[t] : Math.nextUp(su[t] + e));
                     }
@@ -274,6 +279,15 @@ public final class SymbolicPropagator implements BoundPropagator {
             hi[i] = u;
         }
         return new NetworkBounds(lo, hi, infeasible, err);
+    }
+
+    /** The map with every weight replaced by its magnitude and no bias. */
+    private static AffineMap absolute(AffineMap a) {
+        double[] v = a.values().clone();
+        for (int q = 0; q < v.length; q++) {
+            v[q] = Math.abs(v[q]);
+        }
+        return new AffineMap(a.rows(), a.cols(), a.rowStart().clone(), a.colIndex().clone(), v, new double[a.rows()]);
     }
 
     private static void intersect(double[] l, double[] u, double[] pl, double[] pu) {
@@ -366,6 +380,21 @@ public final class SymbolicPropagator implements BoundPropagator {
             if (ball != null) {
                 throw new BoundsException("norm-ball regions need a network with at least one ReLU layer");
             }
+            if (err != null) {
+                // No ReLU: the outputs' own evaluation error, seen through the objective's rows.
+                double[] mag = new double[inputLower.length];
+                for (int j = 0; j < mag.length; j++) {
+                    mag[j] = Math.max(Math.abs(inputLower[j]), Math.abs(inputUpper[j]));
+                }
+                double[] outErr = chain.float32Errors(0, mag);
+                for (int r = 0; r < l.length; r++) {
+                    double e = 0;
+                    for (int q = objective.rowStart()[r]; q < objective.rowStart()[r + 1]; q++) {
+                        e += Math.abs(objective.values()[q]) * outErr[objective.colIndex()[q]];
+                    }
+                    l[r] = Math.nextDown(l[r] - Math.nextUp(e * (1 + 1e-12)));
+                }
+            }
             for (int r = 0; r < l.length; r++) {
                 argmin[r] = minimizingVertex(composed, r, inputLower, inputUpper);
                 coefficients[r] = new double[inputLower.length];
@@ -376,6 +405,10 @@ public final class SymbolicPropagator implements BoundPropagator {
         } else {
             int rows = composed.rows();
             Workspace ws = Workspace.get(chain);
+            // The outputs' own evaluation error, seen through the objective's rows: as coefficients when the output
+            // map is dense (as RoundingRows), else a constant per row below.
+            AffineMap outputError = err != null && chain.float32RoundingRows(k) != null
+                    ? chain.float32ErrorBound(k).then(absolute(objective)) : null;
             // Rows in blocks of lanes (each weight row serves them all while in cache); a lane's bits do not
             // depend on its block, and the scores get each row's terms in row order either way.
             for (int first = 0; first < rows; first += blockLanes) {
@@ -390,12 +423,11 @@ public final class SymbolicPropagator implements BoundPropagator {
                     coefficientsOf[b] = coefficients[r] = new double[inputLower.length];
                 }
                 double[] out = new double[n];
-                backSubstituteBlock(chain, lo, hi, err, k, composed, rowOf, new boolean[n], n, inputLower, inputUpper, ws,
+                backSubstituteBlock(chain, lo, hi, err, k, composed, outputError, rowOf, new boolean[n], n, inputLower, inputUpper, ws,
                         vertexOf, coefficientsOf, reluScores, out);
                 System.arraycopy(out, 0, l, first, n);
             }
-            for (int r = 0; r < rows && err != null; r++) {
-                // The outputs' own evaluation error, seen through the objective's row.
+            for (int r = 0; r < rows && err != null && outputError == null; r++) {
                 double[] outErr = bounds.evaluationError(k);
                 double e = 0;
                 for (int q = objective.rowStart()[r]; q < objective.rowStart()[r + 1]; q++) {
@@ -427,7 +459,7 @@ public final class SymbolicPropagator implements BoundPropagator {
      * vertices of the lower bounds.
      */
     private void boundRows(ReluChain chain, double[][] lo, double[][] hi, double[][] err, int m, AffineMap rowsMap,
-                           double[] inLo, double[] inHi, double[] outLo, double[] outHi, double[][] argmin) {
+                           AffineMap ownError, double[] inLo, double[] inHi, double[] outLo, double[] outHi, double[][] argmin) {
         int rows = rowsMap.rows();
         // Lanes: (row, side) pairs, in blocks that go through the layers together.
         int perRow = (outLo != null ? 1 : 0) + (outHi != null ? 1 : 0);
@@ -455,7 +487,7 @@ public final class SymbolicPropagator implements BoundPropagator {
                 }
             }
             double[] result = new double[n];
-            backSubstituteBlock(chain, lo, hi, err, m, rowsMap, rowOf, upperOf, n, inLo, inHi, ws, vertexOf, null, null, result);
+            backSubstituteBlock(chain, lo, hi, err, m, rowsMap, ownError, rowOf, upperOf, n, inLo, inHi, ws, vertexOf, null, null, result);
             for (int b = 0; b < n; b++) {
                 if (upperOf[b]) {
                     outHi[rowOf[b]] = result[b];
@@ -473,7 +505,7 @@ public final class SymbolicPropagator implements BoundPropagator {
      * memory once per row and side.
      */
     private void backSubstituteBlock(ReluChain chain, double[][] lo, double[][] hi, double[][] err, int m, AffineMap rowsMap,
-                                     int[] rowOf, boolean[] upperOf, int lanes, double[] inLo, double[] inHi, Workspace ws,
+                                     AffineMap ownError, int[] rowOf, boolean[] upperOf, int lanes, double[] inLo, double[] inHi, Workspace ws,
                                      double[][] vertexOf, double[][] inputCoefficientsOf, double[][] reluScores,
                                      double[] result) {
         double[][] lambda = new double[lanes][];
@@ -490,6 +522,16 @@ public final class SymbolicPropagator implements BoundPropagator {
                 lam[rowsMap.colIndex()[q]] += rowsMap.values()[q];
             }
             terms[b] = rowsMap.rowStart()[r + 1] - rowsMap.rowStart()[r];
+            if (ownError != null) {
+                // The rows' own float32 error, as coefficients over h_{m-1} >= 0 (see RoundingRows).
+                double sign = upperOf[b] ? 1.0 : -1.0;
+                cst[b] += sign * ownError.bias()[r];
+                mag[b] += ownError.bias()[r];
+                for (int q = ownError.rowStart()[r]; q < ownError.rowStart()[r + 1]; q++) {
+                    lam[ownError.colIndex()[q]] += sign * ownError.values()[q];
+                }
+                terms[b] += ownError.rowStart()[r + 1] - ownError.rowStart()[r];
+            }
             lambda[b] = lam;
         }
         int buf = 0;
@@ -498,6 +540,8 @@ public final class SymbolicPropagator implements BoundPropagator {
             double[] l = lo[j];
             double[] u = hi[j];
             int width = l.length;
+            // A dense map over ReLU outputs carries its rounding in its weights (RoundingRows); otherwise a constant per row.
+            RoundingRows rounding = err != null && j >= 1 ? chain.float32RoundingRows(j) : null;
             for (int b = 0; b < lanes; b++) {
                 // Relax h_j -> z_j in place, as backSubstitute does.
                 double[] lam = lambda[b];
@@ -528,7 +572,7 @@ public final class SymbolicPropagator implements BoundPropagator {
                         }
                     }
                 }
-                if (err != null) {
+                if (err != null && rounding == null) {
                     double[] e = err[j];
                     double extra = 0;
                     for (int n = 0; n < width; n++) {
@@ -547,7 +591,11 @@ public final class SymbolicPropagator implements BoundPropagator {
                 next[b] = ws.buffer(3 + 2 * b + buf, prevWidth);
             }
             double[][] denseRows = a.denseRowsOrNull();
-            if (denseRows != null) {
+            if (denseRows != null && rounding != null) {
+                AffineMap p = rounding.plus(), n = rounding.minus();
+                DenseBackStep.apply(p.denseRowsOrNull(), n.denseRowsOrNull(), p.bias(), n.bias(), upperOf, a.rowStart(), lambda, next,
+                        lanes, cst, mag, terms, ws.index(DenseBackStep.CHUNK));
+            } else if (denseRows != null) {
                 DenseBackStep.apply(denseRows, a.bias(), a.rowStart(), lambda, next, lanes, cst, mag, terms, ws.index(DenseBackStep.CHUNK));
             } else {
                 // The next relaxation zeroes the inputs that are ReLUs with upper bound <= 0: not computed.
