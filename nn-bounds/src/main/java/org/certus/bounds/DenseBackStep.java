@@ -33,7 +33,46 @@ final class DenseBackStep {
      */
     static void apply(double[][] rows, double[] bias, int[] rowStart, double[][] lambda, double[][] next, int lanes,
                       double[] cst, double[] mag, long[] terms, int[] index) {
-        apply(rows, rows, bias, bias, null, rowStart, lambda, next, lanes, cst, mag, terms, index);
+        int width = rows.length;
+        int len = width == 0 ? 0 : rows[0].length;
+        for (int n0 = 0; n0 < width; n0 += CHUNK) {
+            int n1 = Math.min(width, n0 + CHUNK);
+            for (int b = 0; b < lanes; b++) {
+                double[] lam = lambda[b];
+                double c = cst[b], m = mag[b];
+                long t = terms[b];
+                int k = 0;
+                for (int n = n0; n < n1; n++) {
+                    double l = lam[n];
+                    if (l != 0.0) {
+                        double tb = l * bias[n];
+                        c += tb;
+                        m += Math.abs(tb);
+                        t += rowStart[n + 1] - rowStart[n];
+                        index[k++] = n;
+                    }
+                }
+                cst[b] = c;
+                mag[b] = m;
+                terms[b] = t;
+                double[] nx = next[b];
+                int g = 0;
+                for (; g + 4 <= k; g += 4) {
+                    int i0 = index[g], i1 = index[g + 1], i2 = index[g + 2], i3 = index[g + 3];
+                    axpy4(nx, rows[i0], rows[i1], rows[i2], rows[i3], len, lam[i0], lam[i1], lam[i2], lam[i3]);
+                }
+                switch (k - g) {
+                    case 3: axpy3(nx, rows[index[g]], rows[index[g + 1]], rows[index[g + 2]], len, lam[index[g]],
+                            lam[index[g + 1]], lam[index[g + 2]]); break;
+                    case 2: axpy2(nx, rows[index[g]], rows[index[g + 1]], len, lam[index[g]], lam[index[g + 1]]); break;
+                    case 1: axpy1(nx, rows[index[g]], len, lam[index[g]]); break;
+                    default: break;
+                }
+                for (int q = 0; q < k; q++) {
+                    lam[index[q]] = 0.0;
+                }
+            }
+        }
     }
 
     /**
@@ -44,30 +83,34 @@ final class DenseBackStep {
      * only on other weights.
      *
      * @param upperOf per lane, whether it bounds from above; null: every lane bounds from below
+     * @param pick    scratch of at least {@link #CHUNK} entries, like {@code index}
      */
     static void apply(double[][] plus, double[][] minus, double[] plusBias, double[] minusBias, boolean[] upperOf,
                       int[] rowStart, double[][] lambda, double[][] next, int lanes, double[] cst, double[] mag, long[] terms,
-                      int[] index) {
+                      int[] index, double[][] pick) {
         int width = minus.length;
         int len = width == 0 ? 0 : minus[0].length;
-        double[][] pick = new double[CHUNK][];
+        // Indexed by the choice, not branched on: the signs of λ follow no pattern a branch predictor could learn.
+        double[][][] rowsOf = {minus, plus};
+        double[][] biasOf = {minusBias, plusBias};
         for (int n0 = 0; n0 < width; n0 += CHUNK) {
             int n1 = Math.min(width, n0 + CHUNK);
             for (int b = 0; b < lanes; b++) {
                 double[] lam = lambda[b];
-                boolean upper = upperOf != null && upperOf[b];
+                // plus where λ > 0 for an upper bound, where λ < 0 for a lower one: λ's sign bit XOR upper.
+                int upper = upperOf != null && upperOf[b] ? 1 : 0;
                 double c = cst[b], m = mag[b];
                 long t = terms[b];
                 int k = 0;
                 for (int n = n0; n < n1; n++) {
                     double l = lam[n];
                     if (l != 0.0) {
-                        boolean usePlus = (l > 0) == upper;
-                        double tb = l * (usePlus ? plusBias[n] : minusBias[n]);
+                        int usePlus = (int) (Double.doubleToRawLongBits(l) >>> 63) ^ upper;
+                        double tb = l * biasOf[usePlus][n];
                         c += tb;
                         m += Math.abs(tb);
                         t += rowStart[n + 1] - rowStart[n];
-                        pick[k] = usePlus ? plus[n] : minus[n];
+                        pick[k] = rowsOf[usePlus][n];
                         index[k++] = n;
                     }
                 }
@@ -91,6 +134,8 @@ final class DenseBackStep {
                 }
             }
         }
+        // A thread's scratch must not keep a network's weights alive.
+        java.util.Arrays.fill(pick, 0, Math.min(pick.length, CHUNK), null);
     }
 
     private static void axpy4(double[] nx, double[] w0, double[] w1, double[] w2, double[] w3, int len,

@@ -49,6 +49,7 @@ final class LanePasses {
         double[] outErr = b.evaluationError(k);
         long[] unusedTerms = new long[m];
         int[] index = new int[DenseBackStep.CHUNK];
+        double[][] pick = new double[DenseBackStep.CHUNK][];
         for (int j = k; j >= 0; j--) {
             // lambda is over z_j (the outputs for j = k): add the evaluation error, then go through A_j.
             double[] e = j == k ? outErr : b.evaluationError(j);
@@ -75,7 +76,7 @@ final class LanePasses {
             if (rows != null && rounding != null) {
                 AffineMap p = rounding.plus(), n = rounding.minus();
                 DenseBackStep.apply(p.denseRowsOrNull(), n.denseRowsOrNull(), p.bias(), n.bias(), null, a.rowStart(), lambda, next, m,
-                        cst, mag, unusedTerms, index);
+                        cst, mag, unusedTerms, index, pick);
             } else if (rows != null) {
                 DenseBackStep.apply(rows, a.bias(), a.rowStart(), lambda, next, m, cst, mag, unusedTerms, index);
             } else {

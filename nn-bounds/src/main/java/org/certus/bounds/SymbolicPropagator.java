@@ -251,8 +251,8 @@ public final class SymbolicPropagator implements BoundPropagator {
                     double[] su = new double[rows.length];
                     // The rows' own evaluation error: as coefficients over h_{i-1} >= 0 (i >= 1 here) when the map is
                     // dense (as RoundingRows), else a constant per row.
-                    AffineMap ownError = err != null && chain.float32RoundingRows(i) != null
-                            ? chain.float32ErrorBound(i).selectRows(rows) : null;
+                    OwnRowError ownError = err != null && chain.float32RoundingRows(i) != null
+                            ? new OwnRowError(chain.float32ErrorBound(i), rows, null) : null;
                     boundRows(chain, lo, hi, err, i, sel, ownError, inputLower, inputUpper, sl, su, null);
                     for (int t = 0; t < rows.length; t++) {
                         int r = rows[t];
@@ -279,15 +279,6 @@ public final class SymbolicPropagator implements BoundPropagator {
             hi[i] = u;
         }
         return new NetworkBounds(lo, hi, infeasible, err);
-    }
-
-    /** The map with every weight replaced by its magnitude and no bias. */
-    private static AffineMap absolute(AffineMap a) {
-        double[] v = a.values().clone();
-        for (int q = 0; q < v.length; q++) {
-            v[q] = Math.abs(v[q]);
-        }
-        return new AffineMap(a.rows(), a.cols(), a.rowStart().clone(), a.colIndex().clone(), v, new double[a.rows()]);
     }
 
     private static void intersect(double[] l, double[] u, double[] pl, double[] pu) {
@@ -407,8 +398,8 @@ public final class SymbolicPropagator implements BoundPropagator {
             Workspace ws = Workspace.get(chain);
             // The outputs' own evaluation error, seen through the objective's rows: as coefficients when the output
             // map is dense (as RoundingRows), else a constant per row below.
-            AffineMap outputError = err != null && chain.float32RoundingRows(k) != null
-                    ? chain.float32ErrorBound(k).then(absolute(objective)) : null;
+            OwnRowError outputError = err != null && chain.float32RoundingRows(k) != null
+                    ? new OwnRowError(chain.float32ErrorBound(k), null, objective) : null;
             // Rows in blocks of lanes (each weight row serves them all while in cache); a lane's bits do not
             // depend on its block, and the scores get each row's terms in row order either way.
             for (int first = 0; first < rows; first += blockLanes) {
@@ -459,7 +450,7 @@ public final class SymbolicPropagator implements BoundPropagator {
      * vertices of the lower bounds.
      */
     private void boundRows(ReluChain chain, double[][] lo, double[][] hi, double[][] err, int m, AffineMap rowsMap,
-                           AffineMap ownError, double[] inLo, double[] inHi, double[] outLo, double[] outHi, double[][] argmin) {
+                           OwnRowError ownError, double[] inLo, double[] inHi, double[] outLo, double[] outHi, double[][] argmin) {
         int rows = rowsMap.rows();
         // Lanes: (row, side) pairs, in blocks that go through the layers together.
         int perRow = (outLo != null ? 1 : 0) + (outHi != null ? 1 : 0);
@@ -505,7 +496,7 @@ public final class SymbolicPropagator implements BoundPropagator {
      * memory once per row and side.
      */
     private void backSubstituteBlock(ReluChain chain, double[][] lo, double[][] hi, double[][] err, int m, AffineMap rowsMap,
-                                     AffineMap ownError, int[] rowOf, boolean[] upperOf, int lanes, double[] inLo, double[] inHi, Workspace ws,
+                                     OwnRowError ownError, int[] rowOf, boolean[] upperOf, int lanes, double[] inLo, double[] inHi, Workspace ws,
                                      double[][] vertexOf, double[][] inputCoefficientsOf, double[][] reluScores,
                                      double[] result) {
         double[][] lambda = new double[lanes][];
@@ -523,14 +514,7 @@ public final class SymbolicPropagator implements BoundPropagator {
             }
             terms[b] = rowsMap.rowStart()[r + 1] - rowsMap.rowStart()[r];
             if (ownError != null) {
-                // The rows' own float32 error, as coefficients over h_{m-1} >= 0 (see RoundingRows).
-                double sign = upperOf[b] ? 1.0 : -1.0;
-                cst[b] += sign * ownError.bias()[r];
-                mag[b] += ownError.bias()[r];
-                for (int q = ownError.rowStart()[r]; q < ownError.rowStart()[r + 1]; q++) {
-                    lam[ownError.colIndex()[q]] += sign * ownError.values()[q];
-                }
-                terms[b] += ownError.rowStart()[r + 1] - ownError.rowStart()[r];
+                ownError.addTo(r, upperOf[b] ? 1.0 : -1.0, lam, cst, mag, terms, b);
             }
             lambda[b] = lam;
         }
@@ -594,7 +578,7 @@ public final class SymbolicPropagator implements BoundPropagator {
             if (denseRows != null && rounding != null) {
                 AffineMap p = rounding.plus(), n = rounding.minus();
                 DenseBackStep.apply(p.denseRowsOrNull(), n.denseRowsOrNull(), p.bias(), n.bias(), upperOf, a.rowStart(), lambda, next,
-                        lanes, cst, mag, terms, ws.index(DenseBackStep.CHUNK));
+                        lanes, cst, mag, terms, ws.index(DenseBackStep.CHUNK), ws.rows(DenseBackStep.CHUNK));
             } else if (denseRows != null) {
                 DenseBackStep.apply(denseRows, a.bias(), a.rowStart(), lambda, next, lanes, cst, mag, terms, ws.index(DenseBackStep.CHUNK));
             } else {

@@ -167,13 +167,15 @@ public final class ReluChain {
 
     /**
      * Map i's weights with its float32 error folded in ({@link RoundingRows}), for a dense map (one with
-     * {@link AffineMap#denseRowsOrNull()}) with one rounding per dot product; null otherwise. Sparse maps (lowered
+     * {@link AffineMap#denseRowsOrNull()}) of at least {@link RoundingRows#MIN_INPUTS} inputs with one rounding per
+     * dot product; null otherwise. Sparse maps (lowered
      * convolutions) keep a constant error per row: their short dot products round little, and on mnist-wk17a
      * sample 3662 folding them in too moved the search's bound at 120 s only from −0.0017 to −0.0014 while its
      * branching gather cost a quarter of the nodes.
      */
     public RoundingRows float32RoundingRows(int i) {
-        if (errorMaps[i] != null || affines.get(i).denseRowsOrNull() == null) {
+        AffineMap a = affines.get(i);
+        if (errorMaps[i] != null || a.cols() < RoundingRows.MIN_INPUTS || a.denseRowsOrNull() == null) {
             return null;
         }
         RoundingRows r = roundingRows[i];

@@ -15,6 +15,13 @@ package org.certus.nn;
  * dense and sparse forms alike.
  */
 public final class RoundingRows {
+    /**
+     * Maps with fewer inputs keep the constant error: a dot product of m terms rounds by at most {@code γ_{m+1}} of
+     * their magnitudes, little for small m, while the choice of row per multiplier costs time where rows are short.
+     * ACAS Xu (50 inputs per layer): 12% slower over the 186 instances with the rows folded in, the same answers.
+     */
+    public static final int MIN_INPUTS = 128;
+
     private final AffineMap plus;
     private final AffineMap minus;
 

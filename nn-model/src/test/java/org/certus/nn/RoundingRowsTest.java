@@ -68,15 +68,26 @@ class RoundingRowsTest {
     }
 
     @Test
-    void onlyDenseMapsOfOneRoundingGetThem() {
-        AffineMap dense = AffineMap.fromDense(3, 3, new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, new double[3]);
-        AffineMap out = AffineMap.fromDense(1, 3, new double[] {1, -1, 2}, new double[1]);
-        ReluChain chain = ReluChain.of(new Network("n", Shape.flat(3), InputDomain.uniform(3, -1, 1),
-                List.of(new AffineTransform(dense), new Relu(), new AffineTransform(out))));
-        assertNotNull(chain.float32RoundingRows(0));
-        assertNotNull(chain.float32RoundingRows(1));
-        assertNull(ReluChain.of(new Network("s", Shape.flat(3), InputDomain.uniform(3, -1, 1),
-                List.of(new AffineTransform(AffineMap.fromDense(3, 3, new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1}, new double[3])),
-                        new Relu(), new AffineTransform(out)))).float32RoundingRows(0), "an identity is sparse: no copies");
+    void onlyDenseMapsWithEnoughInputsGetThem() {
+        int n = RoundingRows.MIN_INPUTS;
+        assertNotNull(firstLayerRows(n, false), "a dense map of MIN_INPUTS inputs");
+        assertNull(firstLayerRows(n - 1, false), "fewer inputs keep the constant error");
+        assertNull(firstLayerRows(n, true), "a sparse map (an identity) keeps the constant error");
+    }
+
+    /** {@code float32RoundingRows(0)} of a network whose first map has {@code inputs} inputs (dense, or an identity). */
+    private static RoundingRows firstLayerRows(int inputs, boolean identity) {
+        int rows = identity ? inputs : 4;
+        double[] w = new double[rows * inputs];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = identity ? (i / inputs == i % inputs ? 1 : 0) : 1 + i % 7;
+        }
+        AffineMap first = AffineMap.fromDense(rows, inputs, w, new double[rows]);
+        double[] o = new double[rows];
+        java.util.Arrays.fill(o, 1);
+        AffineMap out = AffineMap.fromDense(1, rows, o, new double[1]);
+        ReluChain chain = ReluChain.of(new Network("n", Shape.flat(inputs), InputDomain.uniform(inputs, -1, 1),
+                List.of(new AffineTransform(first), new Relu(), new AffineTransform(out))));
+        return chain.float32RoundingRows(0);
     }
 }
