@@ -50,18 +50,7 @@ class VnnlibFastTest {
         double threshold = exact - allowance / 2;
 
         Path prop = tmp.resolve("point.vnnlib");
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < x.length; i++) {
-            sb.append("(declare-const X_").append(i).append(" Real)\n");
-        }
-        for (int i = 0; i < net.outputSize(); i++) {
-            sb.append("(declare-const Y_").append(i).append(" Real)\n");
-        }
-        for (int i = 0; i < x.length; i++) {
-            sb.append(String.format(Locale.ROOT, "(assert (>= X_%d %s))%n(assert (<= X_%d %s))%n", i, x[i], i, x[i]));
-        }
-        sb.append(String.format(Locale.ROOT, "(assert (<= Y_%d %s))%n", label, threshold));
-        Files.writeString(prop, sb.toString());
+        Files.writeString(prop, box(x, x, net.outputSize()) + String.format(Locale.ROOT, "(assert (<= Y_%d %s))%n", label, threshold));
 
         CliRun fast = CliRun.of("vnnlib", "--network", "mnist-wk17a", "--vnnlib", prop.toString(), "--timeout", "60", "--fast");
         assertEquals(0, fast.exitCode(), fast::toString);
@@ -83,17 +72,12 @@ class VnnlibFastTest {
         double[] x = mnist.image(1571);
         int label = mnist.label(1571);
         Path prop = tmp.resolve("ball.vnnlib");
-        StringBuilder sb = new StringBuilder();
+        double[] lo = new double[x.length], hi = new double[x.length];
         for (int i = 0; i < x.length; i++) {
-            sb.append("(declare-const X_").append(i).append(" Real)\n");
+            lo[i] = Math.max(0, x[i] - 0.1);
+            hi[i] = Math.min(1, x[i] + 0.1);
         }
-        for (int i = 0; i < net.outputSize(); i++) {
-            sb.append("(declare-const Y_").append(i).append(" Real)\n");
-        }
-        for (int i = 0; i < x.length; i++) {
-            sb.append(String.format(Locale.ROOT, "(assert (>= X_%d %s))%n(assert (<= X_%d %s))%n", i, Math.max(0, x[i] - 0.1), i,
-                    Math.min(1, x[i] + 0.1)));
-        }
+        StringBuilder sb = new StringBuilder(box(lo, hi, net.outputSize()));
         sb.append("(assert (or");
         for (int t = 0; t < net.outputSize(); t++) {
             if (t != label) {
@@ -106,6 +90,21 @@ class VnnlibFastTest {
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals("timeout", r.lastOutLine(), r::toString);
         assertTrue(!r.err().contains("float32 rounding"), r::toString);
+    }
+
+    /** A VNN-LIB property's declarations and input box, without its output condition. */
+    private static String box(double[] lo, double[] hi, int outputs) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < lo.length; i++) {
+            sb.append("(declare-const X_").append(i).append(" Real)\n");
+        }
+        for (int i = 0; i < outputs; i++) {
+            sb.append("(declare-const Y_").append(i).append(" Real)\n");
+        }
+        for (int i = 0; i < lo.length; i++) {
+            sb.append(String.format(Locale.ROOT, "(assert (>= X_%d %s))%n(assert (<= X_%d %s))%n", i, lo[i], i, hi[i]));
+        }
+        return sb.toString();
     }
 
     /** The engine's FLOAT32 lower bound of one output at a single input. */
