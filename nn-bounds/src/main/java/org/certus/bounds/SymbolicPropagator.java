@@ -366,21 +366,6 @@ public final class SymbolicPropagator implements BoundPropagator {
             if (ball != null) {
                 throw new BoundsException("norm-ball regions need a network with at least one ReLU layer");
             }
-            if (err != null) {
-                // No ReLU: the outputs' own evaluation error, seen through the objective's rows.
-                double[] mag = new double[inputLower.length];
-                for (int j = 0; j < mag.length; j++) {
-                    mag[j] = Math.max(Math.abs(inputLower[j]), Math.abs(inputUpper[j]));
-                }
-                double[] outErr = chain.float32Errors(0, mag);
-                for (int r = 0; r < l.length; r++) {
-                    double e = 0;
-                    for (int q = objective.rowStart()[r]; q < objective.rowStart()[r + 1]; q++) {
-                        e += Math.abs(objective.values()[q]) * outErr[objective.colIndex()[q]];
-                    }
-                    l[r] = Math.nextDown(l[r] - Math.nextUp(e * (1 + 1e-12)));
-                }
-            }
             for (int r = 0; r < l.length; r++) {
                 argmin[r] = minimizingVertex(composed, r, inputLower, inputUpper);
                 coefficients[r] = new double[inputLower.length];
@@ -409,15 +394,15 @@ public final class SymbolicPropagator implements BoundPropagator {
                         vertexOf, coefficientsOf, reluScores, out);
                 System.arraycopy(out, 0, l, first, n);
             }
-            for (int r = 0; r < rows && err != null; r++) {
-                // The outputs' own evaluation error, seen through the objective's row.
-                double[] outErr = bounds.evaluationError(k);
-                double e = 0;
-                for (int q = objective.rowStart()[r]; q < objective.rowStart()[r + 1]; q++) {
-                    e += Math.abs(objective.values()[q]) * outErr[objective.colIndex()[q]];
-                }
-                l[r] = Math.nextDown(l[r] - Math.nextUp(e * (1 + 1e-12)));
+        }
+        for (int r = 0; r < l.length && err != null; r++) {
+            // The outputs' own evaluation error, seen through the objective's row (with or without ReLU layers).
+            double[] outErr = bounds.evaluationError(k);
+            double e = 0;
+            for (int q = objective.rowStart()[r]; q < objective.rowStart()[r + 1]; q++) {
+                e += Math.abs(objective.values()[q]) * outErr[objective.colIndex()[q]];
             }
+            l[r] = Math.nextDown(l[r] - Math.nextUp(e * (1 + 1e-12)));
         }
         return new LinearBounds(l, argmin, coefficients);
     }

@@ -34,13 +34,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class VnnlibFastTest {
+    private static final Network NET = NetworkLoader.load("mnist-wk17a");
+    private static final Dataset MNIST = Datasets.load("mnist");
+
     @TempDir
     Path tmp;
 
     @Test
     void fastProvesWhatRoundingLeavesOpen() throws IOException {
-        Network net = NetworkLoader.load("mnist-wk17a");
-        Dataset mnist = Datasets.load("mnist");
+        Network net = NET;
+        Dataset mnist = MNIST;
         double[] x = mnist.image(0);
         int label = mnist.label(0);
         double exact = net.evaluate(x)[label];
@@ -67,8 +70,8 @@ class VnnlibFastTest {
     /** A search stopped far from a proof (mnist-wk17a sample 1571 at ε = 0.1 after 2 s) is not blamed on rounding. */
     @Test
     void noRoundingWarningFarFromAProof() throws IOException {
-        Network net = NetworkLoader.load("mnist-wk17a");
-        Dataset mnist = Datasets.load("mnist");
+        Network net = NET;
+        Dataset mnist = MNIST;
         double[] x = mnist.image(1571);
         int label = mnist.label(1571);
         Path prop = tmp.resolve("ball.vnnlib");
