@@ -8,6 +8,7 @@ import org.certus.bounds.NormBall;
 import org.certus.milp.Deadline;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
+import org.certus.nn.ReluChain;
 
 /**
  * MIPVerify's {@code closest} objective: the smallest perturbation (L∞, L1 or L2) of {@code x0} within
@@ -24,6 +25,8 @@ public final class ClosestSearch {
     private final List<AffineMap> disjuncts;
     private final Norm norm;
     private final org.certus.nn.Float32Evaluation float32;
+    /** The attack of {@link #closer}, built on first use. */
+    private PgdAttack attack;
 
     public ClosestSearch(Network network, double[] center, double[] domainLower, double[] domainUpper,
                          List<AffineMap> disjuncts, Norm norm) {
@@ -79,14 +82,72 @@ public final class ClosestSearch {
             double m = whole.margin(y);
             if (m <= 0 && whole.inBox(p)) {
                 hi = t;
-                double[] pf = org.certus.nn.Float32Evaluation.roundInto(p, whole.inputLower(), whole.inputUpper());
-                double mf = whole.inBox(pf) ? whole.margin(float32.evaluate(pf)) : Double.POSITIVE_INFINITY;
-                best = new Counterexample(p, y, m, mf);
+                best = counterexampleAt(p, y, m, whole);
             } else {
                 lo = t;
             }
         }
         return best;
+    }
+
+    /** Rounds of {@link #closer}, and the fraction of the distance each round asks to gain. */
+    private static final int CLOSER_ROUNDS = 40;
+    private static final double CLOSER_STEP = 1.0 / 64;
+
+    /**
+     * Looks for a counterexample closer than {@code ce} (L∞ only): PGD inside the box of a radius a
+     * little below its distance, started from {@code ce} pulled towards the centre, then {@link #shrink},
+     * for as long as that succeeds. Which example a search's attack finds is luck; from a poor one,
+     * the bisection would have to decide radii between the true distance and the poor one, where a
+     * counterexample is both close to the boundary and hard for the search to find. Every candidate is
+     * checked by an exact forward pass.
+     */
+    private Counterexample closer(Counterexample ce, SearchOptions options, long deadline) {
+        if (norm != Norm.LINF || options.attackRestarts() <= 0 || !ce.validInDouble()) {
+            return ce;
+        }
+        if (attack == null) {
+            attack = new PgdAttack(ReluChain.of(network), disjuncts);
+        }
+        java.util.Random rnd = new java.util.Random(options.seed());
+        double d = norm.distance(ce.input(), center);
+        for (int round = 0; round < CLOSER_ROUNDS && d > 0; round++) {
+            if (System.nanoTime() > deadline || options.cancel().isCancelled()) {
+                break;
+            }
+            double r = d * (1 - CLOSER_STEP);
+            VerificationQuery q = queryAt(r);
+            double[] start = new double[center.length];
+            for (int j = 0; j < start.length; j++) {
+                double v = center[j] + (r / d) * (ce.input()[j] - center[j]);
+                start[j] = Math.min(q.inputUpper()[j], Math.max(q.inputLower()[j], v));
+            }
+            double[] x = attack.run(q.inputLower(), q.inputUpper(), options.attackRestarts(), options.attackSteps(), rnd,
+                    new double[][] {start}, options.cancel(), deadline, 0.0);
+            if (x == null || !q.inBox(x)) {
+                break;
+            }
+            double[] y = network.evaluate(x);
+            double m = q.margin(y);
+            if (!(m <= 0)) {
+                break;
+            }
+            Counterexample found = shrink(counterexampleAt(x, y, m, q));
+            double df = norm.distance(found.input(), center);
+            if (!(df < d)) {
+                break;
+            }
+            ce = found;
+            d = df;
+        }
+        return ce;
+    }
+
+    /** A counterexample at p with its double margin m, and its float32 margin. */
+    private Counterexample counterexampleAt(double[] p, double[] y, double m, VerificationQuery q) {
+        double[] pf = org.certus.nn.Float32Evaluation.roundInto(p, q.inputLower(), q.inputUpper());
+        double mf = q.inBox(pf) ? q.margin(float32.evaluate(pf)) : Double.POSITIVE_INFINITY;
+        return new Counterexample(p, y, m, mf);
     }
 
     /** The query "some point within distance r is unsafe". */
@@ -141,7 +202,7 @@ public final class ClosestSearch {
             if (v.status() == VerdictStatus.VERIFIED) {
                 lower = Math.max(lower, r);
             } else if (v.status() == VerdictStatus.FALSIFIED) {
-                Counterexample ce = shrink(v.counterexample().orElseThrow());
+                Counterexample ce = closer(shrink(v.counterexample().orElseThrow()), options, deadline);
                 double d = norm.distance(ce.input(), center);
                 if (d < upper) {
                     upper = d;
