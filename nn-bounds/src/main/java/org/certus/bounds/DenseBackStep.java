@@ -75,6 +75,69 @@ final class DenseBackStep {
         }
     }
 
+    /**
+     * The step through a map whose float32 rounding is folded into its weights ({@link org.certus.nn.RoundingRows}):
+     * a lane takes row n of {@code plus} (and {@code plusBias}) where {@code λ_n > 0} for an upper bound or
+     * {@code λ_n < 0} for a lower one, otherwise row n of {@code minus}. The same operations in the same order as
+     * {@link #apply(double[][], double[], int[], double[][], double[][], int, double[], double[], long[], int[])},
+     * only on other weights.
+     *
+     * @param upperOf per lane, whether it bounds from above; null: every lane bounds from below
+     * @param pick    scratch of at least {@link #CHUNK} entries, like {@code index}
+     */
+    static void apply(double[][] plus, double[][] minus, double[] plusBias, double[] minusBias, boolean[] upperOf,
+                      int[] rowStart, double[][] lambda, double[][] next, int lanes, double[] cst, double[] mag, long[] terms,
+                      int[] index, double[][] pick) {
+        int width = minus.length;
+        int len = width == 0 ? 0 : minus[0].length;
+        // Indexed by the choice, not branched on: the signs of λ follow no pattern a branch predictor could learn.
+        double[][][] rowsOf = {minus, plus};
+        double[][] biasOf = {minusBias, plusBias};
+        for (int n0 = 0; n0 < width; n0 += CHUNK) {
+            int n1 = Math.min(width, n0 + CHUNK);
+            for (int b = 0; b < lanes; b++) {
+                double[] lam = lambda[b];
+                // plus where λ > 0 for an upper bound, where λ < 0 for a lower one: λ's sign bit XOR upper.
+                int upper = upperOf != null && upperOf[b] ? 1 : 0;
+                double c = cst[b], m = mag[b];
+                long t = terms[b];
+                int k = 0;
+                for (int n = n0; n < n1; n++) {
+                    double l = lam[n];
+                    if (l != 0.0) {
+                        int usePlus = (int) (Double.doubleToRawLongBits(l) >>> 63) ^ upper;
+                        double tb = l * biasOf[usePlus][n];
+                        c += tb;
+                        m += Math.abs(tb);
+                        t += rowStart[n + 1] - rowStart[n];
+                        pick[k] = rowsOf[usePlus][n];
+                        index[k++] = n;
+                    }
+                }
+                cst[b] = c;
+                mag[b] = m;
+                terms[b] = t;
+                double[] nx = next[b];
+                int g = 0;
+                for (; g + 4 <= k; g += 4) {
+                    axpy4(nx, pick[g], pick[g + 1], pick[g + 2], pick[g + 3], len, lam[index[g]], lam[index[g + 1]],
+                            lam[index[g + 2]], lam[index[g + 3]]);
+                }
+                switch (k - g) {
+                    case 3: axpy3(nx, pick[g], pick[g + 1], pick[g + 2], len, lam[index[g]], lam[index[g + 1]], lam[index[g + 2]]); break;
+                    case 2: axpy2(nx, pick[g], pick[g + 1], len, lam[index[g]], lam[index[g + 1]]); break;
+                    case 1: axpy1(nx, pick[g], len, lam[index[g]]); break;
+                    default: break;
+                }
+                for (int q = 0; q < k; q++) {
+                    lam[index[q]] = 0.0;
+                }
+            }
+        }
+        // A thread's scratch must not keep a network's weights alive.
+        java.util.Arrays.fill(pick, 0, Math.min(pick.length, CHUNK), null);
+    }
+
     private static void axpy4(double[] nx, double[] w0, double[] w1, double[] w2, double[] w3, int len,
                               double l0, double l1, double l2, double l3) {
         for (int c = 0; c < len; c++) {

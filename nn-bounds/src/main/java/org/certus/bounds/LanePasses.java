@@ -3,6 +3,7 @@ package org.certus.bounds;
 import org.certus.nn.AffineMap;
 import org.certus.nn.OutwardRounding;
 import org.certus.nn.ReluChain;
+import org.certus.nn.RoundingRows;
 
 /**
  * The two passes of one α,β step over the network, for one or several rows ("lanes") at once: the
@@ -48,10 +49,13 @@ final class LanePasses {
         double[] outErr = b.evaluationError(k);
         long[] unusedTerms = new long[m];
         int[] index = new int[DenseBackStep.CHUNK];
+        double[][] pick = new double[DenseBackStep.CHUNK][];
         for (int j = k; j >= 0; j--) {
             // lambda is over z_j (the outputs for j = k): add the evaluation error, then go through A_j.
             double[] e = j == k ? outErr : b.evaluationError(j);
-            if (e != null) {
+            // A dense map over ReLU outputs carries its rounding in its weights (RoundingRows); otherwise a constant per row.
+            RoundingRows rounding = e != null && j >= 1 ? chain.float32RoundingRows(j) : null;
+            if (e != null && rounding == null) {
                 for (int i = 0; i < m; i++) {
                     double extra = 0;
                     double[] li = lambda[i];
@@ -69,7 +73,11 @@ final class LanePasses {
                 next[i] = new double[cols];
             }
             double[][] rows = a.denseRowsOrNull();
-            if (rows != null) {
+            if (rows != null && rounding != null) {
+                AffineMap p = rounding.plus(), n = rounding.minus();
+                DenseBackStep.apply(p.denseRowsOrNull(), n.denseRowsOrNull(), p.bias(), n.bias(), null, a.rowStart(), lambda, next, m,
+                        cst, mag, unusedTerms, index, pick);
+            } else if (rows != null) {
                 DenseBackStep.apply(rows, a.bias(), a.rowStart(), lambda, next, m, cst, mag, unusedTerms, index);
             } else {
                 // Inputs of a ReLU layer with upper bound <= 0 are relaxed with slope 0 below: not computed.

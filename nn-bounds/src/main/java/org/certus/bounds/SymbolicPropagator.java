@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.certus.nn.AffineMap;
 import org.certus.nn.ReluChain;
+import org.certus.nn.RoundingRows;
 
 /**
  * Symbolic linear bounds propagated backwards (CROWN / DeepPoly style). To bound a neuron of ReLU
@@ -248,10 +249,14 @@ public final class SymbolicPropagator implements BoundPropagator {
                     AffineMap sel = a.selectRows(rows);
                     double[] sl = new double[rows.length];
                     double[] su = new double[rows.length];
-                    boundRows(chain, lo, hi, err, i, sel, inputLower, inputUpper, sl, su, null);
+                    // The rows' own evaluation error: as coefficients over h_{i-1} >= 0 (i >= 1 here) when the map is
+                    // dense (as RoundingRows), else a constant per row.
+                    OwnRowError ownError = err != null && chain.float32RoundingRows(i) != null
+                            ? new OwnRowError(chain.float32ErrorBound(i), rows, null) : null;
+                    boundRows(chain, lo, hi, err, i, sel, ownError, inputLower, inputUpper, sl, su, null);
                     for (int t = 0; t < rows.length; t++) {
                         int r = rows[t];
-                        double e = err == null ? 0.0 : err[i][r];
+                        double e = err == null || ownError != null ? 0.0 : err[i][r];
                         l[r] = Math.max(l[r], e == 0.0 ? sl[t] : Math.nextDown(sl[t] - e));
                         u[r] = Math.min(u[r], e == 0.0 ? su[t] : Math.nextUp(su[t] + e));
                     }
@@ -361,6 +366,7 @@ public final class SymbolicPropagator implements BoundPropagator {
                 }
             }
         }
+        OwnRowError outputError = null;
         if (k == 0) {
             IntervalPropagator.affineInterval(composed, inputLower, inputUpper, l, new double[l.length]);
             if (ball != null) {
@@ -376,6 +382,10 @@ public final class SymbolicPropagator implements BoundPropagator {
         } else {
             int rows = composed.rows();
             Workspace ws = Workspace.get(chain);
+            // The outputs' own evaluation error, seen through the objective's rows: as coefficients when the output
+            // map is dense (as RoundingRows), else a constant per row below.
+            outputError = err != null && chain.float32RoundingRows(k) != null
+                    ? new OwnRowError(chain.float32ErrorBound(k), null, objective) : null;
             // Rows in blocks of lanes (each weight row serves them all while in cache); a lane's bits do not
             // depend on its block, and the scores get each row's terms in row order either way.
             for (int first = 0; first < rows; first += blockLanes) {
@@ -390,13 +400,14 @@ public final class SymbolicPropagator implements BoundPropagator {
                     coefficientsOf[b] = coefficients[r] = new double[inputLower.length];
                 }
                 double[] out = new double[n];
-                backSubstituteBlock(chain, lo, hi, err, k, composed, rowOf, new boolean[n], n, inputLower, inputUpper, ws,
+                backSubstituteBlock(chain, lo, hi, err, k, composed, outputError, rowOf, new boolean[n], n, inputLower, inputUpper, ws,
                         vertexOf, coefficientsOf, reluScores, out);
                 System.arraycopy(out, 0, l, first, n);
             }
         }
-        for (int r = 0; r < l.length && err != null; r++) {
-            // The outputs' own evaluation error, seen through the objective's row (with or without ReLU layers).
+        for (int r = 0; r < l.length && err != null && outputError == null; r++) {
+            // The outputs' own evaluation error, seen through the objective's row (with or without ReLU layers),
+            // unless the output map carried it as coefficients (above).
             double[] outErr = bounds.evaluationError(k);
             double e = 0;
             for (int q = objective.rowStart()[r]; q < objective.rowStart()[r + 1]; q++) {
@@ -427,7 +438,7 @@ public final class SymbolicPropagator implements BoundPropagator {
      * vertices of the lower bounds.
      */
     private void boundRows(ReluChain chain, double[][] lo, double[][] hi, double[][] err, int m, AffineMap rowsMap,
-                           double[] inLo, double[] inHi, double[] outLo, double[] outHi, double[][] argmin) {
+                           OwnRowError ownError, double[] inLo, double[] inHi, double[] outLo, double[] outHi, double[][] argmin) {
         int rows = rowsMap.rows();
         // Lanes: (row, side) pairs, in blocks that go through the layers together.
         int perRow = (outLo != null ? 1 : 0) + (outHi != null ? 1 : 0);
@@ -455,7 +466,7 @@ public final class SymbolicPropagator implements BoundPropagator {
                 }
             }
             double[] result = new double[n];
-            backSubstituteBlock(chain, lo, hi, err, m, rowsMap, rowOf, upperOf, n, inLo, inHi, ws, vertexOf, null, null, result);
+            backSubstituteBlock(chain, lo, hi, err, m, rowsMap, ownError, rowOf, upperOf, n, inLo, inHi, ws, vertexOf, null, null, result);
             for (int b = 0; b < n; b++) {
                 if (upperOf[b]) {
                     outHi[rowOf[b]] = result[b];
@@ -473,7 +484,7 @@ public final class SymbolicPropagator implements BoundPropagator {
      * memory once per row and side.
      */
     private void backSubstituteBlock(ReluChain chain, double[][] lo, double[][] hi, double[][] err, int m, AffineMap rowsMap,
-                                     int[] rowOf, boolean[] upperOf, int lanes, double[] inLo, double[] inHi, Workspace ws,
+                                     OwnRowError ownError, int[] rowOf, boolean[] upperOf, int lanes, double[] inLo, double[] inHi, Workspace ws,
                                      double[][] vertexOf, double[][] inputCoefficientsOf, double[][] reluScores,
                                      double[] result) {
         double[][] lambda = new double[lanes][];
@@ -490,6 +501,9 @@ public final class SymbolicPropagator implements BoundPropagator {
                 lam[rowsMap.colIndex()[q]] += rowsMap.values()[q];
             }
             terms[b] = rowsMap.rowStart()[r + 1] - rowsMap.rowStart()[r];
+            if (ownError != null) {
+                ownError.addTo(r, upperOf[b] ? 1.0 : -1.0, lam, cst, mag, terms, b);
+            }
             lambda[b] = lam;
         }
         int buf = 0;
@@ -498,6 +512,8 @@ public final class SymbolicPropagator implements BoundPropagator {
             double[] l = lo[j];
             double[] u = hi[j];
             int width = l.length;
+            // A dense map over ReLU outputs carries its rounding in its weights (RoundingRows); otherwise a constant per row.
+            RoundingRows rounding = err != null && j >= 1 ? chain.float32RoundingRows(j) : null;
             for (int b = 0; b < lanes; b++) {
                 // Relax h_j -> z_j in place, as backSubstitute does.
                 double[] lam = lambda[b];
@@ -528,7 +544,7 @@ public final class SymbolicPropagator implements BoundPropagator {
                         }
                     }
                 }
-                if (err != null) {
+                if (err != null && rounding == null) {
                     double[] e = err[j];
                     double extra = 0;
                     for (int n = 0; n < width; n++) {
@@ -547,7 +563,11 @@ public final class SymbolicPropagator implements BoundPropagator {
                 next[b] = ws.buffer(3 + 2 * b + buf, prevWidth);
             }
             double[][] denseRows = a.denseRowsOrNull();
-            if (denseRows != null) {
+            if (denseRows != null && rounding != null) {
+                AffineMap p = rounding.plus(), n = rounding.minus();
+                DenseBackStep.apply(p.denseRowsOrNull(), n.denseRowsOrNull(), p.bias(), n.bias(), upperOf, a.rowStart(), lambda, next,
+                        lanes, cst, mag, terms, ws.index(DenseBackStep.CHUNK), ws.rows(DenseBackStep.CHUNK));
+            } else if (denseRows != null) {
                 DenseBackStep.apply(denseRows, a.bias(), a.rowStart(), lambda, next, lanes, cst, mag, terms, ws.index(DenseBackStep.CHUNK));
             } else {
                 // The next relaxation zeroes the inputs that are ReLUs with upper bound <= 0: not computed.

@@ -22,6 +22,16 @@ final class Workspace {
         return index;
     }
 
+    private double[][] rows = new double[0][];
+
+    /** A scratch array of at least {@code size} row references (contents undefined). */
+    double[][] rows(int size) {
+        if (rows.length < size) {
+            rows = new double[size][];
+        }
+        return rows;
+    }
+
     double[] buffer(int i, int size) {
         if (i >= buffers.length) {
             buffers = Arrays.copyOf(buffers, i + 1);
