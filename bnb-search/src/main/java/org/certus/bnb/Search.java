@@ -76,6 +76,7 @@ final class Search {
             // Out of time (or cancelled) before the root was bounded: nothing is proved.
             return interruptedAtRoot(t0);
         }
+        problem.knowZeroInputs(root == null ? null : root.bounds);
         boolean attackable = options.attackRestarts() > 0 && query.ball() == null;
         long attackMs = 0;
         boolean attacked = false;
@@ -131,6 +132,7 @@ final class Search {
         if (tightened == null) {
             return root;
         }
+        problem.knowZeroInputs(tightened);
         long before = root.bounds.unstableCount();
         VerificationQuery q = problem.query;
         try {

@@ -2,7 +2,9 @@ package org.certus.bnb;
 
 import java.util.function.BooleanSupplier;
 import org.certus.bounds.AlphaBetaOptimizer;
+import org.certus.bounds.ArithmeticModel;
 import org.certus.bounds.InputConstraints;
+import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.SymbolicPropagator;
 import org.certus.milp.Deadline;
 import org.certus.nn.AffineMap;
@@ -11,12 +13,15 @@ import org.certus.nn.ReluChain;
 
 /**
  * What every part of one search shares and never changes: the query, its options, the lowered network,
- * the objective rows, the bounding engines and whether the search splits the input box.
+ * the objective rows, the bounding engines and whether the search splits the input box. The lowered network
+ * changes once or twice before the workers start, to a chain whose float32 error model knows which ReLU outputs
+ * the root proved to be 0 ({@link #knowZeroInputs}).
  */
 final class SearchProblem {
     final VerificationQuery query;
     final SearchOptions options;
-    final ReluChain chain;
+    /** Read afresh by each bounding pass (written only before the workers start). */
+    volatile ReluChain chain;
     final ObjectiveRows rows;
     final SymbolicPropagator propagator;
     final AlphaBetaOptimizer optimizer;
@@ -54,6 +59,20 @@ final class SearchProblem {
         // A norm-ball region is not a box: bisecting its bounding box would not shrink it, so split ReLUs.
         this.inputSplit = query.ball() == null && (options.splitMode() == SplitMode.INPUT
                 || (options.splitMode() == SplitMode.AUTO && chain.inputSize() <= SearchOptions.INPUT_SPLIT_MAX_INPUTS));
+    }
+
+    /**
+     * Narrows the float32 error model to the query's region, on which {@code root}'s bounds prove some ReLU outputs
+     * exactly 0 ({@link ReluChain#withZeroInputs}): their terms round nothing, so dense layers round less. On
+     * mnist-wk17a (ε = 0.1) about half the 1,568 inputs of the dense layer are 0 at the root. Nothing changes in
+     * real arithmetic.
+     */
+    void knowZeroInputs(NetworkBounds root) {
+        if (options.arithmetic() == ArithmeticModel.REAL || root == null || root.reluLayerCount() != chain.reluLayerCount()) {
+            return;
+        }
+        // The bounds cover the float32 pre-activations: at most 0 there, a ReLU output is exactly 0.
+        chain = chain.withZeroInputs(root.zeroReluOutputs());
     }
 
     AffineMap objective() {

@@ -71,6 +71,24 @@ public final class NetworkBounds {
         return upper[i];
     }
 
+    /**
+     * Per map i of the chain, its inputs that are exactly 0 wherever these bounds hold: for i ≥ 1, the ReLU outputs of
+     * layer i − 1 whose pre-activation's upper bound is at most 0 (entry 0, the network's inputs, is null). In float32
+     * bounds the pre-activation bounded is the float32-evaluated one, so its ReLU output is exactly 0 there: the mask
+     * {@link org.certus.nn.ReluChain#withZeroInputs} takes.
+     */
+    public boolean[][] zeroReluOutputs() {
+        boolean[][] zero = new boolean[lower.length][];
+        for (int i = 1; i < zero.length; i++) {
+            double[] up = upper[i - 1];
+            zero[i] = new boolean[up.length];
+            for (int j = 0; j < up.length; j++) {
+                zero[i][j] = up[j] <= 0;
+            }
+        }
+        return zero;
+    }
+
     public boolean infeasible() {
         return infeasible;
     }

@@ -28,17 +28,50 @@ public final class ReluChain {
     private final double[] carriedInputLower;
     private final int[][] originNode;
     private final int[][] originElement;
+    /** Per map, its inputs known to be exactly 0 on the region this chain serves (null: none known). */
+    private final boolean[][] zeroInputs;
 
     ReluChain(Network network, List<AffineMap> affines, AffineMap[] errorMaps, double[] carriedInputLower, int[][] originNode,
               int[][] originElement) {
+        this(network, List.copyOf(affines), errorMaps.clone(), carriedInputLower, originNode, originElement,
+                new boolean[errorMaps.length][]);
+    }
+
+    private ReluChain(Network network, List<AffineMap> affines, AffineMap[] errorMaps, double[] carriedInputLower,
+                      int[][] originNode, int[][] originElement, boolean[][] zeroInputs) {
         this.network = network;
-        this.affines = List.copyOf(affines);
-        this.errorMaps = errorMaps.clone();
+        this.affines = affines;
+        this.errorMaps = errorMaps;
         this.errorBounds = new AffineMap[errorMaps.length];
         this.roundingRows = new RoundingRows[errorMaps.length];
         this.carriedInputLower = carriedInputLower;
         this.originNode = originNode;
         this.originElement = originElement;
+        this.zeroInputs = zeroInputs;
+    }
+
+    /**
+     * This chain for a region on which the inputs {@code zero[i][j]} of map i (i ≥ 1: ReLU outputs of layer i − 1) are
+     * exactly 0 in float32 evaluation, e.g. where the region's float32-sound upper bound of the pre-activation is at
+     * most 0. Its {@link #float32ErrorBound} and {@link #float32RoundingRows} then count only the other terms
+     * ({@link Float32Rounding#errorMap(AffineMap, int, boolean[])}): valid on that region and every region inside it,
+     * not elsewhere. {@code zero[i]} may be null (nothing known); {@code zero[0]} is ignored.
+     */
+    public ReluChain withZeroInputs(boolean[][] zero) {
+        if (zero.length != affines.size()) {
+            throw new IllegalArgumentException("one mask per map expected, got " + zero.length + " for " + affines.size());
+        }
+        boolean[][] z = new boolean[zero.length][];
+        for (int i = 1; i < zero.length; i++) {
+            if (zero[i] != null) {
+                if (zero[i].length != affines.get(i).cols()) {
+                    throw new IllegalArgumentException("mask " + i + " has " + zero[i].length + " entries for "
+                            + affines.get(i).cols() + " inputs");
+                }
+                z[i] = zero[i].clone();
+            }
+        }
+        return new ReluChain(network, affines, errorMaps, carriedInputLower, originNode, originElement, z);
     }
 
     /**
@@ -159,7 +192,7 @@ public final class ReluChain {
         }
         AffineMap d = errorBounds[i];
         if (d == null) {
-            d = Float32Rounding.errorMap(affines.get(i));
+            d = Float32Rounding.errorMap(affines.get(i), 0, zeroInputs[i]);
             errorBounds[i] = d;
         }
         return d;

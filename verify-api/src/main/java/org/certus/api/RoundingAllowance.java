@@ -93,6 +93,10 @@ final class RoundingAllowance {
             }
         }
         NetworkBounds b = NetworkBounds.copyOf(lo, hi, err, k + 1);
+        if (err != null) {
+            // The ReLU outputs that are 0 at the point round nothing (as in the search, which learns them at its root).
+            chain = chain.withZeroInputs(b.zeroReluOutputs());
+        }
         SymbolicPropagator p = new SymbolicPropagator(false, null, arithmetic).withStop(stop);
         int rows = 0;
         for (AffineMap d : q.disjuncts()) {
