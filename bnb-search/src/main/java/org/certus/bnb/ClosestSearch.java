@@ -90,6 +90,9 @@ public final class ClosestSearch {
         return best;
     }
 
+    /** A bisection step's least share of the time (see {@link #run}). */
+    private static final long MIN_STEP_NANOS = 1_000_000_000L;
+
     /** Rounds of {@link #closer}, and the fraction of the distance each round asks to gain. */
     private static final int CLOSER_ROUNDS = 40;
     private static final double CLOSER_STEP = 1.0 / 64;
@@ -184,6 +187,9 @@ public final class ClosestSearch {
         // The smallest radius whose search ended UNKNOWN (the bisection then continues below it).
         double undecided = Double.POSITIVE_INFINITY;
         boolean stoppedEarly = false;
+        boolean stepTimedOut = false;
+        // The smallest radius whose step ran out of its share of the time (retried once the radii below are decided).
+        double outOfShare = Double.POSITIVE_INFINITY;
         while (true) {
             long left = Deadline.left(deadline);
             if (left <= 0 || options.cancel().isCancelled()) {
@@ -191,7 +197,10 @@ public final class ClosestSearch {
                 stoppedEarly = true;
                 break;
             }
-            Verdict v = new BranchAndBound(queryAt(r), options.withTimeLimit(Duration.ofNanos(left))).run();
+            // A step gets half of the time left (all of it when little is left): a radius the search cannot decide
+            // then leaves time to bisect below it, instead of ending the whole search there.
+            long budget = left <= 2 * MIN_STEP_NANOS ? left : Math.max(MIN_STEP_NANOS, left / 2);
+            Verdict v = new BranchAndBound(queryAt(r), options.withTimeLimit(Duration.ofNanos(budget))).run();
             SearchStatistics s = v.statistics();
             listener.closestStep(r, v.status(), s.nodes());
             nodes += s.nodes();
@@ -208,6 +217,12 @@ public final class ClosestSearch {
                     upper = d;
                     best = ce;
                 }
+            } else if (v.status() == VerdictStatus.TIMEOUT && budget < left && !options.cancel().isCancelled()) {
+                // Out of this step's share at r: no bound either way. Bisect below it with the rest; the answer
+                // stays a timeout (incomplete for lack of time) even if the bracket closes under r.
+                complete = false;
+                stepTimedOut = true;
+                outOfShare = Math.min(outOfShare, r);
             } else if (v.status() == VerdictStatus.UNKNOWN && !options.cancel().isCancelled()) {
                 // Neither proof nor example at r (an L2 leaf the LP relaxation could not decide):
                 // r is no bound either way, but smaller radii may still be proved. Bisect below it.
@@ -218,11 +233,17 @@ public final class ClosestSearch {
                 stoppedEarly = true;
                 break;
             }
-            if (upper == Double.POSITIVE_INFINITY && undecided == Double.POSITIVE_INFINITY) {
+            if (upper == Double.POSITIVE_INFINITY && undecided == Double.POSITIVE_INFINITY && outOfShare == Double.POSITIVE_INFINITY) {
                 // The whole domain is safe: nothing to bisect.
                 break;
             }
-            double ceiling = Math.min(upper, undecided);
+            double ceiling = Math.min(upper, Math.min(undecided, outOfShare));
+            if (ceiling - lower <= tolerance && outOfShare < Math.min(upper, undecided) && Deadline.left(deadline) > 0) {
+                // Everything below the radius that ran out of its share is decided: spend the rest between the
+                // proven radius and the example.
+                outOfShare = Double.POSITIVE_INFINITY;
+                ceiling = Math.min(Math.min(upper, undecided), maxRadius());
+            }
             if (ceiling - lower <= tolerance) {
                 // Complete when the proven bracket itself closed (an undecided radius above the
                 // best example does not matter); not when only an undecided radius bounds it.
@@ -233,6 +254,6 @@ public final class ClosestSearch {
         }
         long total = (System.nanoTime() - start) / 1_000_000;
         SearchStatistics stats = new SearchStatistics(nodes, lps, depth, lower, upper, attack, bound, total, 0);
-        return new DistortionBounds(norm, lower, upper, best, complete, stats, !complete && !stoppedEarly);
+        return new DistortionBounds(norm, lower, upper, best, complete, stats, !complete && !stoppedEarly && !stepTimedOut);
     }
 }

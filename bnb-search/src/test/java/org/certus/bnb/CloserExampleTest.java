@@ -3,13 +3,9 @@ package org.certus.bnb;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.certus.bounds.ArithmeticModel;
-import org.certus.nn.AffineMap;
-import org.certus.nn.Network;
-import org.certus.nn.ReluChain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,19 +23,9 @@ class CloserExampleTest {
         int tried = 0, near = 0;
         StringBuilder far = new StringBuilder();
         for (long seed = 0; seed < 80; seed++) {
-            Random rnd = new Random(1000 + seed);
-            int inputs = 2 + rnd.nextInt(3);
-            Network net = BruteForceAgreementTest.randomNetwork(rnd, inputs);
-            ReluChain chain = ReluChain.of(net);
-            double[] lo = new double[inputs], hi = new double[inputs], x0 = new double[inputs];
-            for (int i = 0; i < inputs; i++) {
-                lo[i] = -1;
-                hi[i] = 1;
-                x0[i] = rnd.nextDouble() - 0.5;
-            }
-            List<AffineMap> ds = BruteForceAgreementTest.randomDisjuncts(rnd, net.outputSize());
-            double oracle = PhasePatternOracle.minDistortion(chain, lo, hi, ds, x0, Norm.LINF);
-            ClosestSearch search = new ClosestSearch(net, x0, lo, hi, ds, Norm.LINF);
+            ClosestBruteForceTest.Instance c = ClosestBruteForceTest.Instance.random(new Random(1000 + seed), 2, 3);
+            double oracle = PhasePatternOracle.minDistortion(c.chain(), c.lo(), c.hi(), c.disjuncts(), c.x0(), Norm.LINF);
+            ClosestSearch search = new ClosestSearch(c.net(), c.x0(), c.lo(), c.hi(), c.disjuncts(), Norm.LINF);
             DistortionBounds b = search.run(search.maxRadius(), SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(30))
                     .withArithmetic(ArithmeticModel.REAL));
             if (oracle == Double.POSITIVE_INFINITY || oracle < 1e-6 || b.example() == null) {

@@ -31,17 +31,11 @@ class ClosestBruteForceTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void minimumDistortionMatchesBruteForce(long seed) {
-        Random rnd = new Random(1000 + seed);
-        int inputs = 2 + rnd.nextInt(3);
-        Network net = BruteForceAgreementTest.randomNetwork(rnd, inputs);
-        ReluChain chain = ReluChain.of(net);
-        double[] lo = new double[inputs], hi = new double[inputs], x0 = new double[inputs];
-        for (int i = 0; i < inputs; i++) {
-            lo[i] = -1;
-            hi[i] = 1;
-            x0[i] = rnd.nextDouble() - 0.5;
-        }
-        List<AffineMap> ds = BruteForceAgreementTest.randomDisjuncts(rnd, net.outputSize());
+        Instance c = Instance.random(new Random(1000 + seed), 2, 3);
+        Network net = c.net();
+        ReluChain chain = c.chain();
+        double[] lo = c.lo(), hi = c.hi(), x0 = c.x0();
+        List<AffineMap> ds = c.disjuncts();
         for (Norm norm : List.of(Norm.LINF, Norm.L1)) { // L2: ClosestL2Test (the oracle is linear)
             double oracle = PhasePatternOracle.minDistortion(chain, lo, hi, ds, x0, norm);
             ClosestSearch search = new ClosestSearch(net, x0, lo, hi, ds, norm);
@@ -63,6 +57,22 @@ class ClosestBruteForceTest {
             double[] y = net.evaluate(ce.input());
             assertTrue(new VerificationQuery(net, lo, hi, ds).margin(y) <= 0, ctx + ": example does not violate");
             assertEquals(b.upper(), norm.distance(ce.input(), x0), 0.0, ctx);
+        }
+    }
+
+    /** A closest-search instance: a random network, the box [−1, 1]^n, a centre in [−0.5, 0.5]^n and random disjuncts. */
+    record Instance(Network net, ReluChain chain, double[] lo, double[] hi, double[] x0, List<AffineMap> disjuncts) {
+        /** With {@code minInputs} to {@code minInputs + spread − 1} inputs. */
+        static Instance random(Random rnd, int minInputs, int spread) {
+            int inputs = minInputs + rnd.nextInt(spread);
+            Network net = BruteForceAgreementTest.randomNetwork(rnd, inputs);
+            double[] lo = new double[inputs], hi = new double[inputs], x0 = new double[inputs];
+            for (int i = 0; i < inputs; i++) {
+                lo[i] = -1;
+                hi[i] = 1;
+                x0[i] = rnd.nextDouble() - 0.5;
+            }
+            return new Instance(net, ReluChain.of(net), lo, hi, x0, BruteForceAgreementTest.randomDisjuncts(rnd, net.outputSize()));
         }
     }
 }

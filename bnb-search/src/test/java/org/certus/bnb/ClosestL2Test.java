@@ -43,16 +43,12 @@ class ClosestL2Test {
     @MethodSource("seeds")
     void boundsBracketTheMinimumOnRandomNetworks(long seed) {
         Random rnd = new Random(2000 + seed);
-        int inputs = 2 + rnd.nextInt(2);
-        Network net = BruteForceAgreementTest.randomNetwork(rnd, inputs);
-        ReluChain chain = ReluChain.of(net);
-        double[] lo = new double[inputs], hi = new double[inputs], x0 = new double[inputs];
-        for (int i = 0; i < inputs; i++) {
-            lo[i] = -1;
-            hi[i] = 1;
-            x0[i] = rnd.nextDouble() - 0.5;
-        }
-        List<AffineMap> ds = BruteForceAgreementTest.randomDisjuncts(rnd, net.outputSize());
+        ClosestBruteForceTest.Instance c = ClosestBruteForceTest.Instance.random(rnd, 2, 2);
+        Network net = c.net();
+        ReluChain chain = c.chain();
+        double[] lo = c.lo(), hi = c.hi(), x0 = c.x0();
+        int inputs = x0.length;
+        List<AffineMap> ds = c.disjuncts();
         ClosestSearch search = new ClosestSearch(net, x0, lo, hi, ds, Norm.L2);
         DistortionBounds b = search.run(TOLERANCE, options(20));
         double minInf = PhasePatternOracle.minDistortion(chain, lo, hi, ds, x0, Norm.LINF);
