@@ -25,8 +25,6 @@ public final class ClosestSearch {
     private final List<AffineMap> disjuncts;
     private final Norm norm;
     private final org.certus.nn.Float32Evaluation float32;
-    /** The attack of {@link #closer}, built on first use. */
-    private PgdAttack attack;
 
     public ClosestSearch(Network network, double[] center, double[] domainLower, double[] domainUpper,
                          List<AffineMap> disjuncts, Norm norm) {
@@ -90,7 +88,7 @@ public final class ClosestSearch {
         return best;
     }
 
-    /** A bisection step's least share of the time (see {@link #run}). */
+    /** Below twice this much time left, a bisection step gets all of it (see {@link #run}). */
     private static final long MIN_STEP_NANOS = 1_000_000_000L;
 
     /** Rounds of {@link #closer}, and the fraction of the distance each round asks to gain. */
@@ -109,9 +107,7 @@ public final class ClosestSearch {
         if (norm != Norm.LINF || options.attackRestarts() <= 0 || !ce.validInDouble()) {
             return ce;
         }
-        if (attack == null) {
-            attack = new PgdAttack(ReluChain.of(network), disjuncts);
-        }
+        PgdAttack attack = new PgdAttack(ReluChain.of(network, domainLower, domainUpper), disjuncts);
         java.util.Random rnd = new java.util.Random(options.seed());
         double d = norm.distance(ce.input(), center);
         for (int round = 0; round < CLOSER_ROUNDS && d > 0; round++) {
@@ -199,7 +195,7 @@ public final class ClosestSearch {
             }
             // A step gets half of the time left (all of it when little is left): a radius the search cannot decide
             // then leaves time to bisect below it, instead of ending the whole search there.
-            long budget = left <= 2 * MIN_STEP_NANOS ? left : Math.max(MIN_STEP_NANOS, left / 2);
+            long budget = left <= 2 * MIN_STEP_NANOS ? left : left / 2;
             Verdict v = new BranchAndBound(queryAt(r), options.withTimeLimit(Duration.ofNanos(budget))).run();
             SearchStatistics s = v.statistics();
             listener.closestStep(r, v.status(), s.nodes());

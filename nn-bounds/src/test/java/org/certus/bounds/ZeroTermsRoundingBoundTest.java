@@ -8,6 +8,7 @@ import java.util.Random;
 import java.util.stream.LongStream;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Dense;
+import org.certus.nn.Float32RoundingZeroTermsTest;
 import org.certus.nn.InputDomain;
 import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
@@ -39,16 +40,15 @@ class ZeroTermsRoundingBoundTest {
         int n = 128 + k + rnd.nextInt(200);
         double[] w1 = new double[n];
         double[] b1 = new double[n];
-        int[] place = new int[n];
-        for (int i = 0; i < n; i++) {
-            place[i] = i;
-        }
-        // The 1 stays first; the small and the dead units are shuffled behind it.
-        for (int i = n - 1; i > 1; i--) {
-            int j = 1 + rnd.nextInt(i);
-            int t = place[i];
-            place[i] = place[j];
-            place[j] = t;
+        // Units at random places (as in Float32RoundingZeroTermsTest); the float32 sum below runs in unit order, so
+        // the 1 is put first and the unit there moves to the 1's place.
+        int[] place = Float32RoundingZeroTermsTest.shuffled(n, rnd);
+        for (int t = 0; t < n; t++) {
+            if (place[t] == 0) {
+                place[t] = place[0];
+                place[0] = 0;
+                break;
+            }
         }
         for (int t = 0; t < n; t++) {
             int c = place[t];

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * bound {@code γ_{k+1}·Σ|terms|}; the row's other inputs are 0. A bound that counted fewer terms than the nonzero
  * ones would miss this error; one that counted all of them would be {@code m / k} times looser.
  */
-class Float32RoundingZeroTermsTest {
+public class Float32RoundingZeroTermsTest {
     static IntStream cases() {
         return IntStream.range(0, 30);
     }
@@ -73,7 +73,11 @@ class Float32RoundingZeroTermsTest {
         return out[0];
     }
 
-    private static int[] shuffled(int m, Random rnd) {
+    /**
+     * A random order of 0 … m−1 (Fisher–Yates), shared with the bound test of the same worst case: the first entry
+     * places the 1, the next k − 1 the small terms, the rest the zeros.
+     */
+    public static int[] shuffled(int m, Random rnd) {
         int[] p = IntStream.range(0, m).toArray();
         for (int i = m - 1; i > 0; i--) {
             int j = rnd.nextInt(i + 1);
@@ -81,7 +85,6 @@ class Float32RoundingZeroTermsTest {
             p[i] = p[j];
             p[j] = t;
         }
-        // The 1 must come first among the nonzero terms (p[0]); any order of the rest.
         return p;
     }
 }
