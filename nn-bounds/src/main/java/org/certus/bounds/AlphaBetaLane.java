@@ -33,9 +33,22 @@ final class AlphaBetaLane {
      * the inputs that moved instead of recomputed (null until the first forward pass).
      */
     IncrementalProduct first;
+    /** The first layer's box-hull planes, or null when its ReLUs take the triangle's upper line. */
+    final BoxHullPlanes planes;
+    /** Scratch: the planes' coefficients over the inputs in the last back-substitution. */
+    final double[] planeInputs;
+    /** The plane weights this lane started from (shared with its start), or null. */
+    float[][] planeStart;
 
     AlphaBetaLane(ReluChain chain, int k, AffineMap objective, int row) {
+        this(chain, k, objective, row, false);
+    }
+
+    /** {@code boxHull}: bound the first layer's ReLUs above by their box-hull planes ({@link BoxHullPlanes}). */
+    AlphaBetaLane(ReluChain chain, int k, AffineMap objective, int row, boolean boxHull) {
         this.row = row;
+        this.planes = boxHull ? new BoxHullPlanes(chain.affine(0)) : null;
+        this.planeInputs = boxHull ? new double[chain.inputSize()] : null;
         alpha = new double[k][];
         beta = new double[k][];
         mA = new double[k][];

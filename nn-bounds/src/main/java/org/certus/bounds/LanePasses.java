@@ -85,15 +85,30 @@ final class LanePasses {
             }
             lambda = next;
             if (j == 0) {
+                for (int i = 0; i < m; i++) {
+                    double[] pi = lanes[i].planeInputs;
+                    if (pi != null) {
+                        for (int c = 0; c < cols; c++) {
+                            lambda[i][c] += pi[c];
+                        }
+                    }
+                }
                 break;
             }
             // next is over h_{j-1}: relax to z_{j-1}, add β terms of the splits there.
             int jj = j - 1;
             double[] l = b.lower(jj), u = b.upper(jj);
+            double[] firstError = jj == 0 ? b.evaluationError(0) : null;
+            double[] planeMag = new double[1];
             for (int i = 0; i < m; i++) {
                 AlphaBetaLane lane = lanes[i];
                 double[] alpha = lane.alpha[jj];
                 double[] beta = lane.beta[jj];
+                BoxHullPlanes planes = jj == 0 ? lane.planes : null;
+                if (planes != null) {
+                    planes.clear();
+                    java.util.Arrays.fill(lane.planeInputs, 0.0);
+                }
                 double c0 = cst[i], g0 = mag[i];
                 for (int n = 0; n < cols; n++) {
                     double lam = next[i][n];
@@ -101,6 +116,18 @@ final class LanePasses {
                     double ln = l[n], un = u[n];
                     double s, t;
                     boolean lower = false;
+                    if (planes != null && lam < 0 && ln < 0 && un > 0 && splits.raw(jj, n) == 0) {
+                        // Bounded by its plane over the box, straight in the inputs: nothing goes through A_0.
+                        planeMag[0] = 0;
+                        c0 += planes.relax(n, lam, un / (un - ln), firstError == null ? 0.0 : firstError[n], inLo, inHi,
+                                lane.planeInputs, planeMag);
+                        g0 += planeMag[0];
+                        lane.slope[jj][n] = 0;
+                        lane.intercept[jj][n] = 0;
+                        lane.usedLowerLine[jj][n] = false;
+                        next[i][n] = 0;
+                        continue;
+                    }
                     if (un <= 0) {
                         s = 0;
                         t = 0;
@@ -136,6 +163,10 @@ final class LanePasses {
         long terms = inLo.length + 1L;
         for (int j = 0; j <= k; j++) {
             terms += chain.affine(j).nonZeros() + chain.affine(j).rows();
+        }
+        if (lanes[0].planes != null) {
+            // A plane's constant sums two products per stored weight of its row, then joins the bound.
+            terms += 2L * chain.affine(0).nonZeros();
         }
         for (int i = 0; i < m; i++) {
             // Concretise over the box at the minimising vertex.
@@ -205,6 +236,19 @@ final class LanePasses {
                 }
             } else {
                 sparseRelaxedLayer(a, h, lanes, j, hn);
+            }
+            if (j == 0 && readByNext) {
+                // A neuron bounded by its plane: the next layer reads the plane's value at the vertex.
+                for (int i = 0; i < m; i++) {
+                    BoxHullPlanes planes = lanes[i].planes;
+                    if (planes != null) {
+                        for (int n = 0; n < hn[i].length; n++) {
+                            if (planes.used(n)) {
+                                hn[i][n] = planes.value(n, h[i]);
+                            }
+                        }
+                    }
+                }
             }
             h = hn;
         }

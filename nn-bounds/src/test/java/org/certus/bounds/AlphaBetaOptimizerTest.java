@@ -259,7 +259,7 @@ class AlphaBetaOptimizerTest {
     }
 
     /** Whether pre-activations {@code z} lie in the region the phase splits allow. */
-    private static boolean satisfiesSplits(ReluSplits splits, double[][] z) {
+    static boolean satisfiesSplits(ReluSplits splits, double[][] z) {
         for (int i = 0; i < splits.layerCount(); i++) {
             for (int j = 0; j < z[i].length; j++) {
                 byte p = splits.raw(i, j);
