@@ -15,8 +15,9 @@ public final class AlphaBetaStart {
     private final float[][] values;
     /**
      * The box-hull plane weights to start from ({@link BoxHullPlanes}), or null. Shared, never written: a node's
-     * children take the array its optimisation started from, so a whole subtree holds one copy (392,000 floats
-     * on mnist-rsl18a) rather than one per node.
+     * children take the array its optimisation started from, so a whole subtree holds one copy (a float per input
+     * for each first-layer ReLU that used a plane: 227 × 784 for mnist-rsl18a sample 7, label 9 against 0) rather
+     * than one per node.
      */
     private final float[][] planes;
 

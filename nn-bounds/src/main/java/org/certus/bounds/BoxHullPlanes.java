@@ -6,10 +6,10 @@ import org.certus.nn.AffineMap;
  * Upper planes for the ReLUs of the first layer, whose inputs are the node's box itself: one lane's
  * parameters, their Adam moments, and what the last back-substitution did with them.
  *
- * <p>The triangle relaxation bounds {@code y = max(0, w·x + b)} above by a multiple of {@code w·x}: it sees
- * only the pre-activation's interval. Over a box the neuron has a much tighter hull (Anderson, Huchette,
- * Tjandraatmadja, Vielma 2019, "Strong mixed-integer programming formulations for trained neural
- * networks": the ideal formulation, one inequality per subset of the inputs). Its Lagrangian form is a
+ * <p>The triangle relaxation bounds {@code y = max(0, w·x + b)} above by an affine function of {@code w·x}: it
+ * sees only the pre-activation's interval. Over a box the neuron has a much tighter hull (Anderson, Huchette, Ma,
+ * Tjandraatmadja, Vielma, "Strong mixed-integer programming formulations for trained neural networks",
+ * Mathematical Programming 2020: the ideal formulation, one inequality per subset of the inputs). Its Lagrangian form is a
  * plane per choice of {@code m ∈ [0,1]^n}, one weight per input:
  * <pre>
  *   y &lt;= Σ_c w_c m_c (x_c − Ľ_c) + max(0, b + Σ_c w_c (m_c Ľ_c + (1 − m_c) Û_c))
@@ -29,8 +29,9 @@ import org.certus.nn.AffineMap;
  * monotone, so the plane is built for bias {@code b + e}. Rounding of the plane's own sums is charged to the
  * magnitude that the back-substitution's outward rounding covers.
  *
- * <p>Speed: the loops run over a dense row's arrays, without branches ({@code w·Ľ = min(w·lo, w·hi)}), so the JIT
- * vectorises them; weights and Adam's moments are kept only for the neurons that have used a plane.
+ * <p>Speed: the loops run over a dense row's arrays without branches ({@code w·Ľ = min(w·lo, w·hi)}), which the
+ * JIT can vectorise: 5× faster than loops over the sparse entries with branches (mnist-rsl18a sample 7, all
+ * targets: 88 → 18 s, the same 1,957 nodes). Weights and Adam's moments exist only for neurons that used a plane.
  */
 final class BoxHullPlanes {
     /** Adam's step for m (like α, a weight in [0,1]). */

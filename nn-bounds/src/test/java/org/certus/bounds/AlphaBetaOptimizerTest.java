@@ -212,11 +212,14 @@ class AlphaBetaOptimizerTest {
      * ReLUs (the loop bound {@code minSplits + rnd.nextInt(range)} drawn again at every step), its bounds
      * propagated with the splits (possibly infeasible).
      */
-    private record SplitNode(ReluChain chain, double[] lo, double[] hi, ArithmeticModel model, SymbolicPropagator sym,
-                             ReluSplits splits, NetworkBounds node) {
+    record SplitNode(ReluChain chain, double[] lo, double[] hi, ArithmeticModel model, SymbolicPropagator sym,
+                     ReluSplits splits, NetworkBounds node) {
         static SplitNode random(Random rnd, int minSplits, int range) {
-            Network net = BoundSoundnessTest.randomNetwork(rnd);
-            ReluChain chain = ReluChain.of(net);
+            return on(rnd, ReluChain.of(BoundSoundnessTest.randomNetwork(rnd)), minSplits, range);
+        }
+
+        /** A node of {@code chain}, drawn as {@link #random} draws one after its network. */
+        static SplitNode on(Random rnd, ReluChain chain, int minSplits, int range) {
             int n = chain.inputSize();
             double[] lo = new double[n], hi = new double[n];
             randomBox(rnd, lo, hi);

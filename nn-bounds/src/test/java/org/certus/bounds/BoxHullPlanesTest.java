@@ -102,21 +102,14 @@ class BoxHullPlanesTest {
         for (long seed = 0; seed < 300; seed++) {
             Random rnd = new Random(seed * 53 + 29);
             int inputs = 3 + rnd.nextInt(6), hidden = 6 + rnd.nextInt(20);
-            ReluChain chain = ReluChain.of(oneHiddenLayer(rnd, inputs, hidden));
-            double[] lo = new double[inputs], hi = new double[inputs];
-            AlphaBetaOptimizerTest.randomBox(rnd, lo, hi);
-            ArithmeticModel model = rnd.nextBoolean() ? ArithmeticModel.REAL : ArithmeticModel.FLOAT32;
-            SymbolicPropagator sym = new SymbolicPropagator(false, null, model);
-            ReluSplits splits = ReluSplits.none(BoundPropagator.widths(chain));
-            NetworkBounds node = sym.propagate(chain, lo, hi);
-            for (int t = rnd.nextInt(3); t > 0; t--) {
-                int neuron = rnd.nextInt(hidden);
-                if (node.isUnstable(0, neuron)) {
-                    ReluPhase phase = rnd.nextBoolean() ? ReluPhase.ACTIVE : ReluPhase.INACTIVE;
-                    splits = splits.with(0, neuron, phase);
-                    node = sym.propagate(chain, lo, hi, splits, node.withSplit(0, neuron, phase), 1);
-                }
-            }
+            AlphaBetaOptimizerTest.SplitNode at = AlphaBetaOptimizerTest.SplitNode.on(rnd,
+                    ReluChain.of(oneHiddenLayer(rnd, inputs, hidden)), 0, 3);
+            ReluChain chain = at.chain();
+            double[] lo = at.lo(), hi = at.hi();
+            ArithmeticModel model = at.model();
+            SymbolicPropagator sym = at.sym();
+            ReluSplits splits = at.splits();
+            NetworkBounds node = at.node();
             if (node.infeasible()) {
                 continue;
             }
@@ -171,24 +164,13 @@ class BoxHullPlanesTest {
     @MethodSource("seeds")
     void planesUnderDeeperLayersAreSound(long seed) {
         Random rnd = new Random(seed * 61 + 17);
-        Network net = BoundSoundnessTest.randomNetwork(rnd);
-        ReluChain chain = ReluChain.of(net);
-        int n = chain.inputSize();
-        double[] lo = new double[n], hi = new double[n];
-        AlphaBetaOptimizerTest.randomBox(rnd, lo, hi);
-        ArithmeticModel model = rnd.nextBoolean() ? ArithmeticModel.REAL : ArithmeticModel.FLOAT32;
-        SymbolicPropagator sym = new SymbolicPropagator(false, null, model);
-        ReluSplits splits = ReluSplits.none(BoundPropagator.widths(chain));
-        NetworkBounds node = sym.propagate(chain, lo, hi);
-        for (int t = rnd.nextInt(4); t > 0 && !node.infeasible(); t--) {
-            int layer = rnd.nextInt(chain.reluLayerCount());
-            int neuron = rnd.nextInt(chain.width(layer));
-            if (node.isUnstable(layer, neuron)) {
-                ReluPhase phase = rnd.nextBoolean() ? ReluPhase.ACTIVE : ReluPhase.INACTIVE;
-                splits = splits.with(layer, neuron, phase);
-                node = sym.propagate(chain, lo, hi, splits, node.withSplit(layer, neuron, phase), layer + 1);
-            }
-        }
+        AlphaBetaOptimizerTest.SplitNode at = AlphaBetaOptimizerTest.SplitNode.random(rnd, 0, 4);
+        ReluChain chain = at.chain();
+        double[] lo = at.lo(), hi = at.hi();
+        ArithmeticModel model = at.model();
+        SymbolicPropagator sym = at.sym();
+        ReluSplits splits = at.splits();
+        NetworkBounds node = at.node();
         if (node.infeasible()) {
             return;
         }
