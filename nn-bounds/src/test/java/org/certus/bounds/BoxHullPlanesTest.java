@@ -165,25 +165,20 @@ class BoxHullPlanesTest {
     void planesUnderDeeperLayersAreSound(long seed) {
         Random rnd = new Random(seed * 61 + 17);
         AlphaBetaOptimizerTest.SplitNode at = AlphaBetaOptimizerTest.SplitNode.random(rnd, 0, 4);
-        ReluChain chain = at.chain();
-        double[] lo = at.lo(), hi = at.hi();
-        ArithmeticModel model = at.model();
-        SymbolicPropagator sym = at.sym();
-        ReluSplits splits = at.splits();
-        NetworkBounds node = at.node();
-        if (node.infeasible()) {
+        if (at.node().infeasible()) {
             return;
         }
-        double[] w = BoundSoundnessTest.gaussian(rnd, chain.outputSize(), 1.0);
-        AffineMap objective = AffineMap.fromDense(1, chain.outputSize(), w, new double[] {rnd.nextGaussian()});
-        double crown = sym.minimize(chain, node, lo, hi, objective).lower()[0];
-        double hull = new AlphaBetaOptimizer(model, () -> false, true).lowerBound(chain, node, splits, lo, hi, objective, 0, 30)
-                .lower();
+        int outputs = at.chain().outputSize();
+        double[] w = BoundSoundnessTest.gaussian(rnd, outputs, 1.0);
+        AffineMap objective = AffineMap.fromDense(1, outputs, w, new double[] {rnd.nextGaussian()});
+        double crown = at.sym().minimize(at.chain(), at.node(), at.lo(), at.hi(), objective).lower()[0];
+        double hull = new AlphaBetaOptimizer(at.model(), () -> false, true)
+                .lowerBound(at.chain(), at.node(), at.splits(), at.lo(), at.hi(), objective, 0, 30).lower();
         assertTrue(hull >= crown - 1e-9 * (1 + Math.abs(crown)), "seed " + seed + ": planes " + hull + " below CROWN " + crown);
         for (int s = 0; s < 400; s++) {
-            double[] x = BoundSoundnessTest.sample(rnd, lo, hi, s);
-            double[][] z = chain.preActivations(x);
-            if (!AlphaBetaOptimizerTest.satisfiesSplits(splits, z)) {
+            double[] x = BoundSoundnessTest.sample(rnd, at.lo(), at.hi(), s);
+            double[][] z = at.chain().preActivations(x);
+            if (!AlphaBetaOptimizerTest.satisfiesSplits(at.splits(), z)) {
                 continue;
             }
             double v = objective.bias()[0];
