@@ -22,8 +22,8 @@ import org.certus.nn.AffineMap;
  * bound, so {@code m} is optimised like α, by projected supergradient ascent (Adam), and the best bound wins.
  * Optimising over all {@code m} gives the bound of the LP with every Anderson inequality.
  *
- * <p>On mnist-rsl18a (one hidden layer of 500, ε = 0.1) the triangle LP of sample 7, label 9 against 0,
- * is −0.18 and the planes' bound +0.09 after 200 steps.
+ * <p>On mnist-rsl18a (one hidden layer of 500, ε = 0.1), sample 7, label 9 against 0: the triangle's LP is −0.18; a
+ * prototype of this bound reached +0.09 after 200 steps, and the engine's sound bound is +0.006 after 40.
  *
  * <p>float32: a pre-activation evaluated in float32 lies within {@code e} of the exact one and the ReLU is
  * monotone, so the plane is built for bias {@code b + e}. Rounding of the plane's own sums is charged to the
@@ -98,7 +98,7 @@ final class BoxHullPlanes {
         return f;
     }
 
-    /** Neuron {@code n}'s weights (NaN until set); for tests. */
+    /** Neuron {@code n}'s weights, with their Adam moments allocated on first use (NaN until set). */
     double[] row(int n) {
         if (m[n] == null) {
             int cols = rows[n].length;
