@@ -34,6 +34,16 @@ final class SparseBackStep {
      */
     static void apply(AffineMap a, double[] needed, double[][] lambda, double[][] next, int lanes, double[] cst, double[] mag,
                       long[] terms) {
+        apply(a, needed, lambda, next, lanes, cst, mag, terms, null);
+    }
+
+    /**
+     * As {@link #apply(AffineMap, double[], double[][], double[][], int, double[], double[], long[])}, visiting only
+     * the outputs in each lane's support (null: every output) and collecting the supports of {@code next} (a
+     * gathered lane's is dense); the caller swaps {@code support} afterwards. The same numbers either way.
+     */
+    static void apply(AffineMap a, double[] needed, double[][] lambda, double[][] next, int lanes, double[] cst, double[] mag,
+                      long[] terms, LaneSupport support) {
         int rows = a.rows();
         int cols = a.cols();
         int[] rs = a.rowStart();
@@ -58,7 +68,10 @@ final class SparseBackStep {
             double c = cst[b];
             double g = mag[b];
             long nTerms = 0;
-            for (int n = 0; n < rows; n++) {
+            boolean all = support == null || support.dense(b);
+            int[] idx = all ? null : support.indices(b);
+            for (int t = 0, end = all ? rows : support.count(b); t < end; t++) {
+                int n = all ? t : idx[t];
                 double l = lam[n];
                 if (l != 0.0) {
                     double tb = l * bias[n];
@@ -76,16 +89,51 @@ final class SparseBackStep {
             anyGather |= gather[b];
         }
         SparseColumns t = anyGather ? a.sparseColumnsOrNull() : null;
+        if (support != null) {
+            support.beginStep(lanes, cols);
+        }
         for (int b = 0; b < lanes; b++) {
             if (!gather[b] || t == null) {
-                scatter(a, lambda[b], next[b]);
+                if (support == null) {
+                    scatter(a, lambda[b], next[b]);
+                } else {
+                    scatter(a, lambda[b], next[b], support, b, cols);
+                }
+            } else if (support != null) {
+                support.nextDense(b);
             }
         }
         if (t != null) {
             gather(t, cols, needed, lambda, next, lanes, gather);
         }
         for (int b = 0; b < lanes; b++) {
-            Arrays.fill(lambda[b], 0, rows, 0.0);
+            if (support == null || support.dense(b)) {
+                Arrays.fill(lambda[b], 0, rows, 0.0);
+            } else {
+                double[] lam = lambda[b];
+                int[] idx = support.indices(b);
+                for (int q = 0, end = support.count(b); q < end; q++) {
+                    lam[idx[q]] = 0.0;
+                }
+            }
+        }
+    }
+
+    /** {@link #scatter(AffineMap, double[], double[])} over lane {@code b}'s support, collecting its next support. */
+    private static void scatter(AffineMap a, double[] lam, double[] nx, LaneSupport support, int b, int cols) {
+        if (support.dense(b)) {
+            support.nextDense(b);
+            scatter(a, lam, nx);
+            return;
+        }
+        int[] idx = support.indices(b);
+        for (int t = 0, end = support.count(b); t < end; t++) {
+            int n = idx[t];
+            double l = lam[n];
+            if (l == 0.0) {
+                continue;
+            }
+            support.scatterRow(b, a, n, l, nx, cols);
         }
     }
 

@@ -95,6 +95,11 @@ public final class SymbolicPropagator implements BoundPropagator {
 
     private SymbolicPropagator(boolean parallel, NormBall ball, ArithmeticModel arithmetic, InputConstraints constraints,
                                int blockLanes, java.util.function.BooleanSupplier stop, boolean[] outputsWanted) {
+        this(parallel, ball, arithmetic, constraints, blockLanes, stop, outputsWanted, true);
+    }
+
+    private SymbolicPropagator(boolean parallel, NormBall ball, ArithmeticModel arithmetic, InputConstraints constraints,
+                               int blockLanes, java.util.function.BooleanSupplier stop, boolean[] outputsWanted, boolean supports) {
         if (blockLanes < 1) {
             throw new IllegalArgumentException("block lanes must be >= 1, got " + blockLanes);
         }
@@ -106,6 +111,15 @@ public final class SymbolicPropagator implements BoundPropagator {
         this.blockLanes = blockLanes;
         this.stop = stop;
         this.outputsWanted = outputsWanted == null ? null : outputsWanted.clone();
+        this.supports = supports;
+    }
+
+    /** Whether back-substitution lanes loop over their supports ({@link LaneSupport}) rather than every neuron. */
+    private final boolean supports;
+
+    /** The same propagator with lanes that loop over every neuron (for tests: the bounds must be the same bits). */
+    SymbolicPropagator withoutSupports() {
+        return new SymbolicPropagator(parallel, ball, arithmetic, constraints, blockLanes, stop, outputsWanted, false);
     }
 
     /**
@@ -114,9 +128,31 @@ public final class SymbolicPropagator implements BoundPropagator {
      */
     private final boolean[] outputsWanted;
 
+    /** The ReLUs the wanted outputs depend on, for the last chain bounded ({@link OutputCone}; null masks: all of them). */
+    private record ConeOf(ReluChain chain, boolean[][] masks) {
+    }
+
+    private final java.util.concurrent.atomic.AtomicReference<ConeOf> cone = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /**
+     * Per ReLU layer, the neurons worth back-substituting (null: all): those outside the wanted outputs' cone never
+     * enter their bounds, so they keep interval bounds. Computed once per chain (a pass over its weights).
+     */
+    private boolean[][] cone(ReluChain chain) {
+        if (outputsWanted == null) {
+            return null;
+        }
+        ConeOf c = cone.get();
+        if (c == null || c.chain() != chain) {
+            c = new ConeOf(chain, OutputCone.of(chain, outputsWanted));
+            cone.set(c);
+        }
+        return c.masks();
+    }
+
     /** The same propagator, back-substituting only the outputs marked in {@code wanted} (see {@link #outputsWanted}). */
     public SymbolicPropagator withOutputRows(boolean[] wanted) {
-        return new SymbolicPropagator(parallel, ball, arithmetic, constraints, blockLanes, stop, wanted);
+        return new SymbolicPropagator(parallel, ball, arithmetic, constraints, blockLanes, stop, wanted, supports);
     }
 
     private static final java.util.function.BooleanSupplier NEVER = () -> false;
@@ -129,7 +165,7 @@ public final class SymbolicPropagator implements BoundPropagator {
      * node.
      */
     public SymbolicPropagator withStop(java.util.function.BooleanSupplier stop) {
-        return new SymbolicPropagator(parallel, ball, arithmetic, constraints, blockLanes, stop, outputsWanted);
+        return new SymbolicPropagator(parallel, ball, arithmetic, constraints, blockLanes, stop, outputsWanted, supports);
     }
 
     private void checkStop() {
@@ -140,12 +176,12 @@ public final class SymbolicPropagator implements BoundPropagator {
 
     /** The same propagator with another block size (for tests: the bounds must be the same bits). */
     SymbolicPropagator withBlockLanes(int lanes) {
-        return new SymbolicPropagator(parallel, ball, arithmetic, constraints, lanes, stop, outputsWanted);
+        return new SymbolicPropagator(parallel, ball, arithmetic, constraints, lanes, stop, outputsWanted, supports);
     }
 
     /** The same propagator over the box alone (no input constraints). */
     private SymbolicPropagator boxOnly() {
-        return new SymbolicPropagator(parallel, ball, arithmetic, null, blockLanes, stop, outputsWanted);
+        return new SymbolicPropagator(parallel, ball, arithmetic, null, blockLanes, stop, outputsWanted, supports);
     }
 
     @Override
@@ -199,6 +235,7 @@ public final class SymbolicPropagator implements BoundPropagator {
                 }
             }
         }
+        boolean[][] inCone = cone(chain);
         for (int i = start; i <= k; i++) {
             checkStop();
             AffineMap a = chain.affine(i);
@@ -244,7 +281,8 @@ public final class SymbolicPropagator implements BoundPropagator {
                     // straddle zero) would only cost time.
                     intersect(l, u, reuse.lower(i), reuse.upper(i));
                 }
-                int[] rows = i < k ? unstableRows(l, u, splits, i) : outputsWanted == null ? allRows(a.rows()) : marked(outputsWanted);
+                int[] rows = i < k ? unstableRows(l, u, inCone == null ? null : inCone[i])
+                        : outputsWanted == null ? allRows(a.rows()) : marked(outputsWanted);
                 if (rows.length > 0) {
                     AffineMap sel = a.selectRows(rows);
                     double[] sl = new double[rows.length];
@@ -295,12 +333,13 @@ public final class SymbolicPropagator implements BoundPropagator {
         }
     }
 
-    private static int[] unstableRows(double[] l, double[] u, ReluSplits splits, int layer) {
+    /** The unstable neurons of a layer, those in {@code cone} only (null: all). */
+    private static int[] unstableRows(double[] l, double[] u, boolean[] cone) {
         int n = 0;
         int[] rows = new int[l.length];
         for (int j = 0; j < l.length; j++) {
             // A split neuron's own bounds only matter for detecting an empty node; still bound it.
-            if (l[j] < 0 && u[j] > 0) {
+            if (l[j] < 0 && u[j] > 0 && (cone == null || cone[j])) {
                 rows[n++] = j;
             }
         }
@@ -400,7 +439,7 @@ public final class SymbolicPropagator implements BoundPropagator {
                     coefficientsOf[b] = coefficients[r] = new double[inputLower.length];
                 }
                 double[] out = new double[n];
-                backSubstituteBlock(chain, lo, hi, err, k, composed, outputError, rowOf, new boolean[n], n, inputLower, inputUpper, ws,
+                BlockBackSubstitution.run(region, supports, chain, lo, hi, err, k, composed, outputError, rowOf, new boolean[n], n, inputLower, inputUpper, ws,
                         vertexOf, coefficientsOf, reluScores, out);
                 System.arraycopy(out, 0, l, first, n);
             }
@@ -466,7 +505,7 @@ public final class SymbolicPropagator implements BoundPropagator {
                 }
             }
             double[] result = new double[n];
-            backSubstituteBlock(chain, lo, hi, err, m, rowsMap, ownError, rowOf, upperOf, n, inLo, inHi, ws, vertexOf, null, null, result);
+            BlockBackSubstitution.run(region, supports, chain, lo, hi, err, m, rowsMap, ownError, rowOf, upperOf, n, inLo, inHi, ws, vertexOf, null, null, result);
             for (int b = 0; b < n; b++) {
                 if (upperOf[b]) {
                     outHi[rowOf[b]] = result[b];
@@ -475,111 +514,5 @@ public final class SymbolicPropagator implements BoundPropagator {
                 }
             }
         });
-    }
-
-    /**
-     * Back-substitution of several (row, side) lanes at once, each
-     * with the operations of a lone row in the same order (so the same bits), but each weight row is
-     * applied to every lane while it is in cache: one layer's weights (1.6 MB for MNIST's 784 × 256 first layer) no longer stream from
-     * memory once per row and side.
-     */
-    private void backSubstituteBlock(ReluChain chain, double[][] lo, double[][] hi, double[][] err, int m, AffineMap rowsMap,
-                                     OwnRowError ownError, int[] rowOf, boolean[] upperOf, int lanes, double[] inLo, double[] inHi, Workspace ws,
-                                     double[][] vertexOf, double[][] inputCoefficientsOf, double[][] reluScores,
-                                     double[] result) {
-        double[][] lambda = new double[lanes][];
-        double[] cst = new double[lanes];
-        double[] mag = new double[lanes];
-        long[] terms = new long[lanes];
-        int width0 = chain.width(m - 1);
-        for (int b = 0; b < lanes; b++) {
-            int r = rowOf[b];
-            double[] lam = ws.buffer(3 + 2 * b, width0);
-            cst[b] = rowsMap.bias()[r];
-            mag[b] = Math.abs(cst[b]);
-            for (int q = rowsMap.rowStart()[r]; q < rowsMap.rowStart()[r + 1]; q++) {
-                lam[rowsMap.colIndex()[q]] += rowsMap.values()[q];
-            }
-            terms[b] = rowsMap.rowStart()[r + 1] - rowsMap.rowStart()[r];
-            if (ownError != null) {
-                ownError.addTo(r, upperOf[b] ? 1.0 : -1.0, lam, cst, mag, terms, b);
-            }
-            lambda[b] = lam;
-        }
-        int buf = 0;
-        double[][] next = new double[lanes][];
-        for (int j = m - 1; j >= 0; j--) {
-            double[] l = lo[j];
-            double[] u = hi[j];
-            int width = l.length;
-            // A dense map over ReLU outputs carries its rounding in its weights (RoundingRows); otherwise a constant per row.
-            RoundingRows rounding = err != null && j >= 1 ? chain.float32RoundingRows(j) : null;
-            for (int b = 0; b < lanes; b++) {
-                // Relax h_j -> z_j in place, as backSubstitute does.
-                double[] lam = lambda[b];
-                boolean upper = upperOf[b];
-                double c = cst[b];
-                double mg = mag[b];
-                for (int n = 0; n < width; n++) {
-                    double ln0 = lam[n];
-                    if (ln0 == 0.0) {
-                        continue;
-                    }
-                    double ln = l[n], un = u[n];
-                    if (un <= 0) {
-                        lam[n] = 0.0;
-                    } else if (ln < 0) {
-                        if (reluScores != null) {
-                            // BaBSR's intercept score: the gap this relaxation opens in the bound.
-                            reluScores[j][n] += Math.abs(ln0) * un * -ln / (un - ln);
-                        }
-                        if (upper == (ln0 > 0)) {
-                            double sl = un / (un - ln);
-                            lam[n] = ln0 * sl;
-                            double t = -ln0 * sl * ln;
-                            c += t;
-                            mg += Math.abs(t);
-                        } else {
-                            lam[n] = ln0 * (un >= -ln ? 1.0 : 0.0);
-                        }
-                    }
-                }
-                if (err != null && rounding == null) {
-                    double[] e = err[j];
-                    double extra = 0;
-                    for (int n = 0; n < width; n++) {
-                        extra += Math.abs(lam[n]) * e[n];
-                    }
-                    c += upper ? extra : -extra;
-                    mg += extra;
-                }
-                cst[b] = c;
-                mag[b] = mg;
-            }
-            AffineMap a = chain.affine(j);
-            int prevWidth = a.cols();
-            buf ^= 1;
-            for (int b = 0; b < lanes; b++) {
-                next[b] = ws.buffer(3 + 2 * b + buf, prevWidth);
-            }
-            double[][] denseRows = a.denseRowsOrNull();
-            if (denseRows != null && rounding != null) {
-                AffineMap p = rounding.plus(), n = rounding.minus();
-                DenseBackStep.apply(p.denseRowsOrNull(), n.denseRowsOrNull(), p.bias(), n.bias(), upperOf, a.rowStart(), lambda, next,
-                        lanes, cst, mag, terms, ws.index(DenseBackStep.CHUNK), ws.rows(DenseBackStep.CHUNK));
-            } else if (denseRows != null) {
-                DenseBackStep.apply(denseRows, a.bias(), a.rowStart(), lambda, next, lanes, cst, mag, terms, ws.index(DenseBackStep.CHUNK));
-            } else {
-                // The next relaxation zeroes the inputs that are ReLUs with upper bound <= 0: not computed.
-                SparseBackStep.apply(a, j == 0 ? null : hi[j - 1], lambda, next, lanes, cst, mag, terms);
-            }
-            double[][] t = lambda;
-            lambda = next;
-            next = t;
-        }
-        for (int b = 0; b < lanes; b++) {
-            result[b] = region.bound(lambda[b], cst[b], mag[b], terms[b], inLo, inHi, upperOf[b], ws,
-                    vertexOf == null ? null : vertexOf[b], inputCoefficientsOf == null ? null : inputCoefficientsOf[b]);
-        }
     }
 }

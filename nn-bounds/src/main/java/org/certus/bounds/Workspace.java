@@ -23,6 +23,13 @@ final class Workspace {
     }
 
     private double[][] rows = new double[0][];
+    private final LaneSupport support = new LaneSupport();
+
+    /** This thread's lane supports, ready for {@code lanes} lanes. */
+    LaneSupport support(int lanes) {
+        support.reset(lanes);
+        return support;
+    }
 
     /** A scratch array of at least {@code size} row references (contents undefined). */
     double[][] rows(int size) {
