@@ -35,6 +35,21 @@ final class CsrRows {
         eConst.add(v.eConst[r]);
     }
 
+    /** Appends {@code more}'s rows after these. */
+    void append(CsrRows more) {
+        int base = cols.size(), eBase = eCols.size();
+        for (int r = 1; r < more.start.size(); r++) {
+            start.add(base + more.start.get(r));
+            eStart.add(eBase + more.eStart.get(r));
+        }
+        cols.addAll(more.cols);
+        vals.addAll(more.vals);
+        bias.addAll(more.bias);
+        eCols.addAll(more.eCols);
+        eVals.addAll(more.eVals);
+        eConst.addAll(more.eConst);
+    }
+
     Lowering.Value toValue(int level, byte[] kind) {
         return new Lowering.Value(level, start.toArray(), cols.toArray(), vals.toArray(), bias.toArray(), eStart.toArray(),
                 eCols.toArray(), eVals.toArray(), eConst.toArray(), kind);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 import org.eclipse.collections.impl.list.mutable.primitive.ByteArrayList;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 import org.eclipse.collections.impl.map.mutable.primitive.IntIntHashMap;
@@ -102,6 +103,8 @@ public final class Lowering {
         }
     }
 
+    /** Rows per chunk of a composition run in parallel (smaller maps are composed on the caller's thread). */
+    private static final int PARALLEL_COMPOSE_ROWS = 2048;
     /** Rows composed between two polls of the stop condition. */
     private static final int STOP_POLL_ROWS = 256;
     /** Never stops: lowering without a caller's limit. */
@@ -110,6 +113,8 @@ public final class Lowering {
     private final Network network;
     private final double[] regionLower;
     private final BooleanSupplier stop;
+    /** Rows per chunk of a parallel composition ({@link #PARALLEL_COMPOSE_ROWS}). */
+    private final int composeChunkRows;
     private final List<LayerRows> layers = new ArrayList<>();
     /** Per input carried past a ReLU, the region's lower bound it was lowered with (−∞ for the others). */
     private final double[] carriedInputFloor;
@@ -118,7 +123,8 @@ public final class Lowering {
     private int currentNode = -1;
     private int currentElementOffset;
 
-    private Lowering(Network network, double[] regionLower, BooleanSupplier stop) {
+    private Lowering(Network network, double[] regionLower, BooleanSupplier stop, int composeChunkRows) {
+        this.composeChunkRows = composeChunkRows;
         this.network = network;
         this.regionLower = regionLower;
         this.stop = stop;
@@ -141,11 +147,16 @@ public final class Lowering {
      * between operations and every few hundred composed rows).
      */
     public static ReluChain lower(Network network, double[] regionLower, BooleanSupplier stop) {
+        return lower(network, regionLower, stop, PARALLEL_COMPOSE_ROWS);
+    }
+
+    /** {@link #lower(Network, double[], BooleanSupplier)} composing in chunks of {@code composeChunkRows} rows (tests: any size, the same chain). */
+    static ReluChain lower(Network network, double[] regionLower, BooleanSupplier stop, int composeChunkRows) {
         if (regionLower != null && regionLower.length != network.inputSize()) {
             throw new NetworkException("region has " + regionLower.length + " values, network '" + network.name() + "' has "
                     + network.inputSize() + " inputs");
         }
-        return new Lowering(network, regionLower, stop).run();
+        return new Lowering(network, regionLower, stop, composeChunkRows).run();
     }
 
     private ReluChain run() {
@@ -304,6 +315,30 @@ public final class Lowering {
         for (int t = 0; t < in.size(); t++) {
             Arrays.fill(owner, offset[t], offset[t + 1], t);
         }
+        byte[] kind = new byte[map.rows()];
+        int rows = map.rows();
+        CsrRows out;
+        int chunk = composeChunkRows;
+        if (rows < chunk) {
+            out = composeRows(0, rows, map, own, oneDotProduct, src, offset, owner, width, kind);
+        } else {
+            // Rows are independent: chunks on the common pool, concatenated in order (the same rows, bit for bit).
+            int chunks = (rows + chunk - 1) / chunk;
+            CsrRows[] parts = new CsrRows[chunks];
+            IntStream.range(0, chunks).parallel().forEach(p -> parts[p] = composeRows(p * chunk,
+                    Math.min(rows, (p + 1) * chunk), map, own, oneDotProduct, src, offset, owner, width, kind));
+            out = parts[0];
+            for (int p = 1; p < chunks; p++) {
+                out.append(parts[p]);
+                parts[p] = null;
+            }
+        }
+        return out.toValue(level, kind);
+    }
+
+    /** Rows {@code from … to−1} of {@link #compose}: each row's map and float32 error map, and its kind. */
+    private CsrRows composeRows(int from, int to, AffineMap map, AffineMap own, boolean oneDotProduct, Value[] src, int[] offset,
+                                int[] owner, int width, byte[] kind) {
         double[] acc = new double[width];
         double[] eacc = new double[width];
         boolean[] used = new boolean[width];
@@ -311,11 +346,10 @@ public final class Lowering {
         int[] touched = new int[width];
         int[] etouched = new int[width];
         CsrRows out = new CsrRows();
-        byte[] kind = new byte[map.rows()];
         int[] aStart = map.rowStart();
         int[] aCol = map.colIndex();
         double[] aVal = map.values();
-        for (int r = 0; r < map.rows(); r++) {
+        for (int r = from; r < to; r++) {
             if (r % STOP_POLL_ROWS == 0) {
                 pollStop();
             }
@@ -419,7 +453,7 @@ public final class Lowering {
             out.eConst.add(econst == 0.0 || !trackErrors ? 0.0 : Math.nextUp(econst * ERROR_MAP_SAFETY));
             kind[r] = rowKind;
         }
-        return out.toValue(level, kind);
+        return out;
     }
 
     /**
