@@ -341,12 +341,15 @@ public final class Network {
         return c;
     }
 
-    /** The cached chain, lowering it over the domain first if that is possible; null when it is not. */
-    ReluChain chainOrNull() {
-        try {
-            return chain();
-        } catch (NetworkException e) {
-            return null;
+    /** The chain over the input domain if it has been lowered already (never lowers), else null. */
+    ReluChain loweredChainOrNull() {
+        return chain;
+    }
+
+    /** Keeps {@code c} as the chain over the input domain unless one is kept already ({@code c} must hold there). */
+    synchronized void offerChain(ReluChain c) {
+        if (chain == null) {
+            chain = c;
         }
     }
 

@@ -88,8 +88,14 @@ public final class ReluChain {
      * passes, its chain is built per query.
      */
     public static void requireLowerable(Network network) {
+        if (network.loweredChainOrNull() != null) {
+            return;
+        }
         try {
-            network.chain();
+            // Over an unknown region: a graph that carries an input past a ReLU stops there, cheaply, and is lowered
+            // per query over its box (TinyYOLO's lowering over its domain took 23 s, for boxes below that domain).
+            // Any other graph lowers in full, to the chain of every region.
+            network.offerChain(Lowering.lower(network, null));
         } catch (Lowering.RegionNeeded e) {
             // Lowered per query, over its box.
         }
@@ -106,7 +112,7 @@ public final class ReluChain {
      * queries whose boxes lie above the same floor) lower it once.
      */
     public static ReluChain of(Network network, double[] lower, double[] upper, BooleanSupplier stop) {
-        ReluChain c = network.chainOrNull();
+        ReluChain c = network.loweredChainOrNull();
         if (c != null && c.accepts(lower)) {
             return c;
         }
@@ -114,8 +120,14 @@ public final class ReluChain {
         if (last != null && last.accepts(lower)) {
             return last;
         }
+        // Let the last chain go first: TinyYOLO's normal form is gigabytes, and two at once need twice that.
+        network.rememberRegionChain(null);
         c = Lowering.lower(network, lower, stop);
-        network.rememberRegionChain(c);
+        if (c.carriesNoInput()) {
+            network.offerChain(c); // it holds on every region: the domain's chain as well
+        } else {
+            network.rememberRegionChain(c);
+        }
         return c;
     }
 
@@ -282,6 +294,11 @@ public final class ReluChain {
     }
 
     /** True when the chain holds on a region with these lower bounds (see {@link #requireWithinRegion}). */
+    /** Whether no input is carried past a ReLU: the chain then holds on every region. */
+    boolean carriesNoInput() {
+        return carriedInputLower == null;
+    }
+
     public boolean accepts(double[] lower) {
         if (carriedInputLower == null) {
             return true;

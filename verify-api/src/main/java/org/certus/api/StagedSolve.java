@@ -6,6 +6,7 @@ import org.certus.bnb.SearchOptions;
 import org.certus.bnb.Verdict;
 import org.certus.bnb.VerdictStatus;
 import org.certus.nn.Network;
+import org.certus.nn.LoweringStopped;
 import org.certus.nn.NetworkException;
 import org.certus.nn.ReluChain;
 import org.certus.spec.VnnlibProperty;
@@ -50,7 +51,12 @@ final class StagedSolve {
      * {@code options} itself for them.
      */
     static SearchOptions rootTightened(Network net, SearchOptions options, Duration timeout) {
-        if (net.inputSize() <= SearchOptions.INPUT_SPLIT_MAX_INPUTS || oneReluLayer(net)) {
+        return rootTightened(net, null, options, timeout);
+    }
+
+    /** As {@link #rootTightened(Network, SearchOptions, Duration)}, with the query's chain when it is lowered already. */
+    private static SearchOptions rootTightened(Network net, ReluChain lowered, SearchOptions options, Duration timeout) {
+        if (net.inputSize() <= SearchOptions.INPUT_SPLIT_MAX_INPUTS || oneReluLayer(net, lowered)) {
             return options;
         }
         return options.withRootTightening(new RootTightening(Tightening.MIP, ROOT_MIP_NEURON_LIMIT, TimeBudget.rootTightening(timeout), true));
@@ -60,7 +66,10 @@ final class StagedSolve {
      * One ReLU layer (mnist-rsl18a): its pre-activations are affine in the input, their box bounds exact, and the
      * tightening (of the layers after the first) has nothing to do; a second search would only start over.
      */
-    private static boolean oneReluLayer(Network net) {
+    private static boolean oneReluLayer(Network net, ReluChain lowered) {
+        if (lowered != null) {
+            return lowered.reluLayerCount() <= 1;
+        }
         try {
             return ReluChain.of(net).reluLayerCount() <= 1;
         } catch (NetworkException e) {
@@ -73,10 +82,23 @@ final class StagedSolve {
                                   VerificationListener listener) {
         long t0 = System.nanoTime();
         Network net = verifier.network();
-        if (rootTightened(net, base, timeout) == base) {
-            stage(listener, "one search on symbolic bounds (no root tightening: " + (oneReluLayer(net) ? "one ReLU layer"
+        ReluChain chain = lowerFirst(net, property, t0, timeout, base);
+        Duration lowered = Duration.ofNanos(System.nanoTime() - t0);
+        if (lowered.compareTo(LOWERING_NOTICED) > 0) {
+            stage(listener, "lowered the network over the property's region in " + lowered.toMillis() + " ms");
+        }
+        if (rootTightened(net, chain, base, timeout) == base) {
+            stage(listener, "one search on symbolic bounds (no root tightening: " + (oneReluLayer(net, chain) ? "one ReLU layer"
                     : net.inputSize() + " inputs, split on the inputs") + ")");
             return verifier.searchCases(property, base);
+        }
+        Duration rest = TimeBudget.left(timeout, t0);
+        if (lowered.compareTo(quick) > 0 && rest.compareTo(Duration.ZERO) > 0) {
+            // Bounding the root is a pass over the same weights as lowering them: the first stage would end before
+            // its root (TinyYOLO: 20-30 s to lower, 40 s to bound), and the second would start that root over.
+            stage(listener, "no first stage (lowering alone took longer than its " + TimeBudget.millis(quick)
+                    + " ms): root tightening by per-neuron searches, then the search, for " + TimeBudget.millis(rest) + " ms");
+            return verifier.searchCases(property, rootTightened(net, chain, base.withTimeLimit(rest), rest));
         }
         stage(listener, "stage 1: search on symbolic bounds for " + TimeBudget.millis(quick) + " ms");
         Verdict first = verifier.searchCases(property, base.withTimeLimit(quick));
@@ -85,7 +107,35 @@ final class StagedSolve {
             return first;
         }
         stage(listener, "stage 2: root tightening by per-neuron searches, then the search, for " + TimeBudget.millis(left) + " ms");
-        return verifier.searchCases(property, rootTightened(net, base.withTimeLimit(left), left));
+        return verifier.searchCases(property, rootTightened(net, chain, base.withTimeLimit(left), left));
+    }
+
+    /** Lowering times worth a line in the log. */
+    private static final Duration LOWERING_NOTICED = Duration.ofSeconds(1);
+
+    /**
+     * Lowers a graph that needs the query's region (a skip from the input) over the property's boxes before the
+     * stages, within the whole time limit: {@link ReluChain#of(Network, double[], double[], java.util.function.BooleanSupplier)}
+     * keeps the chain, so the stages find it ready. TinyYOLO's takes most of a minute; inside the first stage it
+     * ran out of that stage's few seconds, and the second stage started it over. Stopped at the limit, it leaves
+     * the stages to report the timeout.
+     */
+    private static ReluChain lowerFirst(Network net, VnnlibProperty property, long t0, Duration timeout, SearchOptions base) {
+        double[] lo = property.cases().get(0).box().lower().clone();
+        double[] hi = property.cases().get(0).box().upper().clone();
+        for (VnnlibProperty.Case c : property.cases()) {
+            for (int i = 0; i < lo.length; i++) {
+                lo[i] = Math.min(lo[i], c.box().lower()[i]);
+                hi[i] = Math.max(hi[i], c.box().upper()[i]);
+            }
+        }
+        long limit = TimeBudget.millis(timeout);
+        try {
+            return ReluChain.of(net, lo, hi, () -> base.cancel().isCancelled()
+                    || (System.nanoTime() - t0) / 1_000_000 > limit);
+        } catch (LoweringStopped e) {
+            return null; // the first stage meets the same limit and says so
+        }
     }
 
     private static void stage(VerificationListener listener, String description) {
