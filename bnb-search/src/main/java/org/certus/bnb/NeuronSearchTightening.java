@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.certus.bounds.ArithmeticModel;
 import org.certus.bounds.LayerwiseTightening;
+import org.certus.bounds.OutputCone;
 import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.SymbolicPropagator;
 import org.certus.milp.Deadline;
@@ -193,13 +194,28 @@ public final class NeuronSearchTightening {
         limited.set(0);
         long now = System.nanoTime();
         deadline = Deadline.after(now, budget);
-        SymbolicPropagator symbolic = new SymbolicPropagator(parallel, null, arithmetic);
         if (priority != null && priority.cols() != chain.outputSize()) {
             throw new IllegalArgumentException("priority objective over " + priority.cols() + " outputs, the network has "
                     + chain.outputSize());
         }
+        // Re-propagations stop at the budget too: on TinyYOLO one is a minute.
+        SymbolicPropagator propagator = new SymbolicPropagator(parallel, null, arithmetic)
+                .withStop(() -> cancel.isCancelled() || System.nanoTime() > deadline);
+        // With a priority, only the neurons its outputs depend on matter: the others are neither re-propagated nor searched.
+        boolean[][] cone = null;
+        if (priority != null) {
+            boolean[] read = new boolean[chain.outputSize()];
+            for (int c : priority.colIndex()) {
+                read[c] = true;
+            }
+            propagator = propagator.withOutputRows(read);
+            cone = OutputCone.of(chain, read);
+        }
+        SymbolicPropagator symbolic = propagator;
+        boolean[][] relevant = cone;
         return LayerwiseTightening.run(symbolic, arithmetic, chain, inputLower, inputUpper, start,
-                (c, inLo, inHi, lo, hi, err, layer) -> tightenLayer(symbolic, c, inLo, inHi, lo, hi, err, layer));
+                (c, inLo, inHi, lo, hi, err, layer) -> tightenLayer(symbolic, c, inLo, inHi, lo, hi, err, layer,
+                        relevant == null ? null : relevant[layer]));
     }
 
     /**
@@ -211,10 +227,10 @@ public final class NeuronSearchTightening {
     }
 
     private void tightenLayer(SymbolicPropagator symbolic, ReluChain chain, double[] inLo, double[] inHi,
-                              double[][] lo, double[][] hi, double[][] err, int layer) {
+                              double[][] lo, double[][] hi, double[][] err, int layer, boolean[] relevant) {
         double[] l = lo[layer];
         double[] u = hi[layer];
-        int[] rows = IntStream.range(0, l.length).filter(r -> l[r] < 0 && u[r] > 0).toArray();
+        int[] rows = IntStream.range(0, l.length).filter(r -> l[r] < 0 && u[r] > 0 && (relevant == null || relevant[r])).toArray();
         if (rows.length == 0) {
             return;
         }

@@ -2,6 +2,7 @@ package org.certus.bnb;
 
 import java.util.List;
 import java.util.Random;
+import org.certus.bounds.OutputCone;
 import org.certus.nn.AffineMap;
 import org.certus.nn.ReluChain;
 
@@ -14,10 +15,28 @@ import org.certus.nn.ReluChain;
 public final class PgdAttack {
     private final ReluChain chain;
     private final List<AffineMap> disjuncts;
+    /**
+     * Per map of the chain, the rows the disjuncts' outputs depend on (null: all): a TinyYOLO property reads 5
+     * of 21,125 outputs, and its forward and backward passes need only their cone ({@link OutputCone}).
+     */
+    private final boolean[][] rows;
 
     public PgdAttack(ReluChain chain, List<AffineMap> disjuncts) {
         this.chain = chain;
         this.disjuncts = disjuncts;
+        int k = chain.reluLayerCount();
+        boolean[] read = new boolean[chain.affine(k).rows()];
+        for (AffineMap d : disjuncts) {
+            for (int c : d.colIndex()) {
+                read[c] = true;
+            }
+        }
+        boolean[][] cone = OutputCone.of(chain, read);
+        rows = new boolean[k + 1][];
+        for (int j = 0; j < k && cone != null; j++) {
+            rows[j] = cone[j];
+        }
+        rows[k] = read;
     }
 
     /** The input with the smallest margin found; {@code starts} may be null (random starts only). */
@@ -47,7 +66,7 @@ public final class PgdAttack {
                     x[i] = r == 0 && starts == null ? 0.5 * (lo[i] + hi[i]) : lo[i] + rnd.nextDouble() * (hi[i] - lo[i]);
                 }
             }
-            double[] candidate = descend(x, lo, hi, steps, stopAt);
+            double[] candidate = descend(x, lo, hi, steps, stopAt, cancel, deadlineNanos);
             double m = margin(candidate);
             if (m < bestMargin) {
                 bestMargin = m;
@@ -60,11 +79,15 @@ public final class PgdAttack {
         return best;
     }
 
-    private double[] descend(double[] x, double[] lo, double[] hi, int steps, double stopAt) {
+    private double[] descend(double[] x, double[] lo, double[] hi, int steps, double stopAt, CancelToken cancel, long deadlineNanos) {
         double[] bestX = x.clone();
         double bestM = margin(x);
         double[] grad = new double[x.length];
         for (int s = 0; s < steps; s++) {
+            // A step of a large network is a second or so (TinyYOLO): the time limit must reach inside a restart.
+            if (cancel.isCancelled() || System.nanoTime() > deadlineNanos) {
+                break;
+            }
             // Step size decays from a quarter of the box to a small fraction: coarse moves first.
             double frac = 0.25 * Math.pow(0.02 / 0.25, s / (double) Math.max(1, steps - 1));
             gradient(x, grad);
@@ -87,7 +110,8 @@ public final class PgdAttack {
 
     /** The violation margin computed on the chain (the caller re-checks on the network itself). */
     public double margin(double[] x) {
-        double[] y = chain.evaluate(x);
+        double[][] z = preActivations(x);
+        double[] y = z[z.length - 1];
         double m = Double.POSITIVE_INFINITY;
         for (AffineMap d : disjuncts) {
             m = Math.min(m, VerificationQuery.worstRow(d, y));
@@ -97,7 +121,7 @@ public final class PgdAttack {
 
     /** Gradient of the active row of the margin with respect to the input. */
     private void gradient(double[] x, double[] grad) {
-        double[][] z = chain.preActivations(x);
+        double[][] z = preActivations(x);
         double[] y = z[z.length - 1];
         AffineMap bestD = null;
         int bestRow = -1;
@@ -130,7 +154,11 @@ public final class PgdAttack {
         for (int j = chain.reluLayerCount(); j >= 0; j--) {
             AffineMap a = chain.affine(j);
             double[] prev = new double[a.cols()];
+            boolean[] on = rows[j];
             for (int r = 0; r < a.rows(); r++) {
+                if (on != null && !on[r]) {
+                    continue;
+                }
                 double gr = g[r];
                 if (gr == 0.0) {
                     continue;
@@ -150,5 +178,37 @@ public final class PgdAttack {
             g = prev;
         }
         System.arraycopy(g, 0, grad, 0, grad.length);
+    }
+
+    /** The chain's pre-activations at {@code x}, computed for the rows in {@link #rows} only (the others 0). */
+    private double[][] preActivations(double[] x) {
+        int k = chain.reluLayerCount();
+        double[][] z = new double[k + 1][];
+        double[] h = x;
+        for (int j = 0; j <= k; j++) {
+            AffineMap a = chain.affine(j);
+            double[] zj = z[j] = new double[a.rows()];
+            boolean[] on = rows[j];
+            int[] rs = a.rowStart();
+            int[] ci = a.colIndex();
+            double[] v = a.values();
+            for (int r = 0; r < zj.length; r++) {
+                if (on != null && !on[r]) {
+                    continue;
+                }
+                double sum = a.bias()[r];
+                for (int q = rs[r]; q < rs[r + 1]; q++) {
+                    sum += v[q] * h[ci[q]];
+                }
+                zj[r] = sum;
+            }
+            if (j < k) {
+                h = new double[zj.length];
+                for (int n = 0; n < h.length; n++) {
+                    h[n] = Math.max(0.0, zj[n]);
+                }
+            }
+        }
+        return z;
     }
 }

@@ -49,6 +49,17 @@ public final class LayerwiseTightening {
             }
         }
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
+        try {
+            tightenLayers(symbolic, chain, inLo, inHi, lo, hi, err, none, step);
+        } catch (BoundingInterrupted e) {
+            // Out of time inside a re-propagation or a layer's step: every bound kept so far is sound.
+        }
+        return new NetworkBounds(lo, hi, false, err);
+    }
+
+    private static void tightenLayers(SymbolicPropagator symbolic, ReluChain chain, double[] inLo, double[] inHi, double[][] lo,
+                                      double[][] hi, double[][] err, ReluSplits none, LayerStep step) {
+        int k = chain.reluLayerCount();
         for (int i = 1; i <= k; i++) {
             NetworkBounds current = new NetworkBounds(lo, hi, false, err);
             NetworkBounds again = symbolic.propagate(chain, inLo, inHi, none, current, i);
@@ -73,7 +84,6 @@ public final class LayerwiseTightening {
                         (System.nanoTime() - t0) / 1_000_000);
             }
         }
-        return new NetworkBounds(lo, hi, false, err);
     }
 
     private static int unstable(double[] lo, double[] hi) {
