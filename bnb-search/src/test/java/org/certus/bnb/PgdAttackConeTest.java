@@ -12,6 +12,7 @@ import org.certus.nn.AffineMap;
 import org.certus.nn.Conv2d;
 import org.certus.nn.InputDomain;
 import org.certus.nn.Network;
+import org.certus.nn.RandomNetworks;
 import org.certus.nn.ReluChain;
 import org.certus.nn.Relu;
 import org.certus.nn.Shape;
@@ -29,14 +30,6 @@ class PgdAttackConeTest {
         return LongStream.range(0, 30);
     }
 
-    private static double[] gaussian(Random rnd, int n, double scale) {
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = rnd.nextGaussian() * scale;
-        }
-        return v;
-    }
-
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void marginOfTheConeIsTheChainsMargin(long seed) {
@@ -45,9 +38,9 @@ class PgdAttackConeTest {
         Window2d win = Window2d.square(3, 1, 1);
         Shape in = Shape.chw(c, h, w);
         Network net = new Network("cone", in, InputDomain.uniform(in.size(), 0, 1), List.of(
-                new Conv2d(c, m, win, gaussian(rnd, m * c * 9, 0.4), gaussian(rnd, m, 0.2)), new Relu(),
-                new Conv2d(m, m, win, gaussian(rnd, m * m * 9, 0.4), gaussian(rnd, m, 0.2)), new Relu(),
-                new Conv2d(m, 2, win, gaussian(rnd, 2 * m * 9, 0.4), gaussian(rnd, 2, 0.2))));
+                new Conv2d(c, m, win, RandomNetworks.gaussian(rnd, m * c * 9, 0.4), RandomNetworks.gaussian(rnd, m, 0.2)), new Relu(),
+                new Conv2d(m, m, win, RandomNetworks.gaussian(rnd, m * m * 9, 0.4), RandomNetworks.gaussian(rnd, m, 0.2)), new Relu(),
+                new Conv2d(m, 2, win, RandomNetworks.gaussian(rnd, 2 * m * 9, 0.4), RandomNetworks.gaussian(rnd, 2, 0.2))));
         ReluChain chain = ReluChain.of(net);
         int outputs = net.outputSize();
         int a = rnd.nextInt(outputs), b = rnd.nextInt(outputs);
