@@ -32,14 +32,9 @@ class BlockBackSubstitutionTest {
         SymbolicPropagator reference = new SymbolicPropagator(rnd.nextBoolean(), null, am).withBlockLanes(1);
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
         NetworkBounds root = reference.propagate(chain, lo, hi, none);
-        ReluSplits splits = none;
-        int firstLayer = chain.reluLayerCount();
-        for (int t = 0; t < 2; t++) {
-            int layer = rnd.nextInt(chain.reluLayerCount());
-            int neuron = rnd.nextInt(chain.width(layer));
-            splits = splits.with(layer, neuron, rnd.nextBoolean() ? ReluPhase.ACTIVE : ReluPhase.INACTIVE);
-            firstLayer = Math.min(firstLayer, layer);
-        }
+        RandomSplits drawn = RandomSplits.draw(rnd, chain, 2);
+        ReluSplits splits = drawn.splits();
+        int firstLayer = drawn.firstLayer();
         NetworkBounds node = reference.propagate(chain, lo, hi, splits, root, firstLayer);
         for (int lanes : new int[] {3, SymbolicPropagator.BLOCK_LANES}) {
             for (boolean parallel : new boolean[] {false, true}) {

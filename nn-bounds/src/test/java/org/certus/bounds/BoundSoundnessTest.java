@@ -120,14 +120,9 @@ class BoundSoundnessTest {
         }
         SymbolicPropagator sym = new SymbolicPropagator(false);
         NetworkBounds root = sym.propagate(chain, lo, hi);
-        ReluSplits splits = ReluSplits.none(BoundPropagator.widths(chain));
-        int firstLayer = chain.reluLayerCount();
-        for (int t = 0; t < 3; t++) {
-            int layer = rnd.nextInt(chain.reluLayerCount());
-            int neuron = rnd.nextInt(chain.width(layer));
-            splits = splits.with(layer, neuron, rnd.nextBoolean() ? ReluPhase.ACTIVE : ReluPhase.INACTIVE);
-            firstLayer = Math.min(firstLayer, layer);
-        }
+        RandomSplits drawn = RandomSplits.draw(rnd, chain, 3);
+        ReluSplits splits = drawn.splits();
+        int firstLayer = drawn.firstLayer();
         NetworkBounds node = sym.propagate(chain, lo, hi, splits, root, firstLayer);
         NetworkBounds nodeInterval = new IntervalPropagator().propagate(chain, lo, hi, splits);
         int satisfied = 0;

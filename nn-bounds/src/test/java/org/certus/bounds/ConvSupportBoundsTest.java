@@ -88,14 +88,9 @@ class ConvSupportBoundsTest {
             ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
             NetworkBounds root = with.propagate(chain, lo, hi, none);
             assertSameBits(where + ", root", without.propagate(chain, lo, hi, none), root, null);
-            ReluSplits splits = none;
-            int firstLayer = chain.reluLayerCount();
-            for (int t = 0; t < 3; t++) {
-                int layer = rnd.nextInt(chain.reluLayerCount());
-                int neuron = rnd.nextInt(chain.width(layer));
-                splits = splits.with(layer, neuron, rnd.nextBoolean() ? ReluPhase.ACTIVE : ReluPhase.INACTIVE);
-                firstLayer = Math.min(firstLayer, layer);
-            }
+            RandomSplits drawn = RandomSplits.draw(rnd, chain, 3);
+            ReluSplits splits = drawn.splits();
+            int firstLayer = drawn.firstLayer();
             assertSameBits(where + ", node", without.propagate(chain, lo, hi, splits, root, firstLayer),
                     with.propagate(chain, lo, hi, splits, root, firstLayer), null);
             int outputs = chain.affine(chain.reluLayerCount()).rows();
