@@ -23,10 +23,9 @@ final class BlockBackSubstitution {
      * @param supports whether lanes loop over their supports ({@link LaneSupport}); false only for tests, which
      *                 compare the bits of both
      */
-    static void run(Concretisation region, boolean supports, ReluChain chain, double[][] lo, double[][] hi, double[][] err, int m, AffineMap rowsMap,
-                                     OwnRowError ownError, int[] rowOf, boolean[] upperOf, int lanes, double[] inLo, double[] inHi, Workspace ws,
-                                     double[][] vertexOf, double[][] inputCoefficientsOf, double[][] reluScores,
-                                     double[] result) {
+    static void run(Concretisation region, boolean supports, ReluChain chain, double[][] lo, double[][] hi, double[][] err, int m,
+                    AffineMap rowsMap, OwnRowError ownError, int[] rowOf, boolean[] upperOf, int lanes, double[] inLo, double[] inHi,
+                    Workspace ws, double[][] vertexOf, double[][] inputCoefficientsOf, double[][] reluScores, double[] result) {
         double[][] lambda = new double[lanes][];
         double[] cst = new double[lanes];
         double[] mag = new double[lanes];
@@ -62,7 +61,7 @@ final class BlockBackSubstitution {
             // A dense map over ReLU outputs carries its rounding in its weights (RoundingRows); otherwise a constant per row.
             RoundingRows rounding = err != null && j >= 1 ? chain.float32RoundingRows(j) : null;
             for (int b = 0; b < lanes; b++) {
-                // Relax h_j -> z_j in place, as backSubstitute does.
+                // Relax h_j -> z_j in place, over the lane's support.
                 double[] lam = lambda[b];
                 boolean upper = upperOf[b];
                 double c = cst[b];
