@@ -110,7 +110,7 @@ public final class PgdAttack {
 
     /** The violation margin computed on the chain (the caller re-checks on the network itself). */
     public double margin(double[] x) {
-        double[][] z = preActivations(x);
+        double[][] z = chain.preActivations(x, rows);
         double[] y = z[z.length - 1];
         double m = Double.POSITIVE_INFINITY;
         for (AffineMap d : disjuncts) {
@@ -121,7 +121,7 @@ public final class PgdAttack {
 
     /** Gradient of the active row of the margin with respect to the input. */
     private void gradient(double[] x, double[] grad) {
-        double[][] z = preActivations(x);
+        double[][] z = chain.preActivations(x, rows);
         double[] y = z[z.length - 1];
         AffineMap bestD = null;
         int bestRow = -1;
@@ -178,37 +178,5 @@ public final class PgdAttack {
             g = prev;
         }
         System.arraycopy(g, 0, grad, 0, grad.length);
-    }
-
-    /** The chain's pre-activations at {@code x}, computed for the rows in {@link #rows} only (the others 0). */
-    private double[][] preActivations(double[] x) {
-        int k = chain.reluLayerCount();
-        double[][] z = new double[k + 1][];
-        double[] h = x;
-        for (int j = 0; j <= k; j++) {
-            AffineMap a = chain.affine(j);
-            double[] zj = z[j] = new double[a.rows()];
-            boolean[] on = rows[j];
-            int[] rs = a.rowStart();
-            int[] ci = a.colIndex();
-            double[] v = a.values();
-            for (int r = 0; r < zj.length; r++) {
-                if (on != null && !on[r]) {
-                    continue;
-                }
-                double sum = a.bias()[r];
-                for (int q = rs[r]; q < rs[r + 1]; q++) {
-                    sum += v[q] * h[ci[q]];
-                }
-                zj[r] = sum;
-            }
-            if (j < k) {
-                h = new double[zj.length];
-                for (int n = 0; n < h.length; n++) {
-                    h[n] = Math.max(0.0, zj[n]);
-                }
-            }
-        }
-        return z;
     }
 }

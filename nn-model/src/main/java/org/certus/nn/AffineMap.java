@@ -288,7 +288,15 @@ public final class AffineMap {
 
     /** {@code out = A in + b}. */
     public void apply(double[] in, double[] out) {
+        apply(in, out, null);
+    }
+
+    /** {@link #apply(double[], double[])} for the rows marked in {@code only} (null: all); the others are left as they are. */
+    public void apply(double[] in, double[] out, boolean[] only) {
         for (int r = 0; r < rows; r++) {
+            if (only != null && !only[r]) {
+                continue;
+            }
             double s = bias[r];
             for (int k = rowStart[r], e = rowStart[r + 1]; k < e; k++) {
                 s += values[k] * in[colIndex[k]];

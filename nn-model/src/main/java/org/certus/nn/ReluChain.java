@@ -331,13 +331,21 @@ public final class ReluChain {
      * ({@code result[i]} for ReLU layer i, {@code result[k]} the outputs).
      */
     public double[][] preActivations(double[] x) {
+        return preActivations(x, null);
+    }
+
+    /**
+     * The pre-activations at {@code x}, of the rows marked in {@code rows[i]} for map i (null, or a null entry: all);
+     * the others are 0. Rows that the marked ones depend on must be marked too (e.g. an outputs' cone).
+     */
+    public double[][] preActivations(double[] x, boolean[][] rows) {
         int k = reluLayerCount();
         double[][] z = new double[k + 1][];
         double[] h = x;
         for (int i = 0; i <= k; i++) {
             AffineMap a = affines.get(i);
             z[i] = new double[a.rows()];
-            a.apply(h, z[i]);
+            a.apply(h, z[i], rows == null ? null : rows[i]);
             if (i < k) {
                 h = new double[z[i].length];
                 for (int j = 0; j < h.length; j++) {
