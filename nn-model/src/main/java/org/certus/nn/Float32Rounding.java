@@ -32,7 +32,7 @@ public final class Float32Rounding {
 
     /**
      * Per-row bound on the float32 evaluation error of {@code a} applied to inputs with magnitude at
-     * most {@code maxAbs[i]}.
+     * most {@code maxAbs}: the smaller of {@code γ_{m+1}·Σ} and {@link #treeBound}, both valid in any summation order.
      */
     public static double[] rowErrors(AffineMap a, double[] maxAbs) {
         double[] e = new double[a.rows()];
@@ -40,21 +40,57 @@ public final class Float32Rounding {
         int[] col = a.colIndex();
         double[] val = a.values();
         for (int r = 0; r < a.rows(); r++) {
-            double s = Math.abs(a.bias()[r]);
+            double bias = Math.abs(a.bias()[r]);
+            double s = bias, products = 0.0, largest = bias;
             // Terms that are exactly zero (an input known to be 0, as a ReLU's output where its pre-activation is
             // at most 0) add nothing and round nothing: only the others count towards m.
             int m = 1;
             for (int q = start[r]; q < start[r + 1]; q++) {
-                s += Math.abs(val[q]) * maxAbs[col[q]];
+                double t = Math.abs(val[q]) * maxAbs[col[q]];
+                s += t;
+                products += t;
+                largest = Math.max(largest, t);
                 if (val[q] != 0 && maxAbs[col[q]] != 0) {
                     m++;
                 }
             }
-            // The sum s is itself computed in double: inflate it by a double γ before using it.
+            // The sums are themselves computed in double: inflate them by a double γ before using them.
             double sUp = OutwardRounding.up(s, s, m);
-            e[r] = Math.nextUp(gamma(m) * sUp + m * UNDERFLOW);
+            double productsUp = OutwardRounding.up(products, products, m);
+            double gammaBound = gamma(m) * sUp;
+            double tree = treeBound(m, sUp, productsUp, Math.nextUp(largest * (1 + 0x1p-52)), largest * (1 - 0x1p-50));
+            e[r] = Math.nextUp(Math.min(gammaBound, tree) + m * UNDERFLOW);
         }
         return e;
+    }
+
+    /**
+     * A bound on the float32 error of a sum of {@code n} terms (products, each rounded once, and the bias) in any
+     * summation order, sharper than {@code γ_n·Σ|x|} when the terms are of similar size (about half of it then).
+     * Any order of binary additions is a tree whose addition at node v rounds by at most {@code u·|ŝ_v|}, and
+     * {@code |ŝ_v|} is at most {@code (1 + γ_n)} times the magnitudes below v, so the sum's error is at most
+     * {@code u (1 + γ_n) Σ_i |x_i| d_i} with {@code d_i} the depth of term i. A tree with n leaves has at least
+     * {@code j − 1} additions over at most j leaves (descend from the root into a child of at least j leaves
+     * while there is one: the node reached has two children of fewer, holding its size − 2 additions), so the
+     * k largest terms' depths sum to at most the chain's, {@code Σ_{s=2..n} min(k, s)}; then
+     * {@code Σ|x_i| d_i <= Σ_{k=1..n} T_k − |x|_max}, with {@code T_k <= min(S, k·M)} the sum of the k largest
+     * magnitudes ({@code S} all of them, {@code M} the largest). The products' own roundings add {@code u·Σ|w h|}.
+     *
+     * @param sum      upper bound on the sum of all n magnitudes
+     * @param products upper bound on the products' magnitudes (the sum without the bias)
+     * @param largest  upper bound on the largest magnitude
+     * @param floor    lower bound on the largest magnitude
+     */
+    static double treeBound(int n, double sum, double products, double largest, double floor) {
+        if (n <= 1 || largest <= 0) {
+            return UNIT_ROUNDOFF * products * (1 + 0x1p-50);
+        }
+        // Σ_k min(S, k M): k M up to K = ⌊S/M⌋, S after (any K in [0, n] gives an upper bound).
+        double k = Math.min(n, Math.floor(sum / largest));
+        double depthSum = largest * k * (k + 1) / 2 + (n - k) * sum - Math.max(0.0, floor);
+        double sumsError = UNIT_ROUNDOFF * (1 + gamma(n + 1)) * depthSum;
+        // A handful of double operations on positive numbers: a relative 2^-40 covers them.
+        return (UNIT_ROUNDOFF * products + sumsError) * (1 + 0x1p-40);
     }
 
     /**
