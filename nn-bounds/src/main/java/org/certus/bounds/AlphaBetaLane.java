@@ -40,12 +40,21 @@ final class AlphaBetaLane {
     /** The plane weights this lane started from (shared with its start), or null. */
     float[][] planeStart;
 
-    AlphaBetaLane(ReluChain chain, int k, AffineMap objective, int row) {
-        this(chain, k, objective, row, false);
-    }
-
     /** {@code boxHull}: bound the first layer's ReLUs above by their box-hull planes ({@link BoxHullPlanes}). */
     AlphaBetaLane(ReluChain chain, int k, AffineMap objective, int row, boolean boxHull) {
+        this(chain, k, objective, row, boxHull, true);
+    }
+
+    /**
+     * A lane for one back-substitution only ({@link AlphaBetaOptimizer#boundWith}): without Adam's moments and the
+     * forward pass's scratch, which it never reads. Filtered smart branching builds one per candidate and phase; on
+     * mnist-wk17a their allocation took 4% of a search's time (JFR, sample 3604).
+     */
+    static AlphaBetaLane forOnePass(ReluChain chain, int k, AffineMap objective, int row) {
+        return new AlphaBetaLane(chain, k, objective, row, false, false);
+    }
+
+    private AlphaBetaLane(ReluChain chain, int k, AffineMap objective, int row, boolean boxHull, boolean optimised) {
         this.row = row;
         this.planes = boxHull ? new BoxHullPlanes(chain.affine(0)) : null;
         this.planeInputs = boxHull ? new double[chain.inputSize()] : null;
@@ -63,16 +72,18 @@ final class AlphaBetaLane {
         needed = new boolean[k][];
         for (int j = 0; j < k; j++) {
             int w = chain.width(j);
-            mA[j] = new double[w];
-            vA[j] = new double[w];
-            mB[j] = new double[w];
-            vB[j] = new double[w];
             slope[j] = new double[w];
             intercept[j] = new double[w];
             lamH[j] = new double[w];
             usedLowerLine[j] = new boolean[w];
-            zHat[j] = new double[w];
-            needed[j] = new boolean[w];
+            if (optimised) {
+                mA[j] = new double[w];
+                vA[j] = new double[w];
+                mB[j] = new double[w];
+                vB[j] = new double[w];
+                zHat[j] = new double[w];
+                needed[j] = new boolean[w];
+            }
         }
         double s = 0;
         for (int q = objective.rowStart()[row]; q < objective.rowStart()[row + 1]; q++) {

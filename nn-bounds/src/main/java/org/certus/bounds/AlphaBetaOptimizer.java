@@ -184,7 +184,7 @@ public final class AlphaBetaOptimizer {
     public double boundWith(ReluChain chain, NetworkBounds bounds, ReluSplits splits, double[] inLo, double[] inHi,
                             AffineMap objective, int row, AlphaBetaStart start) {
         int k = chain.reluLayerCount();
-        AlphaBetaLane lane = new AlphaBetaLane(chain, k, objective, row);
+        AlphaBetaLane lane = AlphaBetaLane.forOnePass(chain, k, objective, row);
         initialise(bounds, splits, start, lane.alpha, lane.beta);
         LanePasses.backward(chain, bounds, splits, inLo, inHi, objective, new AlphaBetaLane[] {lane});
         return lane.value;
