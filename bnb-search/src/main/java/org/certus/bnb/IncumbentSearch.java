@@ -15,6 +15,7 @@ final class IncumbentSearch {
     private final SearchGoal goal;
     private final SearchLimits limits;
     private final AtomicLong lps = new AtomicLong();
+    private final CheckedPoints checked = new CheckedPoints();
 
     IncumbentSearch(SearchProblem problem, SearchGoal goal, SearchLimits limits) {
         this.problem = problem;
@@ -41,8 +42,17 @@ final class IncumbentSearch {
                 return false;
             }
         }
+        if (!checked.add(x)) {
+            // Checked already, and the goal saw it then: the same point gives the same passes.
+            return false;
+        }
         double[] y = query.network().evaluate(x);
         return goal.offer(x, y, query.margin(y));
+    }
+
+    /** Candidates skipped because the same point was checked before. */
+    long repeats() {
+        return checked.repeats();
     }
 
     /** PGD from the root relaxation's minimising vertices and random starts (no attack on a norm ball). */
