@@ -74,7 +74,10 @@ public final class Float32Rounding {
      * while there is one: the node reached has two children of fewer, holding its size − 2 additions), so the
      * k largest terms' depths sum to at most the chain's, {@code Σ_{s=2..n} min(k, s)}; then
      * {@code Σ|x_i| d_i <= Σ_{k=1..n} T_k − |x|_max}, with {@code T_k <= min(S, k·M)} the sum of the k largest
-     * magnitudes ({@code S} all of them, {@code M} the largest). The products' own roundings add {@code u·Σ|w h|}.
+     * magnitudes ({@code S} all of them, {@code M} the largest). The products' own roundings add {@code u·Σ|w h|}, and
+     * {@code u·S} more covers weights and a bias that are not float32 numbers themselves (a network built in double,
+     * evaluated in float32, rounds them first): {@code γ_{m+1}·Σ} has room for that, and where it is the smaller bound
+     * (few terms) this one must not undercut it there.
      *
      * @param sum      upper bound on the sum of all n magnitudes
      * @param products upper bound on the products' magnitudes (the sum without the bias)
@@ -82,15 +85,17 @@ public final class Float32Rounding {
      * @param floor    lower bound on the largest magnitude
      */
     static double treeBound(int n, double sum, double products, double largest, double floor) {
+        // Rounding each product, and each weight and the bias to float32 (γ_1 ≤ u (1 + 2^-20) covers one rounding each).
+        double leaves = UNIT_ROUNDOFF * (products + sum);
         if (n <= 1 || largest <= 0) {
-            return UNIT_ROUNDOFF * products * (1 + 0x1p-50);
+            return leaves * (1 + 0x1p-20);
         }
         // Σ_k min(S, k M): k M up to K = ⌊S/M⌋, S after (any K in [0, n] gives an upper bound).
         double k = Math.min(n, Math.floor(sum / largest));
         double depthSum = largest * k * (k + 1) / 2 + (n - k) * sum - Math.max(0.0, floor);
         double sumsError = UNIT_ROUNDOFF * (1 + gamma(n + 1)) * depthSum;
         // A handful of double operations on positive numbers: a relative 2^-40 covers them.
-        return (UNIT_ROUNDOFF * products + sumsError) * (1 + 0x1p-40);
+        return (leaves * (1 + 0x1p-20) + sumsError) * (1 + 0x1p-40);
     }
 
     /**
