@@ -1,5 +1,6 @@
 package org.certus.bnb;
 
+import org.certus.bounds.AlphaBetaOptimizer;
 import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.ReluPhase;
 import org.certus.bounds.ReluSplits;
@@ -103,6 +104,14 @@ final class FsbBrancher implements Brancher {
             estimate[low] = true;
             warm = true;
         }
+        // Each estimated row's pass through the node, recorded: a child goes on from its split's layer.
+        AlphaBetaOptimizer.SplitEstimates[] estimates = new AlphaBetaOptimizer.SplitEstimates[rows.length];
+        for (int t = 0; t < rows.length && warm; t++) {
+            if (estimate[t]) {
+                estimates[t] = problem.optimizer.splitEstimates(problem.chain, node.bounds, node.splits, node.lo, node.hi, objective,
+                        rows[t], node.starts[rows[t]]);
+            }
+        }
         int best = 0;
         double bestValue = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < found; c++) {
@@ -118,8 +127,7 @@ final class FsbBrancher implements Brancher {
                     lower = new double[rows.length];
                     for (int t = 0; t < rows.length; t++) {
                         int r = rows[t];
-                        lower[t] = !estimate[t] ? node.rowLower[r]
-                                : problem.optimizer.boundWith(problem.chain, child, childSplits, node.lo, node.hi, objective, r, node.starts[r]);
+                        lower[t] = !estimate[t] ? node.rowLower[r] : estimates[t].bound(candL[c], candN[c], child, childSplits);
                     }
                 } else {
                     lower = problem.propagator.minimize(problem.chain, child, node.lo, node.hi, open, null).lower();

@@ -71,6 +71,12 @@ public final class AlphaBetaStart {
         }
     }
 
+    /** The β that {@link #fill} gives neuron {@code n} of layer {@code j} when it is split. */
+    double splitBeta(int j, int n) {
+        double s = values[j][n];
+        return s < 0 ? Math.max(0.0, -1.0 - s) : 0.0;
+    }
+
     /** Equal when every stored α and β is the same float. */
     @Override
     public boolean equals(Object o) {

@@ -31,72 +31,67 @@ final class LanePasses {
      */
     static void backward(ReluChain chain, NetworkBounds b, ReluSplits splits, double[] inLo, double[] inHi,
                                  AffineMap objective, AlphaBetaLane[] lanes) {
+        backward(chain, b, splits, inLo, inHi, objective, lanes, null, null);
+    }
+
+    /**
+     * One lane's back-substitution just before the relaxation of ReLU layer {@code layer}: its multipliers over that
+     * layer's outputs {@code h}, and the constant and magnitude so far. What comes before depends only on the layers
+     * above, so a node's children that differ in one split of this layer or below go on from the same state.
+     */
+    record State(int layer, double[] lambda, double cst, double mag) {
+    }
+
+    /**
+     * {@link #backward(ReluChain, NetworkBounds, ReluSplits, double[], double[], AffineMap, AlphaBetaLane[])}, started
+     * from {@code from} (one lane; null: from the objective) and recording into {@code record} (one lane, one entry
+     * per ReLU layer; null: nothing) the state before each relaxation. From a state recorded with the same bounds and
+     * splits on the layers above its own, the lane's bound is the number the whole pass gives (up to the sign of a
+     * zero): the same operations in the same order.
+     */
+    static void backward(ReluChain chain, NetworkBounds b, ReluSplits splits, double[] inLo, double[] inHi,
+                         AffineMap objective, AlphaBetaLane[] lanes, State from, State[] record) {
         int k = chain.reluLayerCount();
         int m = lanes.length;
+        if ((from != null || record != null) && m != 1) {
+            throw new IllegalArgumentException("a resumed or recorded pass has one lane, got " + m);
+        }
         double[] cst = new double[m];
         double[] mag = new double[m];
         // lambda over the outputs, then through the output map to h_{k-1}.
         double[][] lambda = new double[m][];
-        for (int i = 0; i < m; i++) {
-            lambda[i] = new double[chain.outputSize()];
-            int row = lanes[i].row;
-            cst[i] = objective.bias()[row];
-            mag[i] = Math.abs(cst[i]);
-            for (int q = objective.rowStart()[row]; q < objective.rowStart()[row + 1]; q++) {
-                lambda[i][objective.colIndex()[q]] += objective.values()[q];
+        if (from != null) {
+            lambda[0] = from.lambda().clone();
+            cst[0] = from.cst();
+            mag[0] = from.mag();
+        } else {
+            for (int i = 0; i < m; i++) {
+                lambda[i] = new double[chain.outputSize()];
+                int row = lanes[i].row;
+                cst[i] = objective.bias()[row];
+                mag[i] = Math.abs(cst[i]);
+                for (int q = objective.rowStart()[row]; q < objective.rowStart()[row + 1]; q++) {
+                    lambda[i][objective.colIndex()[q]] += objective.values()[q];
+                }
             }
         }
-        double[] outErr = b.evaluationError(k);
         long[] unusedTerms = new long[m];
         int[] index = new int[DenseBackStep.CHUNK];
         double[][] pick = new double[DenseBackStep.CHUNK][];
-        for (int j = k; j >= 0; j--) {
-            // lambda is over z_j (the outputs for j = k): add the evaluation error, then go through A_j.
-            double[] e = j == k ? outErr : b.evaluationError(j);
-            // A dense map over ReLU outputs carries its rounding in its weights (RoundingRows); otherwise a constant per row.
-            RoundingRows rounding = e != null && j >= 1 ? chain.float32RoundingRows(j) : null;
-            if (e != null && rounding == null) {
-                for (int i = 0; i < m; i++) {
-                    double extra = 0;
-                    double[] li = lambda[i];
-                    for (int n = 0; n < e.length; n++) {
-                        extra += Math.abs(li[n]) * e[n];
-                    }
-                    cst[i] -= extra;
-                    mag[i] += extra;
+        for (int j = from == null ? k : from.layer() + 1; j >= 0; j--) {
+            if (from == null || j != from.layer() + 1) {
+                lambda = throughMap(chain, b, j, lambda, lanes, cst, mag, unusedTerms, index, pick);
+                if (j == 0) {
+                    break;
                 }
             }
-            AffineMap a = chain.affine(j);
-            int cols = a.cols();
-            double[][] next = new double[m][];
-            for (int i = 0; i < m; i++) {
-                next[i] = new double[cols];
-            }
-            double[][] rows = a.denseRowsOrNull();
-            if (rows != null && rounding != null) {
-                AffineMap p = rounding.plus(), n = rounding.minus();
-                DenseBackStep.apply(p.denseRowsOrNull(), n.denseRowsOrNull(), p.bias(), n.bias(), null, a.rowStart(), lambda, next, m,
-                        cst, mag, unusedTerms, index, pick);
-            } else if (rows != null) {
-                DenseBackStep.apply(rows, a.bias(), a.rowStart(), lambda, next, m, cst, mag, unusedTerms, index);
-            } else {
-                // Inputs of a ReLU layer with upper bound <= 0 are relaxed with slope 0 below: not computed.
-                SparseBackStep.apply(a, j == 0 ? null : b.upper(j - 1), lambda, next, m, cst, mag, null);
-            }
-            lambda = next;
-            if (j == 0) {
-                for (int i = 0; i < m; i++) {
-                    double[] pi = lanes[i].planeInputs;
-                    if (pi != null) {
-                        for (int c = 0; c < cols; c++) {
-                            lambda[i][c] += pi[c];
-                        }
-                    }
-                }
-                break;
-            }
+            int cols = lambda[0].length;
             // next is over h_{j-1}: relax to z_{j-1}, add β terms of the splits there.
             int jj = j - 1;
+            double[][] next = lambda;
+            if (record != null) {
+                record[jj] = new State(jj, lambda[0].clone(), cst[0], mag[0]);
+            }
             double[] l = b.lower(jj), u = b.upper(jj);
             double[] firstError = jj == 0 ? b.evaluationError(0) : null;
             double[] planeMag = new double[1];
@@ -184,6 +179,58 @@ final class LanePasses {
             lanes[i].vertex = vertex;
             lanes[i].value = OutwardRounding.down(sum - slack, g, (int) Math.min(Integer.MAX_VALUE / 2, terms));
         }
+    }
+
+    /**
+     * Adds map j's evaluation error to each lane and goes through the map: {@code lambda} over z_j (the outputs for
+     * j = k) becomes the multipliers over its inputs, with the planes' coefficients added over the box (j = 0).
+     */
+    private static double[][] throughMap(ReluChain chain, NetworkBounds b, int j, double[][] lambda, AlphaBetaLane[] lanes,
+                                         double[] cst, double[] mag, long[] unusedTerms, int[] index, double[][] pick) {
+        int m = lanes.length;
+        // lambda is over z_j (the outputs for j = k): add the evaluation error, then go through A_j.
+        double[] e = b.evaluationError(j);
+        // A dense map over ReLU outputs carries its rounding in its weights (RoundingRows); otherwise a constant per row.
+        RoundingRows rounding = e != null && j >= 1 ? chain.float32RoundingRows(j) : null;
+        if (e != null && rounding == null) {
+            for (int i = 0; i < m; i++) {
+                double extra = 0;
+                double[] li = lambda[i];
+                for (int n = 0; n < e.length; n++) {
+                    extra += Math.abs(li[n]) * e[n];
+                }
+                cst[i] -= extra;
+                mag[i] += extra;
+            }
+        }
+        AffineMap a = chain.affine(j);
+        int cols = a.cols();
+        double[][] next = new double[m][];
+        for (int i = 0; i < m; i++) {
+            next[i] = new double[cols];
+        }
+        double[][] rows = a.denseRowsOrNull();
+        if (rows != null && rounding != null) {
+            AffineMap p = rounding.plus(), n = rounding.minus();
+            DenseBackStep.apply(p.denseRowsOrNull(), n.denseRowsOrNull(), p.bias(), n.bias(), null, a.rowStart(), lambda, next, m,
+                    cst, mag, unusedTerms, index, pick);
+        } else if (rows != null) {
+            DenseBackStep.apply(rows, a.bias(), a.rowStart(), lambda, next, m, cst, mag, unusedTerms, index);
+        } else {
+            // Inputs of a ReLU layer with upper bound <= 0 are relaxed with slope 0 below: not computed.
+            SparseBackStep.apply(a, j == 0 ? null : b.upper(j - 1), lambda, next, m, cst, mag, null);
+        }
+        if (j == 0) {
+            for (int i = 0; i < m; i++) {
+                double[] pi = lanes[i].planeInputs;
+                if (pi != null) {
+                    for (int c = 0; c < cols; c++) {
+                        next[i][c] += pi[c];
+                    }
+                }
+            }
+        }
+        return next;
     }
 
     /**
