@@ -2,6 +2,7 @@ package org.certus.bench;
 
 import java.util.concurrent.TimeUnit;
 import org.certus.bounds.AlphaBetaOptimizer;
+import org.certus.bounds.AlphaBetaStart;
 import org.certus.bounds.ArithmeticModel;
 import org.certus.bounds.LinearBounds;
 import org.certus.bounds.NetworkBounds;
@@ -49,6 +50,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       weights per step for all rows); both give the same bounds.</li>
  *   <li>{@link #branchingDecision}: BaBSR scores of the child ({@code minimize(..., scores)}) and the
  *       arg-max over its free unstable ReLUs.</li>
+ *   <li>{@link #splitEstimatesWhole}, {@link #splitEstimatesResumed}: what filtered smart branching spends on one
+ *       node and row: the bounds of both children of the root's 24 best-scored unstable ReLUs with the root's α,β
+ *       (10 steps on the first margin row), one whole back-substitution per child ({@code boundWith}) against one
+ *       recorded pass resumed at each split's layer ({@code splitEstimates}); the same numbers.</li>
  * </ul>
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar NodeBenchmark} (or {@code -f 1 -wi 2 -i 3} when short of time).
@@ -87,6 +92,9 @@ public class NodeBenchmark {
     private OjAlgoLpSolver warm;
     private PhaseIndicator indicator;
     private boolean toggle;
+    /** FSB's candidates at the root (layer, neuron) and the root's α,β start on margin row 0. */
+    private int[][] candidates;
+    private AlphaBetaStart rootStart;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -111,6 +119,20 @@ public class NodeBenchmark {
         if (child.infeasible()) {
             throw new IllegalStateException("the active child is empty");
         }
+
+        // The 24 unstable ReLUs of highest BaBSR score (FsbBrancher's candidates) and the root's α,β on row 0.
+        double[][] rootScores = scores(parallel, root.bounds);
+        java.util.List<int[]> unstable = new java.util.ArrayList<>();
+        for (int i = 0; i < rootScores.length; i++) {
+            for (int j = 0; j < rootScores[i].length; j++) {
+                if (root.bounds.isUnstable(i, j)) {
+                    unstable.add(new int[] {i, j});
+                }
+            }
+        }
+        unstable.sort((a, b) -> Double.compare(rootScores[b[0]][b[1]], rootScores[a[0]][a[1]]));
+        candidates = unstable.subList(0, Math.min(24, unstable.size())).toArray(new int[0][]);
+        rootStart = alphaBeta.lowerBound(q.chain, root.bounds, none, q.box.lower(), q.box.upper(), root.margins, 0, 10).end();
 
         MilpEncoding enc = MilpEncoder.encode(q.chain, q.box.lower(), q.box.upper(), root.bounds,
                 RobustnessProperty.targetCondition(RobustnessProperty.untargeted(q.label, 10), 10, 0.0), EncodingObjective.WORST, null);
@@ -223,6 +245,35 @@ public class NodeBenchmark {
         for (AlphaBetaOptimizer.Result res : alphaBeta.lowerBounds(q.chain, child, childSplit, q.box.lower(), q.box.upper(),
                 root.margins, rows, 20, null, Double.POSITIVE_INFINITY)) {
             sum += res.lower();
+        }
+        return sum;
+    }
+
+    @Benchmark
+    public double splitEstimatesWhole() {
+        MnistQuery q = root.q;
+        ReluSplits none = OpenRoot.noSplits(q);
+        double sum = 0;
+        for (int[] c : candidates) {
+            for (ReluPhase phase : new ReluPhase[] {ReluPhase.ACTIVE, ReluPhase.INACTIVE}) {
+                sum += alphaBeta.boundWith(q.chain, root.bounds.withSplit(c[0], c[1], phase), none.with(c[0], c[1], phase),
+                        q.box.lower(), q.box.upper(), root.margins, 0, rootStart);
+            }
+        }
+        return sum;
+    }
+
+    @Benchmark
+    public double splitEstimatesResumed() {
+        MnistQuery q = root.q;
+        ReluSplits none = OpenRoot.noSplits(q);
+        AlphaBetaOptimizer.SplitEstimates est = alphaBeta.splitEstimates(q.chain, root.bounds, none, q.box.lower(), q.box.upper(),
+                root.margins, 0, rootStart);
+        double sum = 0;
+        for (int[] c : candidates) {
+            for (ReluPhase phase : new ReluPhase[] {ReluPhase.ACTIVE, ReluPhase.INACTIVE}) {
+                sum += est.bound(c[0], c[1], root.bounds.withSplit(c[0], c[1], phase), none.with(c[0], c[1], phase));
+            }
         }
         return sum;
     }
