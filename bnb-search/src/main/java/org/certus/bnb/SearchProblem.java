@@ -54,8 +54,10 @@ final class SearchProblem {
         this.propagator = new SymbolicPropagator(options.threads() > 1, query.ball(), options.arithmetic(),
                 InputConstraints.of(query.inputConstraints())).withStop(outOfTime).withOutputRows(outputsRead);
         this.float32 = new Float32Evaluation(query.network());
-        // A dense first layer reads the box: its neurons' hull planes are far tighter than the triangle.
-        this.optimizer = new AlphaBetaOptimizer(options.arithmetic(), outOfTime, AlphaBetaOptimizer.boxHullApplies(chain));
+        // A dense first layer reads the box: its neurons' hull planes are far tighter than the triangle. The second
+        // layer's read the box through the first layer's active neurons (SubstitutedPlanes).
+        this.optimizer = new AlphaBetaOptimizer(options.arithmetic(), outOfTime, AlphaBetaOptimizer.boxHullApplies(chain),
+                AlphaBetaOptimizer.substitutedPlanesApply(chain));
         this.rows = new ObjectiveRows(query.disjuncts(), query.network().outputSize());
         // A norm-ball region is not a box: bisecting its bounding box would not shrink it, so split ReLUs.
         this.inputSplit = query.ball() == null && (options.splitMode() == SplitMode.INPUT

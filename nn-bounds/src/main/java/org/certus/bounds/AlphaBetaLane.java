@@ -39,6 +39,8 @@ final class AlphaBetaLane {
     final double[] planeInputs;
     /** The plane weights this lane started from (shared with its start), or null. */
     float[][] planeStart;
+    /** The second layer's substituted planes on this node, or null when its ReLUs take the triangle. */
+    SubstitutedPlanes substituted;
 
     /** {@code boxHull}: bound the first layer's ReLUs above by their box-hull planes ({@link BoxHullPlanes}). */
     AlphaBetaLane(ReluChain chain, int k, AffineMap objective, int row, boolean boxHull) {

@@ -28,6 +28,7 @@ public final class AlphaBetaOptimizer {
     /** Checked before each step; when true, the optimisation throws {@link BoundingInterrupted}. */
     private final java.util.function.BooleanSupplier stop;
     private final boolean boxHull;
+    private final boolean substituted;
 
     public AlphaBetaOptimizer(ArithmeticModel arithmetic) {
         this(arithmetic, () -> false);
@@ -43,9 +44,24 @@ public final class AlphaBetaOptimizer {
      * ({@link BoxHullPlanes}), optimised with α and β; the triangle's line is where they start.
      */
     public AlphaBetaOptimizer(ArithmeticModel arithmetic, java.util.function.BooleanSupplier stop, boolean boxHull) {
+        this(arithmetic, stop, boxHull, false);
+    }
+
+    /**
+     * {@code substituted}: also bound the second ReLU layer's ReLUs above by {@code θ·triangle + (1 − θ)·plane}, the
+     * plane over the inputs and the first layer's unstable outputs ({@link SubstitutedPlanes}), optimised with α and β.
+     */
+    public AlphaBetaOptimizer(ArithmeticModel arithmetic, java.util.function.BooleanSupplier stop, boolean boxHull,
+                              boolean substituted) {
         this.arithmetic = arithmetic;
         this.stop = stop;
         this.boxHull = boxHull;
+        this.substituted = substituted;
+    }
+
+    /** Whether substituted planes apply to {@code chain} (it has a second ReLU layer; see {@link SubstitutedPlanes}). */
+    public static boolean substitutedPlanesApply(ReluChain chain) {
+        return SubstitutedPlanes.applies(chain);
     }
 
     /**
@@ -122,6 +138,9 @@ public final class AlphaBetaOptimizer {
         AlphaBetaLane[] lanes = new AlphaBetaLane[rows.length];
         for (int i = 0; i < lanes.length; i++) {
             lanes[i] = new AlphaBetaLane(chain, k, objective, rows[i], boxHull);
+            if (substituted && SubstitutedPlanes.applies(chain)) {
+                lanes[i].substituted = new SubstitutedPlanes(chain, bounds, inLo, inHi);
+            }
             AlphaBetaStart start = starts == null ? null : starts[i];
             initialise(bounds, splits, start, lanes[i].alpha, lanes[i].beta);
             if (lanes[i].planes != null && start != null && start.planes() != null) {
@@ -160,6 +179,9 @@ public final class AlphaBetaOptimizer {
                 lane.adamStep(bounds, splits, it);
                 if (lane.planes != null) {
                     lane.planes.adamStep(lane.vertex, inLo, inHi, it);
+                }
+                if (lane.substituted != null) {
+                    lane.substituted.adamStep(lane.vertex, lane.zHat[1], it);
                 }
             }
         }

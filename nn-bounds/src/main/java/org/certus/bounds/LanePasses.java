@@ -81,6 +81,7 @@ final class LanePasses {
         for (int j = from == null ? k : from.layer() + 1; j >= 0; j--) {
             if (from == null || j != from.layer() + 1) {
                 lambda = throughMap(chain, b, j, lambda, lanes, cst, mag, unusedTerms, index, pick);
+                addSubstitutedPlanes(lanes, j, lambda);
                 if (j == 0) {
                     break;
                 }
@@ -95,10 +96,15 @@ final class LanePasses {
             double[] l = b.lower(jj), u = b.upper(jj);
             double[] firstError = jj == 0 ? b.evaluationError(0) : null;
             double[] planeMag = new double[1];
+            double[] planeConstant = new double[1];
             for (int i = 0; i < m; i++) {
                 AlphaBetaLane lane = lanes[i];
                 double[] alpha = lane.alpha[jj];
                 double[] beta = lane.beta[jj];
+                SubstitutedPlanes substituted = jj == 1 ? lane.substituted : null;
+                if (substituted != null) {
+                    substituted.clear();
+                }
                 BoxHullPlanes planes = jj == 0 ? lane.planes : null;
                 if (planes != null) {
                     planes.clear();
@@ -131,6 +137,14 @@ final class LanePasses {
                         t = 0;
                     } else if (lam < 0) {
                         s = un / (un - ln);
+                        if (substituted != null) {
+                            // θ·triangle + (1 − θ)·plane: the plane's part goes straight to the inputs and h₀.
+                            planeConstant[0] = 0;
+                            planeMag[0] = 0;
+                            s = substituted.relax(n, lam, s, ln, planeConstant, planeMag);
+                            c0 += planeConstant[0];
+                            g0 += planeMag[0];
+                        }
                         t = -s * ln;
                     } else {
                         s = alpha[n];
@@ -163,6 +177,9 @@ final class LanePasses {
             // A plane's constant sums two products per stored weight of its row, then joins the bound.
             terms += 2L * chain.affine(0).nonZeros();
         }
+        if (lanes[0].substituted != null) {
+            terms += 2L * ((long) chain.inputSize() + chain.width(0));
+        }
         for (int i = 0; i < m; i++) {
             // Concretise over the box at the minimising vertex.
             double[] vertex = new double[inLo.length];
@@ -178,6 +195,26 @@ final class LanePasses {
             double slack = SymbolicPropagator.ROUNDING_SLACK * g;
             lanes[i].vertex = vertex;
             lanes[i].value = OutwardRounding.down(sum - slack, g, (int) Math.min(Integer.MAX_VALUE / 2, terms));
+        }
+    }
+
+    /**
+     * The substituted planes' coefficients ({@link SubstitutedPlanes}) join the multipliers where their variables are:
+     * over the first layer's outputs after map 1, over the inputs after map 0.
+     */
+    private static void addSubstitutedPlanes(AlphaBetaLane[] lanes, int j, double[][] lambda) {
+        if (j > 1) {
+            return;
+        }
+        for (int i = 0; i < lanes.length; i++) {
+            SubstitutedPlanes sp = lanes[i].substituted;
+            if (sp != null) {
+                double[] add = j == 1 ? sp.firstCoef : sp.inputCoef;
+                double[] li = lambda[i];
+                for (int c = 0; c < add.length; c++) {
+                    li[c] += add[c];
+                }
+            }
         }
     }
 
@@ -259,8 +296,13 @@ final class LanePasses {
             for (int i = 0; i < m; i++) {
                 AlphaBetaLane lane = lanes[i];
                 boolean[] need = lane.needed[j];
+                SubstitutedPlanes sp = j == 1 ? lane.substituted : null;
+                if (sp != null) {
+                    sp.firstOutputs = h[i];
+                }
                 for (int n = 0; n < need.length; n++) {
-                    need[n] = (readByNext && lane.slope[j][n] != 0.0) || lane.usedLowerLine[j][n] || splits.raw(j, n) != 0;
+                    need[n] = (readByNext && lane.slope[j][n] != 0.0) || lane.usedLowerLine[j][n] || splits.raw(j, n) != 0
+                            || (sp != null && sp.used(n));
                     if (need[n]) {
                         neededRows[i]++;
                     }
@@ -283,6 +325,19 @@ final class LanePasses {
                 }
             } else {
                 sparseRelaxedLayer(a, h, lanes, j, hn);
+            }
+            if (j == 1 && readByNext) {
+                // θ·triangle + (1 − θ)·plane: the triangle's part is in hn already.
+                for (int i = 0; i < m; i++) {
+                    SubstitutedPlanes sp = lanes[i].substituted;
+                    if (sp != null) {
+                        for (int n = 0; n < hn[i].length; n++) {
+                            if (sp.used(n)) {
+                                hn[i][n] += sp.weightedPlane(n, lanes[i].vertex, h[i]);
+                            }
+                        }
+                    }
+                }
             }
             if (j == 0 && readByNext) {
                 // A neuron bounded by its plane: the next layer reads the plane's value at the vertex.
