@@ -41,6 +41,8 @@ final class AlphaBetaLane {
     float[][] planeStart;
     /** The second layer's substituted planes on this node, or null when its ReLUs take the triangle. */
     SubstitutedPlanes substituted;
+    /** The substituted planes' weights this lane started from (shared with its start), or null. */
+    SubstitutedStart substitutedStart;
 
     /** {@code boxHull}: bound the first layer's ReLUs above by their box-hull planes ({@link BoxHullPlanes}). */
     AlphaBetaLane(ReluChain chain, int k, AffineMap objective, int row, boolean boxHull) {

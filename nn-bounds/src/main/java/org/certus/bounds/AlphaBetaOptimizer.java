@@ -24,6 +24,15 @@ public final class AlphaBetaOptimizer {
     /** Adam's step size for β, relative to the scale of the objective's coefficients. */
     static final double BETA_STEP = 0.05;
 
+    /**
+     * Fewest steps of an optimisation with substituted planes ({@link SubstitutedPlanes}): their θ and m start at the
+     * triangle (or at the weights the subtree's first optimisation ended with) and move one Adam step at a time.
+     * mnist-wk17a sample 3604, sound, 120 s: with 20 steps per node a timeout (bound −0.0042 after 14,895 nodes), 30
+     * a timeout (−0.0020), 40 robust in 80 s (6,948 nodes), 60 robust in 3.4 s (25 nodes); a first optimisation of
+     * 100 or 300 steps with 20 at every other node: timeouts (−0.0038, −0.0028).
+     */
+    static final int SUBSTITUTED_MIN_STEPS = 60;
+
     private final ArithmeticModel arithmetic;
     /** Checked before each step; when true, the optimisation throws {@link BoundingInterrupted}. */
     private final java.util.function.BooleanSupplier stop;
@@ -48,8 +57,9 @@ public final class AlphaBetaOptimizer {
     }
 
     /**
-     * {@code substituted}: also bound the second ReLU layer's ReLUs above by {@code θ·triangle + (1 − θ)·plane}, the
-     * plane over the inputs and the first layer's unstable outputs ({@link SubstitutedPlanes}), optimised with α and β.
+     * {@code substituted}: also bound the ReLUs of every layer after the first above by {@code θ·triangle + (1 − θ)·plane},
+     * the plane over the inputs and the earlier layers' unstable outputs ({@link SubstitutedPlanes}), optimised with α
+     * and β.
      */
     public AlphaBetaOptimizer(ArithmeticModel arithmetic, java.util.function.BooleanSupplier stop, boolean boxHull,
                               boolean substituted) {
@@ -59,7 +69,7 @@ public final class AlphaBetaOptimizer {
         this.substituted = substituted;
     }
 
-    /** Whether substituted planes apply to {@code chain} (it has a second ReLU layer; see {@link SubstitutedPlanes}). */
+    /** Whether substituted planes apply to {@code chain} (two or three ReLU layers; see {@link SubstitutedPlanes}). */
     public static boolean substitutedPlanesApply(ReluChain chain) {
         return SubstitutedPlanes.applies(chain);
     }
@@ -138,10 +148,14 @@ public final class AlphaBetaOptimizer {
         AlphaBetaLane[] lanes = new AlphaBetaLane[rows.length];
         for (int i = 0; i < lanes.length; i++) {
             lanes[i] = new AlphaBetaLane(chain, k, objective, rows[i], boxHull);
+            AlphaBetaStart start = starts == null ? null : starts[i];
             if (substituted && SubstitutedPlanes.applies(chain)) {
                 lanes[i].substituted = new SubstitutedPlanes(chain, bounds, inLo, inHi);
+                if (start != null && start.substituted() != null) {
+                    lanes[i].substitutedStart = start.substituted();
+                    lanes[i].substituted.startFrom(lanes[i].substitutedStart);
+                }
             }
-            AlphaBetaStart start = starts == null ? null : starts[i];
             initialise(bounds, splits, start, lanes[i].alpha, lanes[i].beta);
             if (lanes[i].planes != null && start != null && start.planes() != null) {
                 lanes[i].planeStart = start.planes();
@@ -150,6 +164,10 @@ public final class AlphaBetaOptimizer {
         }
         AlphaBetaLane[] open = lanes.clone();
         int openCount = open.length;
+        if (lanes[0].substituted != null && iterations > 0) {
+            // θ and m need more steps than α and β alone to pay (see SUBSTITUTED_MIN_STEPS).
+            iterations = Math.max(iterations, SUBSTITUTED_MIN_STEPS);
+        }
         for (int it = 0; it <= iterations && openCount > 0; it++) {
             if (stop.getAsBoolean()) {
                 if (lanes[0].bestX == null) {
@@ -164,7 +182,7 @@ public final class AlphaBetaOptimizer {
                 if (lane.value > lane.best || lane.bestX == null) {
                     lane.best = Math.max(lane.best, lane.value);
                     lane.bestX = lane.vertex.clone();
-                    lane.bestStart = AlphaBetaStart.of(lane.alpha, lane.beta, splits, lane.planeStart);
+                    lane.bestStart = AlphaBetaStart.of(lane.alpha, lane.beta, splits, lane.planeStart, lane.substitutedStart);
                 }
                 if (it < iterations && !(lane.best > target)) {
                     open[openCount++] = lane;
@@ -181,7 +199,7 @@ public final class AlphaBetaOptimizer {
                     lane.planes.adamStep(lane.vertex, inLo, inHi, it);
                 }
                 if (lane.substituted != null) {
-                    lane.substituted.adamStep(lane.vertex, lane.zHat[1], it);
+                    lane.substituted.adamStep(lane.vertex, lane.zHat, it);
                 }
             }
         }
@@ -192,6 +210,10 @@ public final class AlphaBetaOptimizer {
             if (lane.planes != null && lane.planeStart == null && end != null) {
                 // The first optimisation of this row in its subtree: its planes start every descendant.
                 end = end.withPlanes(lane.planes.snapshot());
+            }
+            if (lane.substituted != null && lane.substitutedStart == null && end != null) {
+                // Likewise the substituted planes' weights.
+                end = end.withSubstituted(lane.substituted.snapshot());
             }
             results[i] = new Result(lane.best, lane.bestX, end);
         }

@@ -20,10 +20,13 @@ public final class AlphaBetaStart {
      * than one per node.
      */
     private final float[][] planes;
+    /** The substituted planes' weights to start from ({@link SubstitutedStart}: shared like {@link #planes}), or null. */
+    private final SubstitutedStart substituted;
 
-    private AlphaBetaStart(float[][] values, float[][] planes) {
+    private AlphaBetaStart(float[][] values, float[][] planes, SubstitutedStart substituted) {
         this.values = values;
         this.planes = planes;
+        this.substituted = substituted;
     }
 
     /** The start holding {@code alpha} for unsplit neurons and {@code beta} for neurons split in {@code splits}. */
@@ -33,6 +36,12 @@ public final class AlphaBetaStart {
 
     /** As {@link #of(double[][], double[][], ReluSplits)}, with plane weights {@code planes} (kept, not copied; or null). */
     static AlphaBetaStart of(double[][] alpha, double[][] beta, ReluSplits splits, float[][] planes) {
+        return of(alpha, beta, splits, planes, null);
+    }
+
+    /** As {@link #of(double[][], double[][], ReluSplits, float[][])}, with substituted planes' weights (kept; or null). */
+    static AlphaBetaStart of(double[][] alpha, double[][] beta, ReluSplits splits, float[][] planes,
+                             SubstitutedStart substituted) {
         float[][] v = new float[alpha.length][];
         for (int j = 0; j < alpha.length; j++) {
             v[j] = new float[alpha[j].length];
@@ -40,12 +49,22 @@ public final class AlphaBetaStart {
                 v[j][n] = splits.raw(j, n) != 0 ? (float) (-1.0 - beta[j][n]) : (float) alpha[j][n];
             }
         }
-        return new AlphaBetaStart(v, planes);
+        return new AlphaBetaStart(v, planes, substituted);
     }
 
     /** This start with plane weights {@code planes} (kept, not copied). */
     AlphaBetaStart withPlanes(float[][] planes) {
-        return new AlphaBetaStart(values, planes);
+        return new AlphaBetaStart(values, planes, substituted);
+    }
+
+    /** This start with substituted planes' weights {@code start} (kept, not copied). */
+    AlphaBetaStart withSubstituted(SubstitutedStart start) {
+        return new AlphaBetaStart(values, planes, start);
+    }
+
+    /** The substituted planes' weights to start from, or null. */
+    SubstitutedStart substituted() {
+        return substituted;
     }
 
     /** The plane weights to start from, or null. */

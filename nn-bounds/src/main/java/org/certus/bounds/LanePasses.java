@@ -75,6 +75,11 @@ final class LanePasses {
                 }
             }
         }
+        for (AlphaBetaLane lane : lanes) {
+            if (lane.substituted != null) {
+                lane.substituted.clear();
+            }
+        }
         long[] unusedTerms = new long[m];
         int[] index = new int[DenseBackStep.CHUNK];
         double[][] pick = new double[DenseBackStep.CHUNK][];
@@ -101,10 +106,7 @@ final class LanePasses {
                 AlphaBetaLane lane = lanes[i];
                 double[] alpha = lane.alpha[jj];
                 double[] beta = lane.beta[jj];
-                SubstitutedPlanes substituted = jj == 1 ? lane.substituted : null;
-                if (substituted != null) {
-                    substituted.clear();
-                }
+                SubstitutedPlanes substituted = jj >= 1 ? lane.substituted : null;
                 BoxHullPlanes planes = jj == 0 ? lane.planes : null;
                 if (planes != null) {
                     planes.clear();
@@ -141,7 +143,7 @@ final class LanePasses {
                             // θ·triangle + (1 − θ)·plane: the plane's part goes straight to the inputs and h₀.
                             planeConstant[0] = 0;
                             planeMag[0] = 0;
-                            s = substituted.relax(n, lam, s, ln, planeConstant, planeMag);
+                            s = substituted.relax(jj, n, lam, s, ln, planeConstant, planeMag);
                             c0 += planeConstant[0];
                             g0 += planeMag[0];
                         }
@@ -178,7 +180,7 @@ final class LanePasses {
             terms += 2L * chain.affine(0).nonZeros();
         }
         if (lanes[0].substituted != null) {
-            terms += 2L * ((long) chain.inputSize() + chain.width(0));
+            terms += 2L * lanes[0].substituted.lo.length;
         }
         for (int i = 0; i < m; i++) {
             // Concretise over the box at the minimising vertex.
@@ -200,16 +202,13 @@ final class LanePasses {
 
     /**
      * The substituted planes' coefficients ({@link SubstitutedPlanes}) join the multipliers where their variables are:
-     * over the first layer's outputs after map 1, over the inputs after map 0.
+     * over layer j − 1's outputs after map j, over the inputs after map 0.
      */
     private static void addSubstitutedPlanes(AlphaBetaLane[] lanes, int j, double[][] lambda) {
-        if (j > 1) {
-            return;
-        }
         for (int i = 0; i < lanes.length; i++) {
             SubstitutedPlanes sp = lanes[i].substituted;
             if (sp != null) {
-                double[] add = j == 1 ? sp.firstCoef : sp.inputCoef;
+                double[] add = j >= 1 ? sp.layerCoef[j - 1] : sp.inputCoef;
                 double[] li = lambda[i];
                 for (int c = 0; c < add.length; c++) {
                     li[c] += add[c];
@@ -296,13 +295,13 @@ final class LanePasses {
             for (int i = 0; i < m; i++) {
                 AlphaBetaLane lane = lanes[i];
                 boolean[] need = lane.needed[j];
-                SubstitutedPlanes sp = j == 1 ? lane.substituted : null;
+                SubstitutedPlanes sp = j >= 1 ? lane.substituted : null;
                 if (sp != null) {
-                    sp.firstOutputs = h[i];
+                    sp.outputs[j - 1] = h[i];
                 }
                 for (int n = 0; n < need.length; n++) {
                     need[n] = (readByNext && lane.slope[j][n] != 0.0) || lane.usedLowerLine[j][n] || splits.raw(j, n) != 0
-                            || (sp != null && sp.used(n));
+                            || (sp != null && sp.used(j, n));
                     if (need[n]) {
                         neededRows[i]++;
                     }
@@ -326,14 +325,14 @@ final class LanePasses {
             } else {
                 sparseRelaxedLayer(a, h, lanes, j, hn);
             }
-            if (j == 1 && readByNext) {
+            if (j >= 1 && readByNext) {
                 // θ·triangle + (1 − θ)·plane: the triangle's part is in hn already.
                 for (int i = 0; i < m; i++) {
                     SubstitutedPlanes sp = lanes[i].substituted;
                     if (sp != null) {
                         for (int n = 0; n < hn[i].length; n++) {
-                            if (sp.used(n)) {
-                                hn[i][n] += sp.weightedPlane(n, lanes[i].vertex, h[i]);
+                            if (sp.used(j, n)) {
+                                hn[i][n] += sp.weightedPlane(j, n, lanes[i].vertex);
                             }
                         }
                     }

@@ -80,6 +80,57 @@ class SubstitutedPlanesTest {
     }
 
     /**
+     * A child node that starts from its parent's end (α, β and the planes' θ and m, {@link SubstitutedStart}) gets a
+     * bound below the objective on its own region, and the start carries the planes' weights.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void childStartingFromItsParentsPlanesStaysBelowTheObjective(long seed) {
+        Random rnd = new Random(seed * 37 + 11);
+        ReluChain chain = ReluChain.of(network(rnd, rnd.nextBoolean(), rnd.nextBoolean() ? 1.5 : 0.3));
+        AlphaBetaOptimizerTest.SplitNode at = AlphaBetaOptimizerTest.SplitNode.on(rnd, chain, 0, 2);
+        if (at.node().infeasible()) {
+            return;
+        }
+        int outputs = chain.outputSize();
+        double[] w = BoundSoundnessTest.gaussian(rnd, outputs, 1.0);
+        AffineMap objective = AffineMap.fromDense(1, outputs, w, new double[] {rnd.nextGaussian()});
+        AlphaBetaOptimizer opt = new AlphaBetaOptimizer(at.model(), () -> false, false, true);
+        AlphaBetaOptimizer.Result parent = opt.lowerBound(chain, at.node(), at.splits(), at.lo(), at.hi(), objective, 0, 30);
+        assertTrue(parent.end() != null && parent.end().substituted() != null, "seed " + seed + ": no planes in the start");
+        ReluSplits splits = at.splits();
+        NetworkBounds node = at.node();
+        int k = chain.reluLayerCount();
+        for (int layer = 0; layer < k && splits == at.splits(); layer++) {
+            for (int n = 0; n < chain.width(layer); n++) {
+                if (node.isUnstable(layer, n)) {
+                    ReluPhase phase = rnd.nextBoolean() ? ReluPhase.ACTIVE : ReluPhase.INACTIVE;
+                    splits = splits.with(layer, n, phase);
+                    node = at.sym().propagate(chain, at.lo(), at.hi(), splits, node.withSplit(layer, n, phase), layer + 1);
+                    break;
+                }
+            }
+        }
+        if (node.infeasible()) {
+            return;
+        }
+        double child = opt.lowerBound(chain, node, splits, at.lo(), at.hi(), objective, 0, 30, parent.end(),
+                Double.POSITIVE_INFINITY).lower();
+        for (int s = 0; s < 300; s++) {
+            double[] x = Float32Evaluation.roundInto(BoundSoundnessTest.sample(rnd, at.lo(), at.hi(), s), at.lo(), at.hi());
+            double[][] z = chain.preActivations(x);
+            if (!AlphaBetaOptimizerTest.satisfiesSplits(splits, z)) {
+                continue;
+            }
+            double v = objective.bias()[0];
+            for (int o = 0; o < outputs; o++) {
+                v += w[o] * z[k][o];
+            }
+            assertTrue(v >= child, "seed " + seed + ": child's bound " + child + " above objective " + v);
+        }
+    }
+
+    /**
      * Each plane alone (θ = 0, random weights m, of them many 0 or 1, which make it touch the ReLU at vertices) lies
      * above the ReLU of the second layer's pre-activation evaluated exactly and in float32 in every order, at vertices
      * and interior points of the box: the first layer all active, so the plane is over the inputs and its float32
@@ -102,16 +153,16 @@ class SubstitutedPlanesTest {
                 continue;
             }
             double slope = u1[q] / (u1[q] - l1[q]);
-            double[] m = planes.weights(q, slope);
+            double[] m = planes.weights(1, q, slope);
             for (int c = 0; c < m.length; c++) {
                 int pick = rnd.nextInt(3);
                 m[c] = pick == 0 ? 0.0 : pick == 1 ? 1.0 : rnd.nextDouble();
             }
-            planes.setTheta(q, 0.0);
+            planes.setTheta(1, q, 0.0);
             planes.clear();
             double[] constant = new double[1], mag = new double[1];
             // λ = −1: the constant and coefficients are those of −plane; θ = 0 puts nothing on the triangle.
-            double onTriangle = planes.relax(q, -1.0, slope, l1[q], constant, mag);
+            double onTriangle = planes.relax(1, q, -1.0, slope, l1[q], constant, mag);
             assertTrue(onTriangle == 0.0, "θ = 0 leaves the triangle out");
             for (int s = 0; s < 200; s++) {
                 double[] x = Float32Evaluation.roundInto(BoundSoundnessTest.sample(rnd, lo, hi, s), lo, hi);
@@ -127,7 +178,7 @@ class SubstitutedPlanesTest {
                         plane -= planes.inputCoef[c] * x[c];
                     }
                     for (int c = 0; c < z[0].length; c++) {
-                        plane -= planes.firstCoef[c] * Math.max(0.0, z[0][c]);
+                        plane -= planes.layerCoef[0][c] * Math.max(0.0, z[0][c]);
                     }
                     double relu = Math.max(0.0, z[1][q]);
                     assertTrue(plane >= relu - 1e-14 * (1 + mag[0]),
