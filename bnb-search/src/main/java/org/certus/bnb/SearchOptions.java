@@ -30,6 +30,8 @@ import org.certus.bounds.ArithmeticModel;
  *                       20 steps took 8,235 nodes (157 s), 40 took 1,253 (34 s), 80 took 985 (37 s); ACAS Xu
  *                       67 → 47 s). On mnist-wk17a's closest-distortion search of sample 8, 40 steps made the
  *                       60 s limit too short.
+ * @param substitutedPlanes whether the α,β bound may use substituted planes where they apply (default; see
+ *                       {@code SubstitutedPlanes} in nn-bounds: chains of two or three ReLU layers)
  * @param rootTightening tightening of the root bounds before branching (default: none beyond symbolic)
  * @param listener       told of the search's stages, progress and result ({@link SearchListener#NONE} by default;
  *                       the search's SLF4J logging is always attached besides)
@@ -48,6 +50,7 @@ public record SearchOptions(
         ArithmeticModel arithmetic,
         boolean certifyLp,
         int boundIterations,
+        boolean substitutedPlanes,
         RootTightening rootTightening,
         SearchListener listener) {
 
@@ -62,7 +65,7 @@ public record SearchOptions(
      */
     public static SearchOptions defaults() {
         return new SearchOptions(Duration.ofSeconds(120), Long.MAX_VALUE, Runtime.getRuntime().availableProcessors(),
-                SplitMode.AUTO, BrancherKind.FSB, 4, 40, 1L, 200_000, new CancelToken(), ArithmeticModel.FLOAT32, true, 20,
+                SplitMode.AUTO, BrancherKind.FSB, 4, 40, 1L, 200_000, new CancelToken(), ArithmeticModel.FLOAT32, true, 20, true,
                 RootTightening.of(org.certus.tighten.Tightening.SYMBOLIC), SearchListener.NONE);
     }
 
@@ -83,7 +86,7 @@ public record SearchOptions(
      * @return a copy with {@code timeLimit = d}
      */
     public SearchOptions withTimeLimit(Duration d) {
-        return new SearchOptions(d, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening, listener);
+        return new SearchOptions(d, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
     /**
@@ -93,7 +96,7 @@ public record SearchOptions(
      * @return a copy with {@code nodeLimit = n}
      */
     public SearchOptions withNodeLimit(long n) {
-        return new SearchOptions(timeLimit, n, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening, listener);
+        return new SearchOptions(timeLimit, n, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
     /**
@@ -106,7 +109,7 @@ public record SearchOptions(
         if (n < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + n);
         }
-        return new SearchOptions(timeLimit, nodeLimit, n, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening, listener);
+        return new SearchOptions(timeLimit, nodeLimit, n, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
     /**
@@ -116,7 +119,7 @@ public record SearchOptions(
      * @return a copy with {@code splitMode = m}
      */
     public SearchOptions withSplitMode(SplitMode m) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, m, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening, listener);
+        return new SearchOptions(timeLimit, nodeLimit, threads, m, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
     /**
@@ -126,7 +129,7 @@ public record SearchOptions(
      * @return a copy with {@code brancher = b}
      */
     public SearchOptions withBrancher(BrancherKind b) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, b, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening, listener);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, b, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
     /**
@@ -137,7 +140,7 @@ public record SearchOptions(
      * @return a copy with the attack's restarts and steps
      */
     public SearchOptions withAttack(int restarts, int steps) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, restarts, steps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening, listener);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, restarts, steps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
     /**
@@ -147,7 +150,7 @@ public record SearchOptions(
      * @return a copy with {@code seed = s}
      */
     public SearchOptions withSeed(long s) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, s, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, rootTightening, listener);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, s, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
     /**
@@ -160,7 +163,7 @@ public record SearchOptions(
      */
     public SearchOptions withSound(boolean on) {
         return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
-                cancel, on ? ArithmeticModel.FLOAT32 : ArithmeticModel.REAL, on, boundIterations, rootTightening, listener);
+                cancel, on ? ArithmeticModel.FLOAT32 : ArithmeticModel.REAL, on, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
     /**
@@ -172,7 +175,7 @@ public record SearchOptions(
      */
     public SearchOptions withArithmetic(ArithmeticModel a) {
         return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
-                cancel, a, certifyLp, boundIterations, rootTightening, listener);
+                cancel, a, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
     /**
@@ -186,7 +189,18 @@ public record SearchOptions(
             throw new IllegalArgumentException("bound iterations must be >= 0, got " + n);
         }
         return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
-                cancel, arithmetic, certifyLp, n, rootTightening, listener);
+                cancel, arithmetic, certifyLp, n, substitutedPlanes, rootTightening, listener);
+    }
+
+    /**
+     * These options with substituted planes allowed or not.
+     *
+     * @param on whether the α,β bound may use substituted planes where they apply
+     * @return a copy with {@code substitutedPlanes = on}
+     */
+    public SearchOptions withSubstitutedPlanes(boolean on) {
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
+                cancel, arithmetic, certifyLp, boundIterations, on, rootTightening, listener);
     }
 
     /**
@@ -205,7 +219,7 @@ public record SearchOptions(
      * @return a copy with {@code cancel = c}
      */
     public SearchOptions withCancel(CancelToken c) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, c, arithmetic, certifyLp, boundIterations, rootTightening, listener);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, c, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
     /**
@@ -219,7 +233,7 @@ public record SearchOptions(
             throw new IllegalArgumentException("root tightening must not be null");
         }
         return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
-                cancel, arithmetic, certifyLp, boundIterations, t, listener);
+                cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, t, listener);
     }
 
     /**
@@ -234,6 +248,6 @@ public record SearchOptions(
             throw new IllegalArgumentException("listener must not be null");
         }
         return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
-                cancel, arithmetic, certifyLp, boundIterations, rootTightening, l);
+                cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, l);
     }
 }

@@ -57,7 +57,7 @@ final class SearchProblem {
         // A dense first layer reads the box: its neurons' hull planes are far tighter than the triangle. The second
         // layer's read the box through the first layer's active neurons (SubstitutedPlanes).
         this.optimizer = new AlphaBetaOptimizer(options.arithmetic(), outOfTime, AlphaBetaOptimizer.boxHullApplies(chain),
-                AlphaBetaOptimizer.substitutedPlanesApply(chain));
+                options.substitutedPlanes() && AlphaBetaOptimizer.substitutedPlanesApply(chain));
         this.rows = new ObjectiveRows(query.disjuncts(), query.network().outputSize());
         // A norm-ball region is not a box: bisecting its bounding box would not shrink it, so split ReLUs.
         this.inputSplit = query.ball() == null && (options.splitMode() == SplitMode.INPUT
