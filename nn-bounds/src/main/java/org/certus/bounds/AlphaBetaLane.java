@@ -39,7 +39,7 @@ final class AlphaBetaLane {
     final double[] planeInputs;
     /** The plane weights this lane started from (shared with its start), or null. */
     float[][] planeStart;
-    /** The second layer's substituted planes on this node, or null when its ReLUs take the triangle. */
+    /** The substituted planes of the layers after the first on this node, or null when their ReLUs take the triangle. */
     SubstitutedPlanes substituted;
     /** The substituted planes' weights this lane started from (shared with its start), or null. */
     SubstitutedStart substitutedStart;

@@ -28,7 +28,7 @@ public final class AlphaBetaOptimizer {
      * Fewest steps of an optimisation with substituted planes ({@link SubstitutedPlanes}): their θ and m start at the
      * triangle (or at the weights the subtree's first optimisation ended with) and move one Adam step at a time.
      * mnist-wk17a sample 3604, sound, 120 s: with 20 steps per node a timeout (bound −0.0042 after 14,895 nodes), 30
-     * a timeout (−0.0020), 40 robust in 80 s (6,948 nodes), 60 robust in 3.4 s (25 nodes); a first optimisation of
+     * a timeout (−0.0020), 40 robust in 80 s (6,948 nodes), 60 robust in 2.9–3.4 s (25 nodes); a first optimisation of
      * 100 or 300 steps with 20 at every other node: timeouts (−0.0038, −0.0028).
      */
     static final int SUBSTITUTED_MIN_STEPS = 60;

@@ -140,7 +140,7 @@ final class LanePasses {
                     } else if (lam < 0) {
                         s = un / (un - ln);
                         if (substituted != null) {
-                            // θ·triangle + (1 − θ)·plane: the plane's part goes straight to the inputs and h₀.
+                            // θ·triangle + (1 − θ)·plane: the plane's part goes straight to the inputs and earlier layers' outputs.
                             planeConstant[0] = 0;
                             planeMag[0] = 0;
                             s = substituted.relax(jj, n, lam, s, ln, planeConstant, planeMag);

@@ -261,7 +261,7 @@ final class SubstitutedPlanes {
      * @param lower the neuron's lower bound {@code l}
      */
     double relax(int j, int n, double lambda, double slope, double lower, double[] constantOut, double[] mag) {
-        double[] mn = weights(j, n, slope);
+        double[] mn = planeWeights(j, n, slope);
         int[] idx = vars[j][n];
         double[] w = weights[j][n];
         double th = theta[j][n];
@@ -308,7 +308,7 @@ final class SubstitutedPlanes {
      * Neuron {@code n} of layer {@code j}'s plane weights, one per variable of its expression (built if not yet, from
      * the start's weights where it has them, else at {@code slope}).
      */
-    double[] weights(int j, int n, double slope) {
+    double[] planeWeights(int j, int n, double slope) {
         if (vars[j][n] == null) {
             build(j, n);
             double[] mn = m[j][n];

@@ -153,7 +153,7 @@ class SubstitutedPlanesTest {
                 continue;
             }
             double slope = u1[q] / (u1[q] - l1[q]);
-            double[] m = planes.weights(1, q, slope);
+            double[] m = planes.planeWeights(1, q, slope);
             for (int c = 0; c < m.length; c++) {
                 int pick = rnd.nextInt(3);
                 m[c] = pick == 0 ? 0.0 : pick == 1 ? 1.0 : rnd.nextDouble();
