@@ -236,6 +236,61 @@ class NeuronSearchTighteningTest {
         assertTrue(better > 0, "search tightening improved no LP bound on 40 random networks");
     }
 
+    /**
+     * A probe ({@link NeuronSearchTightening#withProbe}) is asked before each hidden layer after the first, sees
+     * bounds that contain every neuron's exact range, and when it settles the query the tightening returns exactly
+     * the bounds it saw, having searched only the layers before (checked on the three-layer networks of 40 seeds).
+     */
+    @Test
+    void aProbeSeesSoundBoundsAndSettlingEndsTheTightening() {
+        int cases = 0;
+        for (long seed = 0; seed < 40; seed++) {
+            Random rnd = new Random(seed);
+            int inputs = 1 + rnd.nextInt(3);
+            Network net = randomDeepNetwork(rnd, inputs, 1.0);
+            ReluChain chain = ReluChain.of(net);
+            if (chain.reluLayerCount() != 3) {
+                continue;
+            }
+            cases++;
+            double[][] box = randomBox(rnd, inputs);
+            NetworkBounds start = new SymbolicPropagator(false, null, ArithmeticModel.REAL).propagate(chain, box[0], box[1]);
+            List<NetworkBounds> seen = new ArrayList<>();
+            boolean settle = seed % 2 == 0;
+            NeuronSearchTightening t = new NeuronSearchTightening(NEURON_LIMIT, BUDGET, false, ArithmeticModel.REAL, 20,
+                    new CancelToken(), NeuronSearchTightening.ROOT_GAP_FRACTION)
+                    .withProbe((current, nanos) -> {
+                        assertTrue(nanos >= 0, "negative tightening time " + nanos);
+                        seen.add(current);
+                        return settle;
+                    }, System.nanoTime() + BUDGET.toNanos() * 2);
+            NetworkBounds b = t.tighten(net, box[0], box[1], start);
+            String where = "seed " + seed;
+            assertEquals(1, seen.size(), where + ": one probe between the two tightened layers");
+            assertEquals(1, t.lastProbes(), where);
+            NetworkBounds probed = seen.get(0);
+            for (int i = 1; i < chain.reluLayerCount(); i++) {
+                ReluChain cut = ReluChain.of(NeuronSearchTightening.cutBefore(chain, i));
+                for (int j = 0; j < chain.width(i); j++) {
+                    double max = -PhasePatternOracle.minMargin(cut, box[0], box[1], List.of(unit(chain.width(i), j, -1.0)));
+                    double min = PhasePatternOracle.minMargin(cut, box[0], box[1], List.of(unit(chain.width(i), j, 1.0)));
+                    assertTrue(probed.upper(i)[j] >= max - ORACLE_TOLERANCE && probed.lower(i)[j] <= min + ORACLE_TOLERANCE,
+                            where + ": the probe's bounds miss layer " + i + " neuron " + j + "'s exact range");
+                }
+            }
+            int firstLayerSearches = 2 * start.unstableCount(1);
+            if (settle) {
+                for (int i = 0; i < b.layerCount(); i++) {
+                    assertArrayEquals(probed.lower(i), b.lower(i), 0.0, where + ": layer " + i);
+                    assertArrayEquals(probed.upper(i), b.upper(i), 0.0, where + ": layer " + i);
+                }
+                assertTrue(t.lastStatistics().searches() <= firstLayerSearches, where + ": searched past the settling probe");
+            }
+            assertNotLooser(b, start, where);
+        }
+        assertTrue(cases >= 10, "only " + cases + " three-layer networks");
+    }
+
     @Test
     void neuronsAreTightenedInDecreasingScoreOrder() {
         double[] scores = {0.5, 3.0, 0.0, 3.0, 1.25};

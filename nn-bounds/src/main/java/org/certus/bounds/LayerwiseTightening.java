@@ -24,11 +24,31 @@ public final class LayerwiseTightening {
         void tighten(ReluChain chain, double[] inLo, double[] inHi, double[][] lo, double[][] hi, double[][] err, int layer);
     }
 
+    /**
+     * Looked at between layers, once a layer has been tightened and the layers after it re-propagated: whether to
+     * stop here (the bounds so far are what the tightening returns).
+     */
+    public interface Checkpoint {
+        /**
+         * @param current   a copy of the bounds of every layer as they stand (sound for the box)
+         * @param tightened how many hidden layers have been tightened (layers 1 … tightened)
+         * @return true to stop tightening
+         */
+        boolean stop(NetworkBounds current, int tightened);
+    }
+
     private LayerwiseTightening() {
     }
 
     public static NetworkBounds run(SymbolicPropagator symbolic, ArithmeticModel arithmetic, ReluChain chain, double[] inLo,
                              double[] inHi, NetworkBounds start, LayerStep step) {
+        return run(symbolic, arithmetic, chain, inLo, inHi, start, step, null);
+    }
+
+    /** As {@link #run(SymbolicPropagator, ArithmeticModel, ReluChain, double[], double[], NetworkBounds, LayerStep)},
+     * asking {@code checkpoint} (may be null) before each hidden layer after the first whether to go on. */
+    public static NetworkBounds run(SymbolicPropagator symbolic, ArithmeticModel arithmetic, ReluChain chain, double[] inLo,
+                             double[] inHi, NetworkBounds start, LayerStep step, Checkpoint checkpoint) {
         InputBoxes.check(chain, inLo, inHi);
         if (start.infeasible()) {
             return start;
@@ -50,7 +70,7 @@ public final class LayerwiseTightening {
         }
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
         try {
-            tightenLayers(symbolic, chain, inLo, inHi, lo, hi, err, none, step);
+            tightenLayers(symbolic, chain, inLo, inHi, lo, hi, err, none, step, checkpoint);
         } catch (BoundingInterrupted e) {
             // Out of time inside a re-propagation or a layer's step: every bound kept so far is sound.
         }
@@ -58,7 +78,7 @@ public final class LayerwiseTightening {
     }
 
     private static void tightenLayers(SymbolicPropagator symbolic, ReluChain chain, double[] inLo, double[] inHi, double[][] lo,
-                                      double[][] hi, double[][] err, ReluSplits none, LayerStep step) {
+                                      double[][] hi, double[][] err, ReluSplits none, LayerStep step, Checkpoint checkpoint) {
         int k = chain.reluLayerCount();
         for (int i = 1; i <= k; i++) {
             NetworkBounds current = new NetworkBounds(lo, hi, false, err);
@@ -75,6 +95,9 @@ public final class LayerwiseTightening {
                         err[j][r] = Math.min(err[j][r], e[r]);
                     }
                 }
+            }
+            if (i >= 2 && i < k && checkpoint != null && checkpoint.stop(NetworkBounds.copyOf(lo, hi, err, k + 1), i - 1)) {
+                return;
             }
             if (i < k) {
                 long t0 = System.nanoTime();
