@@ -87,9 +87,9 @@ final class RootTighteningStage {
     /**
      * The per-neuron tightening's {@link NeuronSearchTightening.Probe}: a search of the whole query from the bounds so far,
      * for {@link #PROBE_SHARE} of the time the tightening has taken (none shorter than {@link #MIN_PROBE_NANOS}, and
-     * only once that time has doubled since the last probe), with
-     * no attack (the search before the tightening ran it) and no tightening of its own. Its answer only ends the
-     * tightening: the search after it, from the same bounds, decides the query again and reports it.
+     * only once that time has doubled since the last probe), with no attack (the search before the tightening ran
+     * it) and no tightening of its own. Its answer only ends the tightening: the search after it, from the same
+     * bounds, decides the query again and reports it, so nothing the probe finds is reported unchecked.
      */
     private boolean settles(NetworkBounds current, long tighteningNanos) {
         long limit = (long) (PROBE_SHARE * tighteningNanos);
