@@ -254,7 +254,7 @@ public final class NeuronSearchTightening {
         boolean[][] relevant = cone;
         probes.set(0);
         long[] probing = new long[1];
-        LayerwiseTightening.Checkpoint checkpoint = probe == null ? null : (current, tightened) -> {
+        LayerwiseTightening.Checkpoint checkpoint = probe == null ? null : current -> {
             if (cancel.isCancelled() || System.nanoTime() > deadline) {
                 return false;
             }

@@ -30,11 +30,10 @@ public final class LayerwiseTightening {
      */
     public interface Checkpoint {
         /**
-         * @param current   a copy of the bounds of every layer as they stand (sound for the box)
-         * @param tightened how many hidden layers have been tightened (layers 1 … tightened)
+         * @param current a copy of the bounds of every layer as they stand (sound for the box)
          * @return true to stop tightening
          */
-        boolean stop(NetworkBounds current, int tightened);
+        boolean stop(NetworkBounds current);
     }
 
     private LayerwiseTightening() {
@@ -96,7 +95,7 @@ public final class LayerwiseTightening {
                     }
                 }
             }
-            if (i >= 2 && i < k && checkpoint != null && checkpoint.stop(NetworkBounds.copyOf(lo, hi, err, k + 1), i - 1)) {
+            if (i >= 2 && i < k && checkpoint != null && checkpoint.stop(NetworkBounds.copyOf(lo, hi, err, k + 1))) {
                 return;
             }
             if (i < k) {
