@@ -3,6 +3,7 @@ package org.certus.bnb;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.certus.bounds.LinearBounds;
+import org.certus.milp.Deadline;
 
 /**
  * Where candidate points come from and how they are checked: the PGD attack from the root relaxation's
@@ -61,9 +62,14 @@ final class IncumbentSearch {
         PgdAttack pgd = new PgdAttack(problem.chain, problem.query.disjuncts());
         LinearBounds lb = problem.propagator.minimize(problem.chain, root.bounds, root.lo, root.hi, problem.objective());
         double[][] starts = lb.argmin();
+        long deadline = limits.deadline();
+        if (options.attackShare() < 1) {
+            long capped = Deadline.plus(System.nanoTime(), (long) (options.attackShare() * Deadline.nanos(options.timeLimit())));
+            deadline = capped - deadline < 0 ? capped : deadline;
+        }
         // Minimising, PGD keeps descending past the first violation.
         double[] x = pgd.run(root.lo, root.hi, options.attackRestarts(), options.attackSteps(), new Random(options.seed()), starts,
-                limits.cancel(), limits.deadline(), goal.attackStopAt());
+                limits.cancel(), deadline, goal.attackStopAt());
         if (x != null) {
             offer(x);
         }

@@ -11,6 +11,14 @@ import org.certus.nn.ReluChain;
  * input box, with sign steps (the steepest descent direction for a box) and random restarts.
  * Finding a counterexample early spares the whole search; every candidate it returns is re-checked
  * by the caller with an exact forward pass.
+ *
+ * <p>Descents take turns between two directions. The even ones follow the largest row of the closest disjunct,
+ * the margin's own gradient. The odd ones follow the sum of that disjunct's positive rows: where several rows of a
+ * conjunction are close, the largest one changes from step to step and its gradient zigzags between them, while
+ * the sum pushes them all down at once (it is the largest row's gradient when only one is positive, as in every
+ * disjunct of one row). On marabou-cifar10's cifar10_large index 6413 (ε = 0.012, target 7: nine rows), one
+ * 400-step descent from the box centre ends 0.049 above the property's bound along the largest row and 0.009
+ * below it along the sum.
  */
 public final class PgdAttack {
     private final ReluChain chain;
@@ -66,7 +74,7 @@ public final class PgdAttack {
                     x[i] = r == 0 && starts == null ? 0.5 * (lo[i] + hi[i]) : lo[i] + rnd.nextDouble() * (hi[i] - lo[i]);
                 }
             }
-            double[] candidate = descend(x, lo, hi, steps, stopAt, cancel, deadlineNanos);
+            double[] candidate = descend(x, lo, hi, steps, stopAt, cancel, deadlineNanos, r % 2 == 1);
             double m = margin(candidate);
             if (m < bestMargin) {
                 bestMargin = m;
@@ -79,7 +87,8 @@ public final class PgdAttack {
         return best;
     }
 
-    private double[] descend(double[] x, double[] lo, double[] hi, int steps, double stopAt, CancelToken cancel, long deadlineNanos) {
+    private double[] descend(double[] x, double[] lo, double[] hi, int steps, double stopAt, CancelToken cancel, long deadlineNanos,
+                             boolean positiveRows) {
         double[] bestX = x.clone();
         double bestM = margin(x);
         double[] grad = new double[x.length];
@@ -90,7 +99,7 @@ public final class PgdAttack {
             }
             // Step size decays from a quarter of the box to a small fraction: coarse moves first.
             double frac = 0.25 * Math.pow(0.02 / 0.25, s / (double) Math.max(1, steps - 1));
-            gradient(x, grad);
+            gradient(x, grad, positiveRows);
             for (int i = 0; i < x.length; i++) {
                 double step = frac * (hi[i] - lo[i]);
                 double v = x[i] - step * Math.signum(grad[i]);
@@ -119,8 +128,11 @@ public final class PgdAttack {
         return m;
     }
 
-    /** Gradient of the active row of the margin with respect to the input. */
-    private void gradient(double[] x, double[] grad) {
+    /**
+     * Gradient with respect to the input of the closest disjunct's largest row, or with {@code positiveRows} of the
+     * sum of its positive rows (its largest row alone when none is positive).
+     */
+    private void gradient(double[] x, double[] grad, boolean positiveRows) {
         double[][] z = chain.preActivations(x, rows);
         double[] y = z[z.length - 1];
         AffineMap bestD = null;
@@ -148,8 +160,15 @@ public final class PgdAttack {
             return;
         }
         double[] g = new double[y.length];
-        for (int q = bestD.rowStart()[bestRow]; q < bestD.rowStart()[bestRow + 1]; q++) {
-            g[bestD.colIndex()[q]] += bestD.values()[q];
+        double[] v = new double[bestD.rows()];
+        bestD.apply(y, v);
+        for (int row = 0; row < v.length; row++) {
+            if (row != bestRow && !(positiveRows && v[row] > 0 && m > 0)) {
+                continue;
+            }
+            for (int q = bestD.rowStart()[row]; q < bestD.rowStart()[row + 1]; q++) {
+                g[bestD.colIndex()[q]] += bestD.values()[q];
+            }
         }
         for (int j = chain.reluLayerCount(); j >= 0; j--) {
             AffineMap a = chain.affine(j);

@@ -15,6 +15,7 @@ import org.certus.bounds.ArithmeticModel;
  * @param brancher       which ReLU to split on
  * @param attackRestarts PGD restarts before the search; 0 disables the attack
  * @param attackSteps    PGD steps per restart
+ * @param attackShare    most of the time limit the attack may take, in (0, 1] (default 1: only the limit itself)
  * @param seed           seed of the attack's random starts (results do not depend on it, only the time to find a
  *                       counterexample)
  * @param maxOpenNodes   above this many open nodes the search takes the deepest node instead of the
@@ -44,6 +45,7 @@ public record SearchOptions(
         BrancherKind brancher,
         int attackRestarts,
         int attackSteps,
+        double attackShare,
         long seed,
         int maxOpenNodes,
         CancelToken cancel,
@@ -65,7 +67,7 @@ public record SearchOptions(
      */
     public static SearchOptions defaults() {
         return new SearchOptions(Duration.ofSeconds(120), Long.MAX_VALUE, Runtime.getRuntime().availableProcessors(),
-                SplitMode.AUTO, BrancherKind.FSB, 4, 40, 1L, 200_000, new CancelToken(), ArithmeticModel.FLOAT32, true, 20, true,
+                SplitMode.AUTO, BrancherKind.FSB, 4, 40, 1.0, 1L, 200_000, new CancelToken(), ArithmeticModel.FLOAT32, true, 20, true,
                 RootTightening.of(org.certus.tighten.Tightening.SYMBOLIC), SearchListener.NONE);
     }
 
@@ -86,7 +88,7 @@ public record SearchOptions(
      * @return a copy with {@code timeLimit = d}
      */
     public SearchOptions withTimeLimit(Duration d) {
-        return new SearchOptions(d, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
+        return new SearchOptions(d, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, attackShare, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
     /**
@@ -96,7 +98,7 @@ public record SearchOptions(
      * @return a copy with {@code nodeLimit = n}
      */
     public SearchOptions withNodeLimit(long n) {
-        return new SearchOptions(timeLimit, n, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
+        return new SearchOptions(timeLimit, n, threads, splitMode, brancher, attackRestarts, attackSteps, attackShare, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
     /**
@@ -109,7 +111,7 @@ public record SearchOptions(
         if (n < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + n);
         }
-        return new SearchOptions(timeLimit, nodeLimit, n, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
+        return new SearchOptions(timeLimit, nodeLimit, n, splitMode, brancher, attackRestarts, attackSteps, attackShare, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
     /**
@@ -119,7 +121,7 @@ public record SearchOptions(
      * @return a copy with {@code splitMode = m}
      */
     public SearchOptions withSplitMode(SplitMode m) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, m, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
+        return new SearchOptions(timeLimit, nodeLimit, threads, m, brancher, attackRestarts, attackSteps, attackShare, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
     /**
@@ -129,7 +131,7 @@ public record SearchOptions(
      * @return a copy with {@code brancher = b}
      */
     public SearchOptions withBrancher(BrancherKind b) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, b, attackRestarts, attackSteps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, b, attackRestarts, attackSteps, attackShare, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
     /**
@@ -140,7 +142,22 @@ public record SearchOptions(
      * @return a copy with the attack's restarts and steps
      */
     public SearchOptions withAttack(int restarts, int steps) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, restarts, steps, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
+        return withAttack(restarts, steps, attackShare);
+    }
+
+    /**
+     * These options with another PGD attack before the search, which stops after {@code share} of the time limit.
+     *
+     * @param restarts PGD restarts; 0 disables the attack
+     * @param steps    steps per restart
+     * @param share    most of the time limit the attack may take, in (0, 1]
+     * @return a copy with the attack's restarts, steps and share of the time
+     */
+    public SearchOptions withAttack(int restarts, int steps, double share) {
+        if (!(share > 0 && share <= 1)) {
+            throw new IllegalArgumentException("attack's share of the time must be in (0, 1], got " + share);
+        }
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, restarts, steps, share, seed, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
     /**
@@ -150,7 +167,7 @@ public record SearchOptions(
      * @return a copy with {@code seed = s}
      */
     public SearchOptions withSeed(long s) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, s, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, attackShare, s, maxOpenNodes, cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
     /**
@@ -162,7 +179,7 @@ public record SearchOptions(
      * @return a copy in that mode
      */
     public SearchOptions withSound(boolean on) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, attackShare, seed, maxOpenNodes,
                 cancel, on ? ArithmeticModel.FLOAT32 : ArithmeticModel.REAL, on, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
@@ -174,7 +191,7 @@ public record SearchOptions(
      * @return a copy with {@code arithmetic = a}
      */
     public SearchOptions withArithmetic(ArithmeticModel a) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, attackShare, seed, maxOpenNodes,
                 cancel, a, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
@@ -188,7 +205,7 @@ public record SearchOptions(
         if (n < 0) {
             throw new IllegalArgumentException("bound iterations must be >= 0, got " + n);
         }
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, attackShare, seed, maxOpenNodes,
                 cancel, arithmetic, certifyLp, n, substitutedPlanes, rootTightening, listener);
     }
 
@@ -199,7 +216,7 @@ public record SearchOptions(
      * @return a copy with {@code substitutedPlanes = on}
      */
     public SearchOptions withSubstitutedPlanes(boolean on) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, attackShare, seed, maxOpenNodes,
                 cancel, arithmetic, certifyLp, boundIterations, on, rootTightening, listener);
     }
 
@@ -219,7 +236,7 @@ public record SearchOptions(
      * @return a copy with {@code cancel = c}
      */
     public SearchOptions withCancel(CancelToken c) {
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes, c, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, attackShare, seed, maxOpenNodes, c, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, listener);
     }
 
     /**
@@ -232,7 +249,7 @@ public record SearchOptions(
         if (t == null) {
             throw new IllegalArgumentException("root tightening must not be null");
         }
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, attackShare, seed, maxOpenNodes,
                 cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, t, listener);
     }
 
@@ -247,7 +264,7 @@ public record SearchOptions(
         if (l == null) {
             throw new IllegalArgumentException("listener must not be null");
         }
-        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, seed, maxOpenNodes,
+        return new SearchOptions(timeLimit, nodeLimit, threads, splitMode, brancher, attackRestarts, attackSteps, attackShare, seed, maxOpenNodes,
                 cancel, arithmetic, certifyLp, boundIterations, substitutedPlanes, rootTightening, l);
     }
 }

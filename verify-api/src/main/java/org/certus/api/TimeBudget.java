@@ -32,6 +32,12 @@ final class TimeBudget {
     static final double ROOT_SHARE = 0.6;
     /** Longest root tightening of one property. */
     static final Duration ROOT_BUDGET_MAX = Duration.ofSeconds(180);
+    /**
+     * Most of the second stage's time its attack may take: its descents are ten times the first stage's, and a step
+     * costs 1–30 ms on the CIFAR-size networks (cgan's generator and discriminator the most), so without a cap they
+     * could take minutes from the search on the unsat instances, which are most of them.
+     */
+    static final double LONG_ATTACK_SHARE = 0.05;
 
     private TimeBudget() {
     }

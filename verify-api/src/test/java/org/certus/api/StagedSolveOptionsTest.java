@@ -56,4 +56,17 @@ class StagedSolveOptionsTest {
         assertEquals(Tightening.MIP, longRun.kind());
         assertEquals(Duration.ofSeconds(180), longRun.budget());
     }
+
+    @Test
+    void theSecondStageAttacksLongerWithinItsShareUnlessTheAttackIsOff() {
+        SearchOptions o = SearchOptions.defaults();
+        SearchOptions second = StagedSolve.rootTightened(net(784), o, Duration.ofSeconds(300));
+        assertEquals(StagedSolve.LONG_ATTACK_RESTARTS, second.attackRestarts());
+        assertEquals(StagedSolve.LONG_ATTACK_STEPS, second.attackSteps());
+        assertEquals(TimeBudget.LONG_ATTACK_SHARE, second.attackShare());
+        assertTrue(second.attackSteps() > o.attackSteps(), "longer descents than the first stage's");
+        SearchOptions off = StagedSolve.rootTightened(net(784), o.withAttack(0, 0), Duration.ofSeconds(300));
+        assertEquals(0, off.attackRestarts());
+        assertEquals(1.0, off.attackShare());
+    }
 }
