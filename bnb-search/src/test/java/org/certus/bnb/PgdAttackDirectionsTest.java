@@ -20,11 +20,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link PgdAttack}'s two directions: its even descents follow the largest row of a conjunction, its odd ones the
- * sum of the positive rows.
+ * {@link PgdAttack}'s two directions: its even descents follow the largest row of a conjunction, its odd ones, when
+ * they are long, the sum of the positive rows.
  */
 class PgdAttackDirectionsTest {
-    private static final double K = 1000;
+    private static final double K = 1e6;
     private static final double C = 0.999;
 
     /**
@@ -41,10 +41,13 @@ class PgdAttackDirectionsTest {
         double[] lo = {-1, -1};
         double[] hi = {1, 1};
         double[][] centre = {{0, 0}, {0, 0}};
-        double[] largestRowOnly = attack.run(lo, hi, 0, 40, new Random(1), new double[][] {centre[0]}, new CancelToken(), Long.MAX_VALUE);
+        int steps = PgdAttack.LONG_DESCENT_STEPS;
+        double[] largestRowOnly = attack.run(lo, hi, 0, steps, new Random(1), new double[][] {centre[0]}, new CancelToken(), Long.MAX_VALUE);
         assertTrue(attack.margin(largestRowOnly) > 0, "one descent along the largest row from the centre: margin "
                 + attack.margin(largestRowOnly));
-        double[] both = attack.run(lo, hi, 0, 40, new Random(1), centre, new CancelToken(), Long.MAX_VALUE);
+        double[] shortOnes = attack.run(lo, hi, 0, steps - 1, new Random(1), centre, new CancelToken(), Long.MAX_VALUE);
+        assertTrue(attack.margin(shortOnes) > 0, "short descents follow the largest row only: margin " + attack.margin(shortOnes));
+        double[] both = attack.run(lo, hi, 0, steps, new Random(1), centre, new CancelToken(), Long.MAX_VALUE);
         assertEquals(1.0, both[0], 0.0);
         assertEquals(0.0, both[1], 0.0);
         assertEquals(C - 1, attack.margin(both), 1e-12);
@@ -75,9 +78,10 @@ class PgdAttackDirectionsTest {
             mid[i] = c;
         }
         PgdAttack attack = new PgdAttack(ReluChain.of(net), List.of(conjunction));
-        double[] one = attack.run(lo, hi, 0, 30, new Random(seed), new double[][] {mid}, new CancelToken(), Long.MAX_VALUE,
+        int steps = PgdAttack.LONG_DESCENT_STEPS;
+        double[] one = attack.run(lo, hi, 0, steps, new Random(seed), new double[][] {mid}, new CancelToken(), Long.MAX_VALUE,
                 Double.NEGATIVE_INFINITY);
-        double[] two = attack.run(lo, hi, 2, 30, new Random(seed), new double[][] {mid, mid}, new CancelToken(), Long.MAX_VALUE,
+        double[] two = attack.run(lo, hi, 2, steps, new Random(seed), new double[][] {mid, mid}, new CancelToken(), Long.MAX_VALUE,
                 Double.NEGATIVE_INFINITY);
         for (double[] x : new double[][] {one, two}) {
             for (int i = 0; i < inputs; i++) {
