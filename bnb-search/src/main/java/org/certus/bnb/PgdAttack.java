@@ -141,6 +141,7 @@ public final class PgdAttack {
         double[][] z = chain.preActivations(x, rows);
         double[] y = z[z.length - 1];
         AffineMap bestD = null;
+        double[] bestValues = null;
         int bestRow = -1;
         double m = Double.POSITIVE_INFINITY;
         for (AffineMap d : disjuncts) {
@@ -155,6 +156,7 @@ public final class PgdAttack {
             if (v[arg] < m) {
                 m = v[arg];
                 bestD = d;
+                bestValues = v;
                 bestRow = arg;
             }
         }
@@ -165,10 +167,8 @@ public final class PgdAttack {
             return;
         }
         double[] g = new double[y.length];
-        double[] v = new double[bestD.rows()];
-        bestD.apply(y, v);
-        for (int row = 0; row < v.length; row++) {
-            if (row != bestRow && !(positiveRows && v[row] > 0 && m > 0)) {
+        for (int row = 0; row < bestValues.length; row++) {
+            if (row != bestRow && !(positiveRows && bestValues[row] > 0 && m > 0)) {
                 continue;
             }
             for (int q = bestD.rowStart()[row]; q < bestD.rowStart()[row + 1]; q++) {
