@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.certus.bounds.AlphaBetaOptimizer;
 import org.certus.bounds.ArithmeticModel;
 import org.certus.bounds.NetworkBounds;
+import org.certus.bounds.ReluPhase;
 import org.certus.bounds.ReluSplits;
 import org.certus.bounds.SymbolicPropagator;
 import org.certus.nn.AffineMap;
@@ -35,7 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The α,β step of a node on a VNN-COMP instance, at its root: 20 steps for every row of the property's first
  * case, one row after another ({@link #alphaBetaRowsAlone}) and all rows together ({@link #alphaBetaRowsTogether},
- * {@code AlphaBetaOptimizer.lowerBounds}). Made for the CIFAR-size networks, whose weights (millions of
+ * {@code AlphaBetaOptimizer.lowerBounds}); and a child's CROWN bounds ({@link #crownChildBounds}). Each with the
+ * weights of the ReLUs the root proves inactive left out, as the search does, and kept
+ * ({@link #dropZeroInputWeights}). Made for the CIFAR-size networks, whose weights (millions of
  * non-zeros) do not fit in cache, so a step is bound by reading them. The suites are not bundled: the instance is
  * read from the folder of {@code -Dcertus.benchmarks} (a copy of the VNN-COMP suites in their own layout: one folder per suite).
  *
@@ -54,12 +57,21 @@ public class VnnlibRootBenchmark {
             "cifar10_resnet/onnx/resnet_4b.onnx cifar10_resnet/vnnlib/resnet4b_prop_0_eps_0.004.vnnlib"})
     public String instance;
 
+    /**
+     * Whether the chain leaves out the weights of the ReLUs the root proves inactive, as the search's does
+     * ({@link ReluChain#withZeroInputWeightsDropped}); the bounds are the same numbers either way.
+     */
+    @Param({"true", "false"})
+    public boolean dropZeroInputWeights;
+
     private ReluChain chain;
     private NetworkBounds bounds;
     private ReluSplits splits;
     private double[] lo;
     private double[] hi;
     private AffineMap rows;
+    private ReluSplits childSplits;
+    private final SymbolicPropagator crown = new SymbolicPropagator(false, null, ArithmeticModel.FLOAT32);
     private final AlphaBetaOptimizer alphaBeta = new AlphaBetaOptimizer(ArithmeticModel.FLOAT32);
 
     @Setup(Level.Trial)
@@ -101,6 +113,17 @@ public class VnnlibRootBenchmark {
         }
         splits = ReluSplits.none(widths);
         bounds = new SymbolicPropagator(true, null, ArithmeticModel.FLOAT32).propagate(chain, lo, hi, splits);
+        chain = chain.withZeroInputs(bounds.zeroReluOutputs());
+        if (dropZeroInputWeights) {
+            chain = chain.withZeroInputWeightsDropped();
+        }
+        // A child's split: the first unstable neuron of the second ReLU layer, made active.
+        double[] l1 = bounds.lower(1), u1 = bounds.upper(1);
+        int split = 0;
+        while (split < l1.length - 1 && !(l1[split] < 0 && u1[split] > 0)) {
+            split++;
+        }
+        childSplits = splits.with(1, split, ReluPhase.ACTIVE);
         System.out.printf("%n[VnnlibRootBenchmark] %s: %d rows, %d ReLUs (%d unstable), %d weights%n", parts[0], m,
                 chain.reluCount(), bounds.unstableCount(), nonZeros(chain));
     }
@@ -111,6 +134,12 @@ public class VnnlibRootBenchmark {
             nz += chain.affine(i).nonZeros();
         }
         return nz;
+    }
+
+    /** A child's intermediate bounds: CROWN from its split's layer on, over the root's (one thread). */
+    @Benchmark
+    public double crownChildBounds() {
+        return crown.propagate(chain, lo, hi, childSplits, bounds, 1).upper(chain.reluLayerCount())[0];
     }
 
     @Benchmark

@@ -2,7 +2,6 @@ package org.certus.bnb;
 
 import java.util.function.BooleanSupplier;
 import org.certus.bounds.AlphaBetaOptimizer;
-import org.certus.bounds.ArithmeticModel;
 import org.certus.bounds.InputConstraints;
 import org.certus.bounds.NetworkBounds;
 import org.certus.bounds.SymbolicPropagator;
@@ -67,17 +66,19 @@ final class SearchProblem {
     }
 
     /**
-     * Narrows the float32 error model to the query's region, on which {@code root}'s bounds prove some ReLU outputs
-     * exactly 0 ({@link ReluChain#withZeroInputs}): their terms round nothing, so dense layers round less. On
-     * mnist-wk17a (ε = 0.1) about half the 1,568 inputs of the dense layer are 0 at the root. Nothing changes in
-     * real arithmetic.
+     * Narrows the chain to the query's region, on which {@code root}'s bounds prove some ReLU outputs exactly 0
+     * ({@link ReluChain#withZeroInputs}). In float32 their terms round nothing, so dense layers round less: on
+     * mnist-wk17a (ε = 0.1) about half the 1,568 inputs of the dense layer are 0 at the root. In either arithmetic
+     * the bounding passes leave their weights out of the lowered convolutions
+     * ({@link ReluChain#withZeroInputWeightsDropped}), with the same numbers as a result.
      */
     void knowZeroInputs(NetworkBounds root) {
-        if (options.arithmetic() == ArithmeticModel.REAL || root == null || root.reluLayerCount() != chain.reluLayerCount()) {
+        if (root == null || root.reluLayerCount() != chain.reluLayerCount()) {
             return;
         }
-        // The bounds cover the float32 pre-activations: at most 0 there, a ReLU output is exactly 0.
-        chain = chain.withZeroInputs(root.zeroReluOutputs());
+        // The bounds cover the pre-activations (in float32, its evaluation's too): at most 0 there, a ReLU output is
+        // exactly 0. Real arithmetic reads no error model.
+        chain = chain.withZeroInputs(root.zeroReluOutputs()).withZeroInputWeightsDropped();
     }
 
     AffineMap objective() {

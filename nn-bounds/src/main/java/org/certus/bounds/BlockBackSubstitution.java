@@ -124,7 +124,10 @@ final class BlockBackSubstitution {
                 support.allDense(lanes);
             } else {
                 // The next relaxation zeroes the inputs that are ReLUs with upper bound <= 0: not computed.
-                SparseBackStep.apply(a, j == 0 ? null : hi[j - 1], lambda, next, lanes, cst, mag, terms, supports ? support : null);
+                // Over a convolution without its inputs known to be 0 on the region: the same numbers, half the work on a
+                // CIFAR ResNet (terms still counts every weight of the map).
+                SparseBackStep.apply(chain.affineOnRegion(j), a.rowStart(), j == 0 ? null : hi[j - 1], lambda, next, lanes, cst, mag,
+                        terms, supports ? support : null);
                 if (supports) {
                     support.swap(lanes);
                 }

@@ -254,7 +254,8 @@ final class LanePasses {
             DenseBackStep.apply(rows, a.bias(), a.rowStart(), lambda, next, m, cst, mag, unusedTerms, index);
         } else {
             // Inputs of a ReLU layer with upper bound <= 0 are relaxed with slope 0 below: not computed.
-            SparseBackStep.apply(a, j == 0 ? null : b.upper(j - 1), lambda, next, m, cst, mag, null);
+            // Without the weights of inputs known to be 0 on the region (ReluChain#affineOnRegion): the same numbers.
+            SparseBackStep.apply(chain.affineOnRegion(j), j == 0 ? null : b.upper(j - 1), lambda, next, m, cst, mag, null);
         }
         if (j == 0) {
             for (int i = 0; i < m; i++) {
@@ -288,7 +289,8 @@ final class LanePasses {
         }
         int k = chain.reluLayerCount();
         for (int j = 0; j < k; j++) {
-            AffineMap a = chain.affine(j);
+            // An input known to be 0 on the region is 0 here too (its line is 0 = 0): its weights add nothing.
+            AffineMap a = chain.affineOnRegion(j);
             boolean readByNext = j + 1 < k;
             double[][] hn = new double[m][];
             int[] neededRows = new int[m];

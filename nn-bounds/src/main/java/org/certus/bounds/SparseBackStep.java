@@ -34,16 +34,20 @@ final class SparseBackStep {
      */
     static void apply(AffineMap a, double[] needed, double[][] lambda, double[][] next, int lanes, double[] cst, double[] mag,
                       long[] terms) {
-        apply(a, needed, lambda, next, lanes, cst, mag, terms, null);
+        apply(a, a.rowStart(), needed, lambda, next, lanes, cst, mag, terms, null);
     }
 
     /**
      * As {@link #apply(AffineMap, double[], double[][], double[][], int, double[], double[], long[])}, visiting only
      * the outputs in each lane's support (null: every output) and collecting the supports of {@code next} (a
      * gathered lane's is dense); the caller swaps {@code support} afterwards. The same numbers either way.
+     *
+     * @param countedRowStart the row starts whose row lengths {@code terms} counts: {@code a}'s, or those of the map
+     *                        {@code a} stands for on a region ({@link org.certus.nn.ReluChain#affineOnRegion}), so that
+     *                        the error bounds that read {@code terms} are the same numbers with either map
      */
-    static void apply(AffineMap a, double[] needed, double[][] lambda, double[][] next, int lanes, double[] cst, double[] mag,
-                      long[] terms, LaneSupport support) {
+    static void apply(AffineMap a, int[] countedRowStart, double[] needed, double[][] lambda, double[][] next, int lanes,
+                      double[] cst, double[] mag, long[] terms, LaneSupport support) {
         int rows = a.rows();
         int cols = a.cols();
         int[] rs = a.rowStart();
@@ -68,6 +72,7 @@ final class SparseBackStep {
             double c = cst[b];
             double g = mag[b];
             long nTerms = 0;
+            long cost = 0;
             boolean all = support == null || support.dense(b);
             int[] idx = all ? null : support.indices(b);
             for (int t = 0, end = all ? rows : support.count(b); t < end; t++) {
@@ -77,7 +82,8 @@ final class SparseBackStep {
                     double tb = l * bias[n];
                     c += tb;
                     g += Math.abs(tb);
-                    nTerms += rs[n + 1] - rs[n];
+                    nTerms += countedRowStart[n + 1] - countedRowStart[n];
+                    cost += rs[n + 1] - rs[n];
                 }
             }
             cst[b] = c;
@@ -85,7 +91,7 @@ final class SparseBackStep {
             if (terms != null) {
                 terms[b] += nTerms;
             }
-            gather[b] = nTerms > gatherCost;
+            gather[b] = cost > gatherCost;
             anyGather |= gather[b];
         }
         SparseColumns t = anyGather ? a.sparseColumnsOrNull() : null;

@@ -403,6 +403,59 @@ public final class AffineMap {
         return new AffineMap(selected.length, cols, start, idx, val, b);
     }
 
+    /** The last {@link #withoutColumns} result and its mask (a pure cache; immutable, so a racy publication is harmless). */
+    private volatile ColumnsDropped lastDropped;
+
+    private record ColumnsDropped(boolean[] mask, AffineMap map) {
+    }
+
+    /**
+     * The same map without the entries of the columns marked in {@code dropped} (the same shape and bias; each row's
+     * other entries in their order), or this map itself when none of its entries is in a dropped column. On inputs
+     * that are 0 in every dropped column it gives the same values, and a sum over a row's entries adds the same
+     * terms in the same order. The last result is kept: the root tightening's searches of one layer, one per neuron
+     * and direction, all ask with the same mask.
+     */
+    public AffineMap withoutColumns(boolean[] dropped) {
+        if (dropped.length != cols) {
+            throw new IllegalArgumentException("column mask of " + dropped.length + " entries for a map of " + cols + " columns");
+        }
+        ColumnsDropped last = lastDropped;
+        if (last != null && Arrays.equals(last.mask(), dropped)) {
+            return last.map();
+        }
+        AffineMap result = dropColumns(dropped);
+        lastDropped = new ColumnsDropped(dropped.clone(), result);
+        return result;
+    }
+
+    private AffineMap dropColumns(boolean[] dropped) {
+        int kept = 0;
+        for (int q = 0; q < colIndex.length; q++) {
+            if (!dropped[colIndex[q]]) {
+                kept++;
+            }
+        }
+        if (kept == colIndex.length) {
+            return this;
+        }
+        int[] start = new int[rows + 1];
+        int[] idx = new int[kept];
+        double[] val = new double[kept];
+        int k = 0;
+        for (int r = 0; r < rows; r++) {
+            start[r] = k;
+            for (int q = rowStart[r]; q < rowStart[r + 1]; q++) {
+                if (!dropped[colIndex[q]]) {
+                    idx[k] = colIndex[q];
+                    val[k++] = values[q];
+                }
+            }
+        }
+        start[rows] = k;
+        return new AffineMap(rows, cols, start, idx, val, bias);
+    }
+
     @Override
     public String toString() {
         return "AffineMap[" + rows + "x" + cols + ", nnz=" + nonZeros() + ", bias=" + Arrays.toString(Arrays.copyOf(bias, Math.min(3, rows))) + "...]";

@@ -30,15 +30,19 @@ public final class ReluChain {
     private final int[][] originElement;
     /** Per map, its inputs known to be exactly 0 on the region this chain serves (null: none known). */
     private final boolean[][] zeroInputs;
+    /** Whether {@link #affineOnRegion} drops the weights of {@link #zeroInputs} ({@link #withZeroInputWeightsDropped}). */
+    private final boolean dropZeroInputWeights;
+    /** {@link #affineOnRegion}'s maps, built on first use (immutable: a racy publication is harmless). */
+    private final AffineMap[] onRegion;
 
     ReluChain(Network network, List<AffineMap> affines, AffineMap[] errorMaps, double[] carriedInputLower, int[][] originNode,
               int[][] originElement) {
         this(network, List.copyOf(affines), errorMaps.clone(), carriedInputLower, originNode, originElement,
-                new boolean[errorMaps.length][]);
+                new boolean[errorMaps.length][], false);
     }
 
     private ReluChain(Network network, List<AffineMap> affines, AffineMap[] errorMaps, double[] carriedInputLower,
-                      int[][] originNode, int[][] originElement, boolean[][] zeroInputs) {
+                      int[][] originNode, int[][] originElement, boolean[][] zeroInputs, boolean dropZeroInputWeights) {
         this.network = network;
         this.affines = affines;
         this.errorMaps = errorMaps;
@@ -48,6 +52,8 @@ public final class ReluChain {
         this.originNode = originNode;
         this.originElement = originElement;
         this.zeroInputs = zeroInputs;
+        this.dropZeroInputWeights = dropZeroInputWeights;
+        this.onRegion = new AffineMap[affines.size()];
     }
 
     /**
@@ -71,8 +77,43 @@ public final class ReluChain {
                 z[i] = zero[i].clone();
             }
         }
-        return new ReluChain(network, affines, errorMaps, carriedInputLower, originNode, originElement, z);
+        return new ReluChain(network, affines, errorMaps, carriedInputLower, originNode, originElement, z, dropZeroInputWeights);
     }
+
+    /**
+     * This chain, whose {@link #affineOnRegion} leaves out the weights of the inputs {@link #withZeroInputs} knows to be
+     * 0: a bounding pass over a lowered convolution then no longer multiplies the coefficients of inactive ReLUs
+     * (about half of a CIFAR ResNet's weights at its root) only to zero them in the next relaxation.
+     */
+    public ReluChain withZeroInputWeightsDropped() {
+        return new ReluChain(network, affines, errorMaps, carriedInputLower, originNode, originElement, zeroInputs, true);
+    }
+
+    /**
+     * Map i as it acts on this chain's region, for bounding passes: with {@link #withZeroInputWeightsDropped}, a sparse
+     * map (a lowered convolution) without the entries of its inputs known to be 0 there ({@link AffineMap#withoutColumns});
+     * otherwise, and for dense maps (whose passes run over rows of every input) and map 0, {@link #affine(int)}
+     * itself. On the region both give the same pre-activations, and a sum over a row adds the same non-zero terms in
+     * the same order, so bounds computed with either are the same numbers. Valid on this chain's region only.
+     */
+    public AffineMap affineOnRegion(int i) {
+        AffineMap a = affines.get(i);
+        if (!dropZeroInputWeights || i == 0 || zeroInputs[i] == null || a.denseOrNull() != null || a.denseRowsOrNull() != null) {
+            return a;
+        }
+        AffineMap m = onRegion[i];
+        if (m == null) {
+            m = a.nonZeros() > ON_REGION_MAX_NONZEROS ? a : a.withoutColumns(zeroInputs[i]);
+            onRegion[i] = m;
+        }
+        return m;
+    }
+
+    /**
+     * Largest map given a copy without its zero inputs' weights (a pass over it costs its entries, the copy their
+     * memory): the CIFAR ResNets' maps have at most 0.53 million entries, TinyYOLO's normal form 72 million in all.
+     */
+    static final int ON_REGION_MAX_NONZEROS = 1 << 22;
 
     /**
      * The normal form of {@code network} over its input domain (a skip from the input needs a domain
