@@ -92,8 +92,8 @@ public final class ReluChain {
     /**
      * Map i as it acts on this chain's region, for bounding passes: with {@link #withZeroInputWeightsDropped}, a sparse
      * map (a lowered convolution) without the entries of its inputs known to be 0 there ({@link AffineMap#withoutColumns});
-     * otherwise, and for dense maps (whose passes run over rows of every input) and map 0, {@link #affine(int)}
-     * itself. On the region both give the same pre-activations, and a sum over a row adds the same non-zero terms in
+     * otherwise, and for dense maps (whose passes run over rows of every input), map 0 and the maps of a chain of
+     * more than {@link #ON_REGION_MAX_NONZEROS} weights, {@link #affine(int)} itself. On the region both give the same pre-activations, and a sum over a row adds the same non-zero terms in
      * the same order, so bounds computed with either are the same numbers. Valid on this chain's region only.
      */
     public AffineMap affineOnRegion(int i) {
@@ -103,17 +103,27 @@ public final class ReluChain {
         }
         AffineMap m = onRegion[i];
         if (m == null) {
-            m = a.nonZeros() > ON_REGION_MAX_NONZEROS ? a : a.withoutColumns(zeroInputs[i]);
+            m = nonZeros() > ON_REGION_MAX_NONZEROS ? a : a.withoutColumns(zeroInputs[i]);
             onRegion[i] = m;
         }
         return m;
     }
 
     /**
-     * Largest map given a copy without its zero inputs' weights (a pass over it costs its entries, the copy their
-     * memory): the CIFAR ResNets' maps have at most 0.53 million entries, TinyYOLO's normal form 72 million in all.
+     * Most weights of a chain whose maps {@link #affineOnRegion} copies without their zero inputs' weights: the copies
+     * take memory besides the maps (the CIFAR ResNets have 2.1–2.4 million weights; TinyYOLO's normal form, 72
+     * million, keeps its maps).
      */
-    static final int ON_REGION_MAX_NONZEROS = 1 << 22;
+    static final long ON_REGION_MAX_NONZEROS = 8_000_000L;
+
+    /** Stored weights of every map. */
+    private long nonZeros() {
+        long n = 0;
+        for (AffineMap a : affines) {
+            n += a.nonZeros();
+        }
+        return n;
+    }
 
     /**
      * The normal form of {@code network} over its input domain (a skip from the input needs a domain
