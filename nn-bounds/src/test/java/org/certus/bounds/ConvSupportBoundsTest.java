@@ -65,7 +65,8 @@ class ConvSupportBoundsTest {
         return new Network("conv-stack", in, InputDomain.uniform(in.size(), 0, 1), ops);
     }
 
-    private static void box(Random rnd, double[] lo, double[] hi) {
+    /** A box of half-width 0.02–0.12 around a random point of [0, 1]^n, clipped to it. */
+    static void box(Random rnd, double[] lo, double[] hi) {
         double eps = 0.02 + 0.1 * rnd.nextDouble();
         for (int i = 0; i < lo.length; i++) {
             double x = rnd.nextDouble();

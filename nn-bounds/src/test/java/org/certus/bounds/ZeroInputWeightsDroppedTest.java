@@ -33,7 +33,7 @@ class ZeroInputWeightsDroppedTest {
         Random rnd = new Random(seed * 4099 + 7);
         ReluChain lowered = ReluChain.of(ConvSupportBoundsTest.convStack(rnd, rnd.nextBoolean()));
         double[] lo = new double[lowered.inputSize()], hi = new double[lowered.inputSize()];
-        box(rnd, lo, hi);
+        ConvSupportBoundsTest.box(rnd, lo, hi);
         for (ArithmeticModel am : ArithmeticModel.values()) {
             String where = "seed " + seed + ", " + am;
             SymbolicPropagator propagator = new SymbolicPropagator(rnd.nextBoolean(), null, am);
@@ -143,15 +143,6 @@ class ZeroInputWeightsDroppedTest {
             b[r] = rnd.nextGaussian();
         }
         return AffineMap.fromDense(rows, outputs, w, b);
-    }
-
-    private static void box(Random rnd, double[] lo, double[] hi) {
-        double eps = 0.02 + 0.1 * rnd.nextDouble();
-        for (int i = 0; i < lo.length; i++) {
-            double x = rnd.nextDouble();
-            lo[i] = Math.max(0, x - eps);
-            hi[i] = Math.min(1, x + eps);
-        }
     }
 
     private static void assertSameBits(String where, NetworkBounds expected, NetworkBounds actual) {
