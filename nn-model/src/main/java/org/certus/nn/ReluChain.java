@@ -91,19 +91,19 @@ public final class ReluChain {
 
     /**
      * Map i as it acts on this chain's region, for bounding passes: with {@link #withZeroInputWeightsDropped}, a sparse
-     * map (a lowered convolution) without the entries of its inputs known to be 0 there ({@link AffineMap#withoutColumns});
-     * otherwise, and for dense maps (whose passes run over rows of every input), map 0 and the maps of a chain of
-     * more than {@link #ON_REGION_MAX_NONZEROS} weights, {@link #affine(int)} itself. On the region both give the same pre-activations, and a sum over a row adds the same non-zero terms in
-     * the same order, so bounds computed with either are the same numbers. Valid on this chain's region only.
+     * map (a lowered convolution) without the entries of its inputs known to be 0 there
+     * ({@link AffineMap#withoutColumns}); otherwise, and for map 0, dense maps (whose passes run over rows of every
+     * input) and the maps of a chain of more than {@link #ON_REGION_MAX_NONZEROS} weights, {@link #affine(int)}
+     * itself. On the region both give the same pre-activations, and a sum over a row adds the same non-zero terms
+     * in the same order, so bounds computed with either are the same numbers. Valid on this chain's region only.
      */
     public AffineMap affineOnRegion(int i) {
-        AffineMap a = affines.get(i);
-        if (!dropZeroInputWeights || i == 0 || zeroInputs[i] == null || a.denseOrNull() != null || a.denseRowsOrNull() != null) {
-            return a;
-        }
         AffineMap m = onRegion[i];
         if (m == null) {
-            m = nonZeros() > ON_REGION_MAX_NONZEROS ? a : a.withoutColumns(zeroInputs[i]);
+            AffineMap a = affines.get(i);
+            boolean keep = !dropZeroInputWeights || i == 0 || zeroInputs[i] == null || a.denseOrNull() != null
+                    || a.denseRowsOrNull() != null || nonZeros() > ON_REGION_MAX_NONZEROS;
+            m = keep ? a : a.withoutColumns(zeroInputs[i]);
             onRegion[i] = m;
         }
         return m;
