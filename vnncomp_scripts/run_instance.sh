@@ -4,10 +4,11 @@
 # first line is sat, unsat, unknown, timeout or error; after sat comes the counterexample
 # ((X_0 v) ... (Y_0 v) ...), re-checked by an exact forward pass before it is written.
 #
-# TIMEOUT (seconds, may be fractional) covers the whole script: the search gets TIMEOUT minus the
-# JVM's start-up allowance, and a hard stop (coreutils `timeout`, where available) ends the JVM
-# shortly after TIMEOUT if it has not finished, recording `timeout`. RESULTS_FILE is written whole
-# (written beside it, then renamed) or, after a hard stop, holds `timeout`.
+# TIMEOUT (seconds, may be fractional) covers the whole script: `certus vnnlib` gets TIMEOUT minus the
+# JVM's start-up allowance as its limit (which counts loading the network and the property), and a
+# hard stop (coreutils `timeout`, where available) ends the JVM shortly after TIMEOUT if it has not
+# finished, recording `timeout`. RESULTS_FILE is written whole (written beside it, then renamed) or,
+# after a hard stop, holds `timeout`.
 #
 # Environment: CERTUS_JAVA_OPTS (JVM options, default -Xmx8g); CERTUS_CLASSPATH (run the classes on
 # this class path instead of verify-cli/target/certus.jar; the tests use it before the jar exists).
@@ -22,8 +23,9 @@ vnnlib="$4"
 results="$5"
 timeout_s="$6"
 
-# Seconds that the JVM's start, class loading and the network's import may take before the search.
-STARTUP_ALLOWANCE=2
+# Seconds that the JVM's start and class loading may take before `certus vnnlib` starts its clock; its
+# --timeout counts from there, loading the network and the property included.
+STARTUP_ALLOWANCE=1
 # Seconds past TIMEOUT before the hard stop: the search stops on its own at its limit; this only
 # guards against a JVM that does not.
 HARD_STOP_GRACE=2
@@ -37,7 +39,7 @@ if ! awk -v t="$timeout_s" 'BEGIN { exit !(t + 0 == t && t > 0) }' </dev/null; t
   write_result error
   exit 1
 fi
-# The search's limit: TIMEOUT less the start-up allowance, but never less than half of TIMEOUT.
+# certus's limit: TIMEOUT less the start-up allowance, but never less than half of TIMEOUT.
 limit="$(awk -v t="$timeout_s" -v a="$STARTUP_ALLOWANCE" 'BEGIN { l = t - a; if (l < t / 2) l = t / 2; printf "%.3f", l }' </dev/null)"
 hard_stop="$(awk -v t="$timeout_s" -v g="$HARD_STOP_GRACE" 'BEGIN { printf "%.3f", t + g }' </dev/null)"
 

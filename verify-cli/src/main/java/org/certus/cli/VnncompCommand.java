@@ -220,7 +220,7 @@ final class VnncompCommand implements Callable<Integer> {
                 property = inputRange.restrict(property);
             }
             Duration limit = Duration.ofMillis(Math.max(1, Math.round(i.timeoutSeconds() * timeoutScale * 1000)));
-            r = VnnlibSolver.solve(net, property, limit, err);
+            r = VnnlibSolver.solveWithin(net, property, limit, start, err, true);
         } catch (RuntimeException | OutOfMemoryError e) {
             String what = ErrorReporter.isBadInput(e) ? "error" : "internal error";
             err.println("certus: " + what + ": instance " + i.onnx() + " " + i.vnnlib() + ": "

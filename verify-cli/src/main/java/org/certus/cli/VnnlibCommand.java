@@ -37,7 +37,7 @@ final class VnnlibCommand implements Callable<Integer> {
     Path vnnlib;
 
     @Option(names = {"--time-limit", "--timeout"}, paramLabel = "SECONDS", defaultValue = "300",
-            description = "Time limit in seconds (default: ${DEFAULT-VALUE}).")
+            description = "Time limit in seconds, loading the network and the property included (default: ${DEFAULT-VALUE}).")
     double timeoutSeconds;
 
     @Option(names = "--input-range", paramLabel = "LO:HI|LIST|@FILE", converter = InputRange.Converter.class,
@@ -69,7 +69,7 @@ final class VnnlibCommand implements Callable<Integer> {
             if (inputRange != null) {
                 property = inputRange.restrict(property);
             }
-            result = VnnlibSolver.solve(net, property, timeout, stderr, !fast);
+            result = VnnlibSolver.solveWithin(net, property, timeout, start, stderr, !fast);
             double seconds = (System.nanoTime() - start) / 1e9;
             stdout.printf(Locale.ROOT, "time: %.3f s, nodes: %d%n", seconds, result.nodes());
             if (result.hasProvenBound()) {

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -14,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.certus.api.Load;
 import org.certus.nn.Network;
 import org.certus.nn.io.OnnxImporter;
 import org.certus.spec.VnnlibParser;
@@ -121,6 +125,25 @@ class VnnlibCommandTest {
             assertTrue(s.matches("-?[0-9]+\\.[0-9]+"), () -> "seed " + seed + ": " + s);
             assertEquals(v, Double.parseDouble(s), () -> "seed " + seed + ": " + s);
         }
+    }
+
+    /**
+     * The time limit counts from the command's start, loading included: a start 10 s ago leaves nothing of a 5 s
+     * limit (an instance the search decides in well under that), and a start just now leaves the search its time.
+     */
+    @Test
+    void timeLimitCountsLoading() {
+        Network net = Load.instanceNetwork(net(1, 1).toString());
+        VnnlibProperty property = Load.property(prop(1), net);
+        PrintWriter quiet = new PrintWriter(Writer.nullWriter());
+        VnnlibResult spent = VnnlibSolver.solveWithin(net, property, Duration.ofSeconds(5),
+                System.nanoTime() - TimeUnit.SECONDS.toNanos(10), quiet, true);
+        assertEquals(VnnlibResult.TIMEOUT, spent.word());
+        assertEquals(0, spent.nodes());
+        VnnlibResult left = VnnlibSolver.solveWithin(net, property, Duration.ofSeconds(60),
+                System.nanoTime() - TimeUnit.SECONDS.toNanos(1), quiet, true);
+        assertEquals(expected.answer("onnx/" + net(1, 1).getFileName(), "vnnlib/" + prop(1).getFileName()).orElseThrow(),
+                left.word());
     }
 
     @Test
