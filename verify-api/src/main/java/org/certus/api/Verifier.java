@@ -19,6 +19,7 @@ import org.certus.bnb.VerdictStatus;
 import org.certus.bnb.VerificationQuery;
 import org.certus.bnb.WorstCaseMargin;
 import org.certus.bounds.ArithmeticModel;
+import org.certus.milp.Deadline;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Float32Evaluation;
 import org.certus.nn.Network;
@@ -173,37 +174,49 @@ public final class Verifier {
             throw new NetworkException("property is over " + property.outputCount() + " outputs, network '" + network.name() + "' has "
                     + network.outputSize());
         }
+        long start = System.nanoTime();
         SearchOptions o = options.withListener(SearchListener.both(options.listener(), listener));
+        // The search leaves the rounding check its time, so that the whole call keeps to the limit.
+        Duration limit = o.timeLimit().minusNanos(roundingCheckBudget(o));
+        SearchOptions searched = o.withTimeLimit(limit);
         Verdict v;
         if (strategy == Strategy.SINGLE_SEARCH) {
-            v = searchCases(property, o);
+            v = searchCases(property, searched);
         } else {
-            Duration limit = o.timeLimit();
-            v = Watchdog.run(limit, o.cancel(), cancel -> StagedSolve.verifyInStages(this, property, o.withCancel(cancel), limit,
+            v = Watchdog.run(limit, o.cancel(), cancel -> StagedSolve.verifyInStages(this, property, searched.withCancel(cancel), limit,
                     TimeBudget.quickStage(limit), listener), listener);
         }
         if (v.status() == VerdictStatus.FALSIFIED) {
             return recheck(property, v);
         }
-        warnIfRoundingBars(property, o, v);
+        warnIfRoundingBars(property, o, v, start);
         return v;
     }
 
     /** At most this long (and 1% of the time limit) is spent on {@link #warnIfRoundingBars}. */
     private static final Duration ROUNDING_CHECK_LIMIT = Duration.ofMillis(500);
 
+    /** Nanoseconds of the limit kept from the search for {@link #warnIfRoundingBars} (sound searches only). */
+    private static long roundingCheckBudget(SearchOptions o) {
+        return o.arithmetic() != ArithmeticModel.FLOAT32 ? 0 : Math.min(ROUNDING_CHECK_LIMIT.toNanos(), Deadline.nanos(o.timeLimit()) / 100);
+    }
+
     /**
      * After a sound search that ended without an answer, warns when its proven bound falls short of a proof by less
      * than float32 rounding can change the margin at the centre of a case's box ({@link RoundingAllowance}): then
      * no search, however long, is likely to close the gap, and real arithmetic may (a different claim).
      */
-    private void warnIfRoundingBars(VnnlibProperty property, SearchOptions o, Verdict v) {
+    private void warnIfRoundingBars(VnnlibProperty property, SearchOptions o, Verdict v, long start) {
         double bound = v.provenMarginLowerBound();
         if ((v.status() != VerdictStatus.TIMEOUT && v.status() != VerdictStatus.UNKNOWN) || o.arithmetic() != ArithmeticModel.FLOAT32
                 || !(bound <= 0) || Double.isInfinite(bound)) {
             return;
         }
-        long budget = Math.min(ROUNDING_CHECK_LIMIT.toNanos(), o.timeLimit().toNanos() / 100);
+        // Within what the search left of the limit (its reserve, less any overrun): the diagnostic never extends the call.
+        long budget = Math.min(roundingCheckBudget(o), Deadline.nanos(o.timeLimit()) - (System.nanoTime() - start));
+        if (budget <= 0) {
+            return;
+        }
         long deadline = System.nanoTime() + budget;
         java.util.function.BooleanSupplier stop = () -> System.nanoTime() > deadline;
         double allowance = 0;
