@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.certus.bnb.RootTightening;
 import org.certus.bnb.SearchOptions;
@@ -12,6 +13,7 @@ import org.certus.tighten.Tightening;
 import org.certus.nn.Dense;
 import org.certus.nn.InputDomain;
 import org.certus.nn.Network;
+import org.certus.nn.ReluChain;
 import org.certus.nn.Relu;
 import org.certus.nn.Shape;
 import org.junit.jupiter.api.Test;
@@ -68,5 +70,25 @@ class StagedSolveOptionsTest {
         SearchOptions off = StagedSolve.rootTightened(net(784), o.withAttack(0, 0), Duration.ofSeconds(300));
         assertEquals(0, off.attackRestarts());
         assertEquals(1.0, off.attackShare());
+    }
+
+    /** One hidden layer of {@code width} ReLUs over {@code width} inputs, every weight stored (non-zero). */
+    private static ReluChain square(int width) {
+        double[] w = new double[width * width];
+        Arrays.fill(w, 1e-3);
+        return ReluChain.of(new Network("square" + width, Shape.flat(width), InputDomain.uniform(width, 0, 1),
+                List.of(new Dense(width, width, w, new double[width]), new Relu(), new Dense(width, 2, new double[width * 2], new double[2]))));
+    }
+
+    @Test
+    void networksOfMillionsOfWeightsTakeFewerAlphaBetaSteps() {
+        SearchOptions staged = Verifier.stagedOptions(Duration.ofSeconds(300));
+        assertEquals(StagedSolve.BOUND_ITERATIONS, staged.boundIterations());
+        // 1,415² = 2,002,225 weights: over the line; 1,414² = 1,999,396: under it.
+        assertEquals(StagedSolve.LARGE_NETWORK_BOUND_ITERATIONS, StagedSolve.withStepsForSize(square(1415), staged).boundIterations());
+        assertSame(staged, StagedSolve.withStepsForSize(square(1414), staged));
+        assertSame(staged, StagedSolve.withStepsForSize(null, staged), "a lowering that stopped keeps the options");
+        SearchOptions few = staged.withBoundIterations(5);
+        assertSame(few, StagedSolve.withStepsForSize(square(1415), few), "never more steps than asked for");
     }
 }
