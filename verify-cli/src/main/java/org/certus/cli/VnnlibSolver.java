@@ -21,27 +21,13 @@ final class VnnlibSolver {
     }
 
     /**
-     * Verifies within {@code timeout} of the call (lowering the network included) and maps the verdict to the
-     * competition's word; {@code seconds} in the result counts from the call too.
-     */
-    static VnnlibResult solve(Network net, VnnlibProperty property, Duration timeout, PrintWriter warnings) {
-        return solve(net, property, timeout, warnings, true);
-    }
-
-    /**
-     * As {@link #solve(Network, VnnlibProperty, Duration, PrintWriter)}; with {@code sound} false in real arithmetic
-     * ({@code --fast}): an unsat then holds for the network's real-number idealisation, not for its float32 evaluation.
-     */
-    static VnnlibResult solve(Network net, VnnlibProperty property, Duration timeout, PrintWriter warnings, boolean sound) {
-        return solveWithin(net, property, timeout, System.nanoTime(), warnings, sound);
-    }
-
-    /**
-     * As {@link #solve(Network, VnnlibProperty, Duration, PrintWriter, boolean)}, with a limit that counts from
+     * Verifies and maps the verdict to the competition's word, within a limit that counts from
      * {@code startNanos} ({@link System#nanoTime()} when the command began, before it loaded the network and the
      * property): the search gets what is left of it after loading and after {@link Verifier#create} has lowered the
      * network (together 2.8 s of a 10 s limit on cifar10_resnet's resnet_4b), so that the limit a user gave holds
-     * for the whole command. Nothing left gives {@code timeout} without a search.
+     * for the whole command. Nothing left gives {@code timeout} without a search. With {@code sound} false in real
+     * arithmetic ({@code --fast}): an unsat then holds for the network's real-number idealisation, not for its float32
+     * evaluation. {@code seconds} in the result counts from {@code startNanos}.
      */
     static VnnlibResult solveWithin(Network net, VnnlibProperty property, Duration limit, long startNanos, PrintWriter warnings,
                                     boolean sound) {
