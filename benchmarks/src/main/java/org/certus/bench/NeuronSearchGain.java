@@ -15,11 +15,9 @@ import org.certus.bnb.WorstCaseMargin;
 import org.certus.bounds.AlphaBetaOptimizer;
 import org.certus.bounds.ArithmeticModel;
 import org.certus.bounds.NetworkBounds;
-import org.certus.bounds.SymbolicPropagator;
 import org.certus.nn.AffineMap;
 import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
-import org.certus.spec.VnnlibProperty;
 
 /**
  * What the branching of the root tightening's per-neuron searches buys, layer by layer: for neurons spread over each
@@ -43,24 +41,13 @@ public final class NeuronSearchGain {
         int neurons = (int) a.number("--neurons");
         Duration perNeuron = Duration.ofMillis(Math.round(a.number("--ms")));
         int reps = (int) a.number("--reps");
-        Network network;
-        double[] lo;
-        double[] hi;
-        if (a.hasInstance()) {
-            network = a.network();
-            VnnlibProperty p = a.property(network);
-            lo = p.cases().get(0).box().lower();
-            hi = p.cases().get(0).box().upper();
-        } else {
-            MnistQuery q = new MnistQuery("mnist-wk17a", 0, 0.1);
-            network = q.network;
-            lo = q.box.lower();
-            hi = q.box.upper();
-        }
-        ReluChain chain = ReluChain.of(network, lo, hi);
-        NetworkBounds start = new SymbolicPropagator(true, null, ArithmeticModel.FLOAT32).propagate(chain, lo, hi);
-        System.out.printf(Locale.ROOT, "%s: %d unstable ReLUs; %d neurons per layer, %d ms each; %d reps%n", network.name(),
-                start.unstableCount(), neurons, perNeuron.toMillis(), reps);
+        ScalingArgs.Query query = a.firstBoxOrWk17a();
+        ReluChain chain = query.chain();
+        NetworkBounds start = query.float32Bounds(chain);
+        System.out.printf(Locale.ROOT, "%s: %d unstable ReLUs; %d neurons per layer, %d ms each; %d reps%n",
+                query.network().name(), start.unstableCount(), neurons, perNeuron.toMillis(), reps);
+        double[] lo = query.lo();
+        double[] hi = query.hi();
         for (int layer = 1; layer < chain.reluLayerCount(); layer++) {
             double[] l = start.lower(layer);
             double[] u = start.upper(layer);

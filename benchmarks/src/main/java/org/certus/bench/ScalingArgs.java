@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.certus.bounds.ArithmeticModel;
+import org.certus.bounds.NetworkBounds;
+import org.certus.bounds.SymbolicPropagator;
 import org.certus.nn.Network;
+import org.certus.nn.ReluChain;
 import org.certus.nn.io.NetworkLoader;
 import org.certus.spec.VnnlibParser;
 import org.certus.spec.VnnlibProperty;
 
 /**
- * The command line of the scaling mains ({@link SearchScaling}, {@link TighteningScaling}): an optional
+ * The command line of the measuring mains ({@link SearchScaling}, {@link TighteningScaling}, {@link NeuronSearchGain}): an optional
  * {@code NET PROP.vnnlib} pair and numeric options, each with its default. An unknown option ends the program with
  * exit code 2 and the usage.
  */
@@ -63,6 +67,32 @@ final class ScalingArgs {
     /** The property, parsed for {@code network}. */
     VnnlibProperty property(Network network) throws IOException {
         return VnnlibParser.parse(Path.of(prop), network.inputSize(), network.outputSize());
+    }
+
+    /** The network and the first case's input box of a main's query. */
+    record Query(Network network, double[] lo, double[] hi) {
+        ReluChain chain() {
+            return ReluChain.of(network, lo, hi);
+        }
+
+        /** {@code chain}'s symbolic bounds over the box, in float32 arithmetic (as sound mode bounds). */
+        NetworkBounds float32Bounds(ReluChain chain) {
+            return new SymbolicPropagator(true, null, ArithmeticModel.FLOAT32).propagate(chain, lo, hi);
+        }
+    }
+
+    /**
+     * The given network on its property's first box, or without them the bundled mnist-wk17a on the ε = 0.1 ball of
+     * MNIST test image 0.
+     */
+    Query firstBoxOrWk17a() throws IOException {
+        if (hasInstance()) {
+            Network network = network();
+            VnnlibProperty p = property(network);
+            return new Query(network, p.cases().get(0).box().lower(), p.cases().get(0).box().upper());
+        }
+        MnistQuery q = new MnistQuery("mnist-wk17a", 0, 0.1);
+        return new Query(q.network, q.box.lower(), q.box.upper());
     }
 
     String propertyName() {

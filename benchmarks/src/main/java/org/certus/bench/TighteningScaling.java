@@ -7,10 +7,8 @@ import org.certus.bnb.CancelToken;
 import org.certus.bnb.NeuronSearchTightening;
 import org.certus.bounds.ArithmeticModel;
 import org.certus.bounds.NetworkBounds;
-import org.certus.bounds.SymbolicPropagator;
 import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
-import org.certus.spec.VnnlibProperty;
 
 /**
  * How the root tightening's per-neuron searches scale with threads: the same tightening
@@ -31,23 +29,13 @@ public final class TighteningScaling {
         ScalingArgs a = ScalingArgs.parse("TighteningScaling", args, Map.of("--per", 0.5, "--reps", 3.0));
         double per = a.number("--per");
         int reps = (int) a.number("--reps");
-        Network network;
-        double[] lo;
-        double[] hi;
-        if (a.hasInstance()) {
-            network = a.network();
-            VnnlibProperty p = a.property(network);
-            lo = p.cases().get(0).box().lower();
-            hi = p.cases().get(0).box().upper();
-        } else {
-            MnistQuery q = new MnistQuery("mnist-wk17a", 0, 0.1);
-            network = q.network;
-            lo = q.box.lower();
-            hi = q.box.upper();
-        }
-        ReluChain chain = ReluChain.of(network, lo, hi);
+        ScalingArgs.Query query = a.firstBoxOrWk17a();
+        Network network = query.network();
+        double[] lo = query.lo();
+        double[] hi = query.hi();
+        ReluChain chain = query.chain();
         ArithmeticModel am = ArithmeticModel.FLOAT32;
-        NetworkBounds start = new SymbolicPropagator(true, null, am).propagate(chain, lo, hi);
+        NetworkBounds start = query.float32Bounds(chain);
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf(Locale.ROOT, "%s: %d unstable ReLUs; %.2f s per neuron and direction; %d cores; %d reps%n",
                 network.name(), start.unstableCount(), per, cores, reps);
