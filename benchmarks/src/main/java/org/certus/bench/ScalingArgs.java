@@ -14,9 +14,9 @@ import org.certus.spec.VnnlibParser;
 import org.certus.spec.VnnlibProperty;
 
 /**
- * The command line of the measuring mains ({@link SearchScaling}, {@link TighteningScaling}, {@link NeuronSearchGain}): an optional
- * {@code NET PROP.vnnlib} pair and numeric options, each with its default. An unknown option ends the program with
- * exit code 2 and the usage.
+ * The command line of the measuring mains ({@link SearchScaling}, {@link TighteningScaling},
+ * {@link NeuronSearchGain}): an optional {@code NET PROP.vnnlib} pair and numeric options, each with its default. An
+ * unknown option ends the program with exit code 2 and the usage.
  */
 final class ScalingArgs {
     private final String net;
