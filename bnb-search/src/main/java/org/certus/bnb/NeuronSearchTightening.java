@@ -59,6 +59,8 @@ public final class NeuronSearchTightening {
     /** Tried between layers (null: none); the time it takes is added to the budget, up to {@link #probeDeadline}. */
     private final Probe probe;
     private final long probeDeadline;
+    /** As {@link SearchOptions#fixedIntermediateBounds()}, for every neuron's search. */
+    private final boolean fixedIntermediateBounds;
 
     /**
      * A short try at the whole query from the bounds tightened so far, between layers: on the CIFAR ResNets the first
@@ -160,10 +162,11 @@ public final class NeuronSearchTightening {
         this.priorityShare = 0;
         this.probe = null;
         this.probeDeadline = 0;
+        this.fixedIntermediateBounds = false;
     }
 
     private NeuronSearchTightening(NeuronSearchTightening o, AffineMap priority, double priorityShare, Probe probe,
-                                   long probeDeadline) {
+                                   long probeDeadline, boolean fixedIntermediateBounds) {
         this.neuronTimeLimit = o.neuronTimeLimit;
         this.budget = o.budget;
         this.parallel = o.parallel;
@@ -175,6 +178,7 @@ public final class NeuronSearchTightening {
         this.priorityShare = priorityShare;
         this.probe = probe;
         this.probeDeadline = probeDeadline;
+        this.fixedIntermediateBounds = fixedIntermediateBounds;
     }
 
     /**
@@ -182,7 +186,15 @@ public final class NeuronSearchTightening {
      * budget (so the layers keep theirs), but never past {@code deadlineNanos} ({@link System#nanoTime()} based).
      */
     public NeuronSearchTightening withProbe(Probe probe, long deadlineNanos) {
-        return new NeuronSearchTightening(this, priority, priorityShare, probe, deadlineNanos);
+        return new NeuronSearchTightening(this, priority, priorityShare, probe, deadlineNanos, fixedIntermediateBounds);
+    }
+
+    /**
+     * The same tightening, its searches' children keeping their parent's hidden-layer bounds or not
+     * ({@link SearchOptions#fixedIntermediateBounds()}).
+     */
+    public NeuronSearchTightening withFixedIntermediateBounds(boolean on) {
+        return new NeuronSearchTightening(this, priority, priorityShare, probe, probeDeadline, on);
     }
 
     /**
@@ -198,7 +210,7 @@ public final class NeuronSearchTightening {
         if (!(share >= 0 && share <= 1)) {
             throw new IllegalArgumentException("priority share must be in [0, 1], got " + share);
         }
-        return new NeuronSearchTightening(this, objective, share, probe, probeDeadline);
+        return new NeuronSearchTightening(this, objective, share, probe, probeDeadline, fixedIntermediateBounds);
     }
 
     /**
@@ -408,7 +420,7 @@ public final class NeuronSearchTightening {
         VerificationQuery q = new VerificationQuery(cut, inLo, inHi, List.of(row));
         SearchOptions o = SearchOptions.defaults().withTimeLimit(limit).withThreads(1).withSplitMode(SplitMode.RELU)
                 .withAttack(0, 0).withArithmetic(arithmetic).withBoundIterations(boundIterations).withCancel(cancel)
-                .withSubstitutedPlanes(substitutedPlanes);
+                .withSubstitutedPlanes(substitutedPlanes).withFixedIntermediateBounds(fixedIntermediateBounds);
         if (!Double.isNaN(gapFraction)) {
             // A neuron's search has done its job once it proves the phase: a stable neuron has no relaxation.
             WorstCaseMargin w = new BranchAndBound(q, o).startingFrom(fixed).nested().minimizeMargin(gapFraction * range, true);

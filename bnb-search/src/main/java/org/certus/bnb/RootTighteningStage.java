@@ -58,6 +58,7 @@ final class RootTighteningStage {
                     Math.min(options.boundIterations(), NeuronSearchTightening.ROOT_SEARCH_BOUND_ITERATIONS), options.cancel(),
                     NeuronSearchTightening.ROOT_GAP_FRACTION)
                     .withPriority(problem.rows.openDisjuncts(openDisjuncts))
+                    .withFixedIntermediateBounds(options.fixedIntermediateBounds())
                     .tighten(problem.chain, lo, hi, start);
         }
         NetworkBounds lp = new LpTightening(budget, budget, parallel, options.arithmetic()).tighten(problem.chain, lo, hi, start);

@@ -221,7 +221,9 @@ final class Search {
                     if (parent.infeasible()) {
                         continue;
                     }
-                    addIfOpen(children, bounder.bound(node.lo, node.hi, s, parent, layer + 1, node.openDisjuncts, node.depth + 1,
+                    // Only the layers behind the split can change; with fixed intermediate bounds none is recomputed.
+                    int from = problem.options.fixedIntermediateBounds() ? problem.chain.reluLayerCount() : layer + 1;
+                    addIfOpen(children, bounder.bound(node.lo, node.hi, s, parent, from, node.openDisjuncts, node.depth + 1,
                             node.rowLower, node.starts));
                     if (limits.stopped()) {
                         break;

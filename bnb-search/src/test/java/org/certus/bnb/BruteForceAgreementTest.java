@@ -136,15 +136,33 @@ class BruteForceAgreementTest {
               }
             }
         }
+        // Children that keep their parent's hidden-layer bounds (as `certus vnnlib` on networks of millions of
+        // weights): the split reaches the later layers only through β, so each child's bound rests on the split
+        // layer's phase and the objective rows' own propagation.
+        for (int threads : new int[] {1, 2}) {
+            for (BrancherKind brancher : new BrancherKind[] {BrancherKind.FSB, BrancherKind.BABSR}) {
+                SearchOptions o = SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(30)).withThreads(threads)
+                        .withSplitMode(SplitMode.RELU).withAttack(0, 20).withBrancher(brancher).withFixedIntermediateBounds(true);
+                Verdict v = new BranchAndBound(q, o).run();
+                String how = "seed " + seed + " fixed intermediate bounds, threads " + threads + " brancher " + brancher;
+                assertEquals(expected, v.status(), how + ": oracle margin " + oracle + ", verdict " + v);
+                if (v.status() == VerdictStatus.VERIFIED) {
+                    assertTrue(v.provenMarginLowerBound() > 0 && v.provenMarginLowerBound() <= oracle + 1e-6,
+                            how + ": proven bound " + v.provenMarginLowerBound() + " vs oracle " + oracle);
+                }
+            }
+        }
         // The search `certus vnnlib` runs on image-sized networks (LP then MIP-strength root tightening by
         // per-neuron searches, 40 α,β steps, two workers), with a smaller budget for these tiny networks, and
         // the same with per-neuron MILPs (`certus verify --tightening mip`); without the attack, so that a
         // violation must come out of the tightened search itself.
-        for (boolean neuronSearch : new boolean[] {true, false}) {
+        for (int variant = 0; variant < 3; variant++) {
+            boolean neuronSearch = variant != 1;
+            boolean fixed = variant == 2;
             SearchOptions vnnlib = SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(30)).withThreads(2).withSplitMode(SplitMode.RELU)
-                    .withAttack(0, 20).withBoundIterations(40).withRootTightening(
+                    .withAttack(0, 20).withBoundIterations(40).withFixedIntermediateBounds(fixed).withRootTightening(
                             new RootTightening(org.certus.tighten.Tightening.MIP, Duration.ofMillis(250), Duration.ofSeconds(10), neuronSearch));
-            String how = neuronSearch ? "search" : "MILP";
+            String how = (neuronSearch ? "search" : "MILP") + (fixed ? " (fixed intermediate bounds)" : "");
             Verdict v = new BranchAndBound(q, vnnlib).run();
             assertEquals(expected, v.status(), "seed " + seed + " with " + how + " root tightening: oracle margin " + oracle + ", verdict " + v);
             if (v.status() == VerdictStatus.VERIFIED) {

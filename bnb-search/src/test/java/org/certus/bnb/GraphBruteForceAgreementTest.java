@@ -71,6 +71,14 @@ class GraphBruteForceAgreementTest {
                 .withAttack(0, 20).withBoundIterations(40).withRootTightening(
                         new RootTightening(org.certus.tighten.Tightening.MIP, Duration.ofMillis(250), Duration.ofSeconds(10), true)),
                 expected, oracle, where + " root tightening");
+        // As `certus vnnlib` runs networks of millions of weights: the same, children keeping their parent's
+        // hidden-layer bounds (the split reaching the later layers through β alone).
+        check(q, SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(60)).withThreads(2).withSplitMode(SplitMode.RELU)
+                .withAttack(0, 20).withBoundIterations(20).withFixedIntermediateBounds(true).withRootTightening(
+                        new RootTightening(org.certus.tighten.Tightening.MIP, Duration.ofMillis(250), Duration.ofSeconds(10), true)),
+                expected, oracle, where + " root tightening, fixed intermediate bounds");
+        check(q, SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(60)).withThreads(1).withSplitMode(SplitMode.RELU)
+                .withAttack(0, 20).withFixedIntermediateBounds(true), expected, oracle, where + " fixed intermediate bounds");
 
         // Proven bounds: the worst-case margin, in real arithmetic (the oracle's).
         WorstCaseMargin w = BranchAndBound.worstMargin(q, SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(60)).withThreads(2)

@@ -1,6 +1,7 @@
 package org.certus.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -81,14 +82,18 @@ class StagedSolveOptionsTest {
     }
 
     @Test
-    void networksOfMillionsOfWeightsTakeFewerAlphaBetaSteps() {
+    void networksOfMillionsOfWeightsTakeFewerAlphaBetaStepsAndKeepIntermediateBounds() {
         SearchOptions staged = Verifier.stagedOptions(Duration.ofSeconds(300));
         assertEquals(StagedSolve.BOUND_ITERATIONS, staged.boundIterations());
+        assertFalse(staged.fixedIntermediateBounds());
         // 1,415² = 2,002,225 weights: over the line; 1,414² = 1,999,396: under it.
-        assertEquals(StagedSolve.LARGE_NETWORK_BOUND_ITERATIONS, StagedSolve.withStepsForSize(square(1415), staged).boundIterations());
-        assertSame(staged, StagedSolve.withStepsForSize(square(1414), staged));
-        assertSame(staged, StagedSolve.withStepsForSize(null, staged), "a lowering that stopped keeps the options");
-        SearchOptions few = staged.withBoundIterations(5);
-        assertSame(few, StagedSolve.withStepsForSize(square(1415), few), "never more steps than asked for");
+        SearchOptions large = StagedSolve.forNetworkSize(square(1415), staged);
+        assertEquals(StagedSolve.LARGE_NETWORK_BOUND_ITERATIONS, large.boundIterations());
+        assertTrue(large.fixedIntermediateBounds());
+        assertSame(staged, StagedSolve.forNetworkSize(square(1414), staged));
+        assertSame(staged, StagedSolve.forNetworkSize(null, staged), "a lowering that stopped keeps the options");
+        SearchOptions few = StagedSolve.forNetworkSize(square(1415), staged.withBoundIterations(5));
+        assertEquals(5, few.boundIterations(), "never more steps than asked for");
+        assertTrue(few.fixedIntermediateBounds());
     }
 }
