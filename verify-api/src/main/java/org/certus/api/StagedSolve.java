@@ -47,10 +47,11 @@ final class StagedSolve {
     static final int LARGE_NETWORK_BOUND_ITERATIONS = 20;
     /**
      * Lowered weights from which {@link #LARGE_NETWORK_BOUND_ITERATIONS} and fixed intermediate bounds apply
-     * (marabou-cifar10's largest has 1.8 million). Fixed intermediate bounds, at 300 s against the same jar recomputing
-     * them: sri_resnet_a idx 3612 unsat in 222 s (timeout, unsat in 265 s and 296 s before), idx 4904 unsat in 254 s
-     * (unsat in 299 s, timeout at −0.021), resnet4b prop_0 a timeout at −0.047 (−0.046, −0.055); the children's
-     * nodes come 1.7× as fast, and the root tightening's searches, run the same way, leave tighter roots.
+     * (marabou-cifar10's largest has 1.8 million). Fixed intermediate bounds at 300 s: sri_resnet_a idx 3612 unsat in
+     * 222 s and 241 s (before: a timeout, unsat in 265 s and 296 s), idx 4904 unsat in 254 s and a timeout (before:
+     * unsat in 299 s), resnet4b prop_0 a timeout at −0.047 (−0.046, −0.058); the search's nodes come 1.7× as fast,
+     * and the root tightening's searches, run the same way, leave tighter roots (idx 3612: −0.85 and −0.95 against
+     * −1.13 … −1.37).
      */
     static final long LARGE_NETWORK_WEIGHTS = 2_000_000;
     /**
