@@ -37,9 +37,10 @@ import org.certus.bounds.ArithmeticModel;
  *                       split neuron's phase applied) and bound only the objective's rows again, the split reaching
  *                       the later layers through its β multiplier alone, as β-CROWN's fixed intermediate bounds
  *                       (default false: the layers behind the split are propagated again, which closes deep nodes
- *                       of deep MLPs: mnist_fc 256x4 prop_8_0.03 4.7 s against 42.9 s kept). Cheaper nodes pay where
- *                       one split among thousands of ReLUs barely moves the later bounds: {@code certus vnnlib}
- *                       turns it on for networks of at least 2 million lowered weights (the CIFAR ResNets)
+ *                       of deep MLPs: mnist_fc 256x4 prop_8_0.03 took 4.7 s with the recomputation, 42.9 s with the
+ *                       parent's bounds kept). Cheaper nodes pay where one split among thousands of ReLUs barely
+ *                       moves the later bounds: {@code certus vnnlib} turns it on for networks of at least 2 million
+ *                       lowered weights (resnet_4b, sri_resnet_a, cgan, TinyYOLO)
  * @param rootTightening tightening of the root bounds before branching (default: none beyond symbolic)
  * @param listener       told of the search's stages, progress and result ({@link SearchListener#NONE} by default;
  *                       the search's SLF4J logging is always attached besides)
