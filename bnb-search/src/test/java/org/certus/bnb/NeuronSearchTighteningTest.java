@@ -291,6 +291,48 @@ class NeuronSearchTighteningTest {
         assertTrue(cases >= 10, "only " + cases + " three-layer networks");
     }
 
+    /**
+     * The reach is the budget's shortest searches over the unstable neurons of hidden layers 1 … k−1, counted here
+     * directly; with a priority over one output, a neuron of the last hidden layer that the output does not read
+     * (its weight zeroed) is not counted.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void reachSharesTheBudgetOverTheNeuronsItWouldSearch(long seed) {
+        Random rnd = new Random(seed);
+        int inputs = 1 + rnd.nextInt(3);
+        Network random = randomDeepNetwork(rnd, inputs, 1.0);
+        List<Operation> layers = new ArrayList<>(random.layers());
+        Dense last = (Dense) layers.get(layers.size() - 1);
+        double[] w = last.weights();
+        w[0] = 0.0; // output 0 no longer reads neuron 0 of the last hidden layer
+        layers.set(layers.size() - 1, new Dense(last.inputSize(), last.outputSize(), w, last.bias()));
+        Network net = new Network("random-deep", random.inputShape(), random.inputDomain(), layers);
+        ReluChain chain = ReluChain.of(net);
+        double[][] box = randomBox(rnd, inputs);
+        NetworkBounds start = new SymbolicPropagator(false, null, ArithmeticModel.REAL).propagate(chain, box[0], box[1]);
+        int k = chain.reluLayerCount();
+        long all = 0;
+        long read = 0;
+        for (int i = 1; i < k; i++) {
+            for (int j = 0; j < chain.width(i); j++) {
+                boolean unstable = start.lower(i)[j] < 0 && start.upper(i)[j] > 0;
+                all += unstable ? 1 : 0;
+                read += unstable && !(i == k - 1 && j == 0) ? 1 : 0;
+            }
+        }
+        Duration budget = Duration.ofMillis(300 + rnd.nextInt(3000));
+        double searches = budget.toNanos() / (2.0 * NeuronSearchTightening.MIN_SEARCH_NANOS);
+        NeuronSearchTightening t = new NeuronSearchTightening(NEURON_LIMIT, budget, false, ArithmeticModel.REAL, 20, new CancelToken());
+        String where = "seed " + seed + ": " + all + " unstable, " + read + " read by output 0";
+        assertEquals(all, t.searchedNeurons(chain, start), where);
+        assertEquals(all == 0 ? Double.POSITIVE_INFINITY : searches / all, t.reach(chain, start), 1e-9, where);
+        AffineMap outputZero = AffineMap.fromDense(1, chain.outputSize(), new double[] {1, 0}, new double[] {0});
+        NeuronSearchTightening p = t.withPriority(outputZero);
+        assertEquals(read, p.searchedNeurons(chain, start), where);
+        assertEquals(read == 0 ? Double.POSITIVE_INFINITY : searches / read, p.reach(chain, start), 1e-9, where);
+    }
+
     @Test
     void neuronsAreTightenedInDecreasingScoreOrder() {
         double[] scores = {0.5, 3.0, 0.0, 3.0, 1.25};
