@@ -30,22 +30,26 @@ import org.certus.nn.ReluChain;
  * itself starts each layer from tighter ones), one thread.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar org.certus.bench.NeuronSearchGain [NET PROP.vnnlib] [--neurons 30]
- * [--ms 200] [--reps 2]}; without a network, the bundled mnist-wk17a on the ε = 0.1 ball of MNIST test image 0.
+ * [--ms 200] [--reps 2] [--fixed 1]}; without a network, the bundled mnist-wk17a on the ε = 0.1 ball of MNIST test image 0.
+ * {@code --fixed 1}: the searches' children keep their parent's hidden-layer bounds, as {@code certus vnnlib} runs
+ * networks of 2 million lowered weights or more ({@link SearchOptions#fixedIntermediateBounds()}).
  */
 public final class NeuronSearchGain {
     private NeuronSearchGain() {
     }
 
     public static void main(String[] args) throws java.io.IOException {
-        ScalingArgs a = ScalingArgs.parse("NeuronSearchGain", args, Map.of("--neurons", 30.0, "--ms", 200.0, "--reps", 2.0));
+        ScalingArgs a = ScalingArgs.parse("NeuronSearchGain", args, Map.of("--neurons", 30.0, "--ms", 200.0, "--reps", 2.0, "--fixed", 0.0));
+        boolean fixedIntermediate = a.number("--fixed") != 0;
         int neurons = (int) a.number("--neurons");
         Duration perNeuron = Duration.ofMillis(Math.round(a.number("--ms")));
         int reps = (int) a.number("--reps");
         ScalingArgs.Query query = a.firstBoxOrWk17a();
         ReluChain chain = query.chain();
         NetworkBounds start = query.float32Bounds(chain);
-        System.out.printf(Locale.ROOT, "%s: %d unstable ReLUs; %d neurons per layer, %d ms each; %d reps%n",
-                query.network().name(), start.unstableCount(), neurons, perNeuron.toMillis(), reps);
+        System.out.printf(Locale.ROOT, "%s: %d unstable ReLUs; %d neurons per layer, %d ms each; %d reps%s%n",
+                query.network().name(), start.unstableCount(), neurons, perNeuron.toMillis(), reps,
+                fixedIntermediate ? "; fixed intermediate bounds" : "");
         double[] lo = query.lo();
         double[] hi = query.hi();
         for (int layer = 1; layer < chain.reluLayerCount(); layer++) {
@@ -70,7 +74,7 @@ public final class NeuronSearchGain {
                         SearchOptions o = SearchOptions.defaults().withTimeLimit(perNeuron).withThreads(1)
                                 .withSplitMode(SplitMode.RELU).withAttack(0, 0).withArithmetic(ArithmeticModel.FLOAT32)
                                 .withBoundIterations(NeuronSearchTightening.ROOT_SEARCH_BOUND_ITERATIONS)
-                                .withSubstitutedPlanes(planes)
+                                .withSubstitutedPlanes(planes).withFixedIntermediateBounds(fixedIntermediate)
                                 .withBrancher(mode.equals("BaBSR") ? BrancherKind.BABSR : BrancherKind.FSB);
                         if (mode.equals("root only")) {
                             o = o.withNodeLimit(1);

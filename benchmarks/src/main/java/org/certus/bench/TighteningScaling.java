@@ -18,15 +18,18 @@ import org.certus.nn.ReluChain;
  * wall times give the speed-up and the efficiency (speed-up per thread). Each configuration runs {@code --reps}
  * times alternately; the medians are printed.
  *
- * <p>{@code java -cp benchmarks/target/benchmarks.jar org.certus.bench.TighteningScaling [NET PROP.vnnlib] [--per S] [--reps N]};
- * without a network, the bundled mnist-wk17a on the ε = 0.1 ball of MNIST test image 0.
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar org.certus.bench.TighteningScaling [NET PROP.vnnlib] [--per S] [--reps N]
+ * [--fixed 1]}; without a network, the bundled mnist-wk17a on the ε = 0.1 ball of MNIST test image 0. {@code --fixed 1}:
+ * the searches' children keep their parent's hidden-layer bounds, as {@code certus vnnlib} runs networks of 2 million
+ * lowered weights or more ({@link org.certus.bnb.SearchOptions#fixedIntermediateBounds()}).
  */
 public final class TighteningScaling {
     private TighteningScaling() {
     }
 
     public static void main(String[] args) throws java.io.IOException {
-        ScalingArgs a = ScalingArgs.parse("TighteningScaling", args, Map.of("--per", 0.5, "--reps", 3.0));
+        ScalingArgs a = ScalingArgs.parse("TighteningScaling", args, Map.of("--per", 0.5, "--reps", 3.0, "--fixed", 0.0));
+        boolean fixedIntermediate = a.number("--fixed") != 0;
         double per = a.number("--per");
         int reps = (int) a.number("--reps");
         ScalingArgs.Query query = a.firstBoxOrWk17a();
@@ -37,8 +40,8 @@ public final class TighteningScaling {
         ArithmeticModel am = ArithmeticModel.FLOAT32;
         NetworkBounds start = query.float32Bounds(chain);
         int cores = Runtime.getRuntime().availableProcessors();
-        System.out.printf(Locale.ROOT, "%s: %d unstable ReLUs; %.2f s per neuron and direction; %d cores; %d reps%n",
-                network.name(), start.unstableCount(), per, cores, reps);
+        System.out.printf(Locale.ROOT, "%s: %d unstable ReLUs; %.2f s per neuron and direction; %d cores; %d reps%s%n",
+                network.name(), start.unstableCount(), per, cores, reps, fixedIntermediate ? "; fixed intermediate bounds" : "");
         double[][] times = new double[2][reps];
         int[] unstable = new int[2];
         long[] searches = new long[2];
@@ -47,7 +50,7 @@ public final class TighteningScaling {
                 boolean parallel = c == 1;
                 NeuronSearchTightening t = new NeuronSearchTightening(Duration.ofMillis(Math.round(per * 1000)),
                         Duration.ofHours(10), parallel, am, NeuronSearchTightening.ROOT_SEARCH_BOUND_ITERATIONS, new CancelToken(),
-                        NeuronSearchTightening.ROOT_GAP_FRACTION);
+                        NeuronSearchTightening.ROOT_GAP_FRACTION).withFixedIntermediateBounds(fixedIntermediate);
                 long t0 = System.nanoTime();
                 NetworkBounds b = t.tighten(chain, lo, hi, start);
                 times[c][r] = (System.nanoTime() - t0) / 1e9;
