@@ -247,10 +247,7 @@ public final class NeuronSearchTightening {
         // time; its neurons' searches were not measured with them, so those keep what they had. On a network that
         // shallow itself (mnist-wk17a) its searches take them as its own search does.
         substitutedPlanes = AlphaBetaOptimizer.substitutedPlanesApply(chain);
-        if (priority != null && priority.cols() != chain.outputSize()) {
-            throw new IllegalArgumentException("priority objective over " + priority.cols() + " outputs, the network has "
-                    + chain.outputSize());
-        }
+        requirePriorityFits(chain);
         // Re-propagations stop at the budget too: on TinyYOLO one is a minute.
         SymbolicPropagator propagator = new SymbolicPropagator(parallel, null, arithmetic)
                 .withStop(() -> cancel.isCancelled() || System.nanoTime() > deadline);
@@ -282,6 +279,13 @@ public final class NeuronSearchTightening {
                         relevant == null ? null : relevant[layer]), checkpoint);
     }
 
+    private void requirePriorityFits(ReluChain chain) {
+        if (priority != null && priority.cols() != chain.outputSize()) {
+            throw new IllegalArgumentException("priority objective over " + priority.cols() + " outputs, the network has "
+                    + chain.outputSize());
+        }
+    }
+
     /** The outputs the priority objective reads (non-null priority). */
     private boolean[] priorityOutputs(ReluChain chain) {
         boolean[] read = new boolean[chain.outputSize()];
@@ -297,18 +301,15 @@ public final class NeuronSearchTightening {
     }
 
     /**
-     * The share of the neurons that this tightening would search from {@code start} (the unstable ones of hidden
+     * The share of the neurons that this tightening would search ({@link #searchedNeurons}: the unstable ones of hidden
      * layers 1 … k−1, within its priority's cone) that its budget reaches at the shortest searches
      * ({@link #MIN_SEARCH_NANOS} on each worker), two per neuron (its upper bound, then its lower bound unless the
      * first settled it, which is rare where neurons are many: TinyYOLO settled 1 of 2,075 searches). Below 1 the
      * neurons last in line keep their start bounds. Infinite when there are none to search.
+     *
+     * @param neurons how many it would search, {@link #searchedNeurons}
      */
-    public double reach(ReluChain chain, NetworkBounds start) {
-        if (priority != null && priority.cols() != chain.outputSize()) {
-            throw new IllegalArgumentException("priority objective over " + priority.cols() + " outputs, the network has "
-                    + chain.outputSize());
-        }
-        long neurons = searchedNeurons(chain, start);
+    public double reach(long neurons) {
         if (neurons == 0) {
             return Double.POSITIVE_INFINITY;
         }
@@ -316,8 +317,12 @@ public final class NeuronSearchTightening {
         return (double) Deadline.nanos(budget) * workers / (2.0 * MIN_SEARCH_NANOS) / neurons;
     }
 
-    /** How many neurons a tightening from {@code start} would search (see {@link #reach}). */
-    long searchedNeurons(ReluChain chain, NetworkBounds start) {
+    /**
+     * How many neurons a tightening from {@code start} would search (see {@link #reach}): with a priority, its cone is
+     * worked out here once more than the tightening itself does (one pass over the maps' sparsity).
+     */
+    public long searchedNeurons(ReluChain chain, NetworkBounds start) {
+        requirePriorityFits(chain);
         boolean[][] relevant = cone(chain);
         long n = 0;
         for (int i = 1; i < chain.reluLayerCount(); i++) {

@@ -77,7 +77,7 @@ final class RootTighteningStage {
             long neurons = searches.searchedNeurons(problem.chain, start);
             // With no neuron to search (reach infinite) it still runs: re-propagating the layers narrows the float32
             // error model (VnnlibFastTest's point box).
-            double reach = searches.reach(problem.chain, start);
+            double reach = searches.reach(neurons);
             if (reach < LEAST_REACH) {
                 LOG.info("no root tightening: its {} ms reach {}% of the {} unstable ReLUs it would search (at least {}% wanted)",
                         budget.toMillis(), Math.round(100 * reach), neurons, Math.round(100 * LEAST_REACH));

@@ -326,11 +326,11 @@ class NeuronSearchTighteningTest {
         NeuronSearchTightening t = new NeuronSearchTightening(NEURON_LIMIT, budget, false, ArithmeticModel.REAL, 20, new CancelToken());
         String where = "seed " + seed + ": " + all + " unstable, " + read + " read by output 0";
         assertEquals(all, t.searchedNeurons(chain, start), where);
-        assertEquals(all == 0 ? Double.POSITIVE_INFINITY : searches / all, t.reach(chain, start), 1e-9, where);
+        assertEquals(all == 0 ? Double.POSITIVE_INFINITY : searches / all, t.reach(t.searchedNeurons(chain, start)), 1e-9, where);
         AffineMap outputZero = AffineMap.fromDense(1, chain.outputSize(), new double[] {1, 0}, new double[] {0});
         NeuronSearchTightening p = t.withPriority(outputZero);
         assertEquals(read, p.searchedNeurons(chain, start), where);
-        assertEquals(read == 0 ? Double.POSITIVE_INFINITY : searches / read, p.reach(chain, start), 1e-9, where);
+        assertEquals(read == 0 ? Double.POSITIVE_INFINITY : searches / read, p.reach(p.searchedNeurons(chain, start)), 1e-9, where);
     }
 
     @Test
