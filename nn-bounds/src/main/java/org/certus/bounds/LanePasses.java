@@ -4,6 +4,7 @@ import org.certus.nn.AffineMap;
 import org.certus.nn.OutwardRounding;
 import org.certus.nn.ReluChain;
 import org.certus.nn.RoundingRows;
+import org.certus.nn.RowPatterns;
 
 /**
  * The two passes of one α,β step over the network, for one or several rows ("lanes") at once: the
@@ -376,6 +377,7 @@ final class LanePasses {
         double[] av = a.values();
         double[] bias = a.bias();
         double[] acc = new double[m];
+        RowPatterns patterns = a.rowPatternsOrNull();
         for (int n = 0; n < a.rows(); n++) {
             boolean any = false;
             for (int i = 0; i < m && !any; i++) {
@@ -383,11 +385,15 @@ final class LanePasses {
             }
             if (any) {
                 java.util.Arrays.fill(acc, bias[n]);
-                for (int q = rs[n]; q < rs[n + 1]; q++) {
-                    double w = av[q];
-                    int cb = ci[q] * m;
-                    for (int i = 0; i < m; i++) {
-                        acc[i] += w * hI[cb + i];
+                if (patterns != null) {
+                    patterns.dotInterleaved(n, hI, m, acc);
+                } else {
+                    for (int q = rs[n]; q < rs[n + 1]; q++) {
+                        double w = av[q];
+                        int cb = ci[q] * m;
+                        for (int i = 0; i < m; i++) {
+                            acc[i] += w * hI[cb + i];
+                        }
                     }
                 }
             }
@@ -467,6 +473,7 @@ final class LanePasses {
         int[] ci = a.colIndex();
         double[] av = a.values();
         double[] dense = a.denseOrNull();
+        RowPatterns patterns = dense == null ? a.rowPatternsOrNull() : null;
         int cols = a.cols();
         for (int n = 0; n < rows; n++) {
             if (!need[n]) {
@@ -492,6 +499,8 @@ final class LanePasses {
                     s0 += dense[off + c] * h[c];
                 }
                 acc = bias[n] + ((s0 + s1) + (s2 + s3));
+            } else if (patterns != null) {
+                acc = patterns.dot(n, h, bias[n]); // the same sum, from weights that stay in cache
             } else {
                 acc = bias[n];
                 for (int q = rs[n]; q < rs[n + 1]; q++) {

@@ -2,6 +2,7 @@ package org.certus.bounds;
 
 import java.util.Arrays;
 import org.certus.nn.AffineMap;
+import org.certus.nn.RowPatterns;
 
 /**
  * Per lane of a back-substitution block, the indices at which its coefficients λ may be non-zero (ascending), or
@@ -122,6 +123,11 @@ final class LaneSupport {
      * pass over the row); once the support outgrows its share of {@code width}, the lane turns dense.
      */
     void scatterRow(int b, AffineMap a, int n, double l, double[] nx, int width) {
+        RowPatterns patterns = a.rowPatternsOrNull();
+        if (patterns != null) {
+            scatterRow(b, patterns, n, l, nx, width);
+            return;
+        }
         int[] ci = a.colIndex();
         double[] av = a.values();
         int q = a.rowStart()[n];
@@ -152,6 +158,43 @@ final class LaneSupport {
         for (; q < e; q++) {
             nx[ci[q]] += l * av[q];
         }
+    }
+
+    /** {@link #scatterRow(int, AffineMap, int, double, double[], int)} over the row's patterns: the same sums and support. */
+    private void scatterRow(int b, RowPatterns p, int n, double l, double[] nx, int width) {
+        int[] ss = p.segmentStarts();
+        int[] sp = p.segmentPatterns();
+        int[] sb = p.segmentBases();
+        int[] ps = p.patternStarts();
+        int[] po = p.patternOffsets();
+        double[] pv = p.patternValues();
+        boolean track = !nextDense[b];
+        int[] mk = marks[b];
+        int[] s = next[b];
+        int c = nextCount[b];
+        int limit = width / DENSE_SHARE;
+        int st = stamp;
+        for (int g = ss[n], ge = ss[n + 1]; g < ge; g++) {
+            int base = sb[g];
+            int pat = sp[g];
+            for (int k = ps[pat], ke = ps[pat + 1]; k < ke; k++) {
+                int col = base + po[k];
+                if (track && mk[col] != st) {
+                    if (c >= limit) {
+                        track = false;
+                        nextDense[b] = true;
+                    } else {
+                        mk[col] = st;
+                        if (c == s.length) {
+                            s = next[b] = Arrays.copyOf(s, Math.max(c + 1, Math.min(width, 2 * s.length)));
+                        }
+                        s[c++] = col;
+                    }
+                }
+                nx[col] += l * pv[k];
+            }
+        }
+        nextCount[b] = c;
     }
 
     /** Makes the next generation current (sorting each lane's indices ascending). */

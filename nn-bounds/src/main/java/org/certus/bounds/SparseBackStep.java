@@ -2,6 +2,7 @@ package org.certus.bounds;
 
 import java.util.Arrays;
 import org.certus.nn.AffineMap;
+import org.certus.nn.RowPatterns;
 import org.certus.nn.SparseColumns;
 
 /**
@@ -169,6 +170,11 @@ final class SparseBackStep {
 
     /** {@code next += λ A} row by row: every output with a non-zero λ adds its row (all inputs, needed or not). */
     private static void scatter(AffineMap a, double[] lam, double[] nx) {
+        RowPatterns patterns = a.rowPatternsOrNull();
+        if (patterns != null) {
+            patterns.scatter(lam, nx); // the same sums, from weights that stay in cache
+            return;
+        }
         int[] rs = a.rowStart();
         int[] ci = a.colIndex();
         double[] av = a.values();
