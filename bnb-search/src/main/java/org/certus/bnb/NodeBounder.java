@@ -181,13 +181,6 @@ final class NodeBounder {
     }
 
     /**
-     * The α,β optimisation of every open one-row disjunct that plain CROWN leaves at or below {@code threshold}, all
-     * rows together ({@link AlphaBetaOptimizer#lowerBounds}: one pass through the weights per step for all of them,
-     * which pays on networks whose weights do not fit in cache; each row's result is what it gets alone). Indexed by
-     * row, null where a row is not optimised here (several-row disjuncts stop at their first closing row, so they
-     * stay one row after another); null when fewer than two rows qualify.
-     */
-    /**
      * Rows whose gap to the threshold is more than this many times the best row's (after its α,β) are left at their
      * symbolic bounds in a conjunction, in searches that split ReLUs. On TinyYOLO prop 98 (five rows) α,β moved the
      * four far rows by 0.2–4% of their gaps (−4.60 → −4.55, −1.197 → −1.192) while the near one closed nodes at
@@ -218,6 +211,13 @@ final class NodeBounder {
         return order;
     }
 
+    /**
+     * The α,β optimisation of every open one-row disjunct that plain CROWN leaves at or below {@code threshold}, all
+     * rows together ({@link AlphaBetaOptimizer#lowerBounds}: one pass through the weights per step for all of them,
+     * which pays on networks whose weights do not fit in cache; each row's result is what it gets alone). Indexed by
+     * row, null where a row is not optimised here (several-row disjuncts stop at their first closing row, so they
+     * stay one row after another); null when fewer than two rows qualify.
+     */
     private AlphaBetaOptimizer.Result[] singleRowsTogether(ReluChain chain, NetworkBounds b, ReluSplits splits, double[] lo,
                                                           double[] hi, AffineMap objective, ObjectiveRows rows, boolean[] openD,
                                                           double[] rowLb, AlphaBetaStart[] starts, double threshold) {

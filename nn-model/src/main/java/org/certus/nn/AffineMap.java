@@ -186,16 +186,27 @@ public final class AffineMap {
 
     /**
      * The rows as shared weight patterns ({@link RowPatterns}), or null when the map has fewer than
-     * {@link #ROW_PATTERNS_MIN_NONZEROS} stored entries or its rows do not repeat. Built once on first use.
+     * {@link #ROW_PATTERNS_MIN_NONZEROS} stored entries or its rows do not repeat. Built once on first use, by one
+     * thread: the root's bounds run on every core, and a map of tens of millions of weights takes a second to scan.
      */
     public RowPatterns rowPatternsOrNull() {
         RowPatterns p = rowPatterns;
         if (p == null) {
-            p = colIndex.length < ROW_PATTERNS_MIN_NONZEROS ? null : RowPatterns.of(this);
-            if (p == null) {
+            if (colIndex.length < ROW_PATTERNS_MIN_NONZEROS) {
                 p = RowPatterns.NONE;
+                rowPatterns = p;
+            } else {
+                synchronized (this) {
+                    p = rowPatterns;
+                    if (p == null) {
+                        p = RowPatterns.of(this);
+                        if (p == null) {
+                            p = RowPatterns.NONE;
+                        }
+                        rowPatterns = p;
+                    }
+                }
             }
-            rowPatterns = p;
         }
         return p == RowPatterns.NONE ? null : p;
     }
