@@ -1,6 +1,5 @@
 package org.certus.bnb;
 
-import org.certus.nn.OutwardRounding;
 import org.certus.bounds.NetworkBounds;
 import org.certus.nn.OutwardRounding;
 import org.certus.bounds.SymbolicPropagator;
@@ -57,6 +56,76 @@ final class RowCombination {
             }
         }
         return best;
+    }
+
+    /** Dyadic steps the weights of {@link #weightedBound} are rounded to, so that they sum to exactly 1. */
+    static final int WEIGHT_BITS = 20;
+
+    /**
+     * A proven lower bound of {@code max_r row_r(y)} over rows {@code [from, to)}, from the combination with weights
+     * proportional to {@code weights} (nonnegative); −∞ when they are all 0. The weights are rounded to multiples of
+     * 2^−20 summing to exactly 1.
+     */
+    static double weightedBound(SymbolicPropagator propagator, ReluChain chain, NetworkBounds bounds, double[] lo, double[] hi,
+                                AffineMap objective, int from, int to, double[] weights) {
+        int k = to - from;
+        double sum = 0;
+        for (double w : weights) {
+            sum += w;
+        }
+        if (!(sum > 0) || !Double.isFinite(sum)) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        long scale = 1L << WEIGHT_BITS;
+        long[] q = new long[k];
+        long total = 0;
+        int largest = 0;
+        for (int j = 0; j < k; j++) {
+            q[j] = Math.round(Math.max(0.0, weights[j]) / sum * scale);
+            total += q[j];
+            if (q[j] > q[largest]) {
+                largest = j;
+            }
+        }
+        q[largest] += scale - total;
+        if (q[largest] < 0) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        int outputs = objective.cols();
+        double[] val = new double[outputs];
+        double[] mag = new double[outputs];
+        double bias = 0, biasMag = 0;
+        int terms = 0;
+        for (int j = 0; j < k; j++) {
+            if (q[j] == 0) {
+                continue;
+            }
+            terms++;
+            double w = (double) q[j] / scale; // exact
+            int r = from + j;
+            for (int e = objective.rowStart()[r]; e < objective.rowStart()[r + 1]; e++) {
+                int o = objective.colIndex()[e];
+                val[o] += w * objective.values()[e];
+                mag[o] += w * Math.abs(objective.values()[e]);
+            }
+            bias += w * objective.bias()[r];
+            biasMag += w * Math.abs(objective.bias()[r]);
+        }
+        int kb = bounds.reluLayerCount();
+        double err = biasMag;
+        for (int o = 0; o < outputs; o++) {
+            err += mag[o] * Math.max(Math.abs(bounds.lower(kb)[o]), Math.abs(bounds.upper(kb)[o]));
+        }
+        // Each coefficient is up to `terms` products and sums (γ_{2·terms}); the error sum itself is rounded too.
+        double slack = Math.nextUp(2 * OutwardRounding.gamma(outputs + 2 * terms + 2) * err);
+        int[] start = {0, outputs};
+        int[] idx = new int[outputs];
+        for (int o = 0; o < outputs; o++) {
+            idx[o] = o;
+        }
+        AffineMap row = new AffineMap(1, outputs, start, idx, val, new double[] {bias});
+        double l = propagator.minimize(chain, bounds, lo, hi, row).lower()[0];
+        return Math.nextDown(l - slack);
     }
 
     private static double[] dense(AffineMap m, int r, int cols) {
