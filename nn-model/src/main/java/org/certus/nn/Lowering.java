@@ -384,15 +384,15 @@ public final class Lowering {
                 int i = k - offset[t];
                 double a = aVal[q];
                 bsum += a * v.bias[i];
-                for (int p = v.start[i]; p < v.start[i + 1]; p++) {
-                    int c = v.cols[p];
-                    if (!used[c]) {
-                        used[c] = true;
-                        touched[nt++] = c;
-                    }
-                    acc[c] += a * v.vals[p];
-                }
                 if (!trackErrors) {
+                    for (int p = v.start[i]; p < v.start[i + 1]; p++) {
+                        int c = v.cols[p];
+                        if (!used[c]) {
+                            used[c] = true;
+                            touched[nt++] = c;
+                        }
+                        acc[c] += a * v.vals[p];
+                    }
                     continue;
                 }
                 // Float32 error of this row over the basis magnitudes (see the class comment).
@@ -417,38 +417,53 @@ public final class Lowering {
                     econst += onErrors * v.eConst[i];
                 }
                 double perMagnitude = onMagnitudes + onErrors * rowGamma;
+                // The row's terms and their share of the error in one pass over v's row. Each accumulator still
+                // adds in the order it did in two passes (acc: term by term; eacc: the error row's entries, then
+                // these), so the rows are the same bits.
+                // Every column of a tracked row's terms is in its error row too: one record of columns (etouched) serves both.
                 for (int p = v.start[i]; p < v.start[i + 1]; p++) {
                     int c = v.cols[p];
+                    double w = v.vals[p];
+                    acc[c] += a * w;
                     if (!eused[c]) {
                         eused[c] = true;
                         etouched[ent++] = c;
                     }
-                    eacc[c] += perMagnitude * Math.abs(v.vals[p]);
+                    eacc[c] += perMagnitude * Math.abs(w);
                 }
                 econst += onMagnitudes * Math.abs(v.bias[i]);
             }
-            Arrays.sort(touched, 0, nt);
-            for (int x = 0; x < nt; x++) {
-                int c = touched[x];
-                if (acc[c] != 0.0) {
-                    out.cols.add(c);
-                    out.vals.add(acc[c]);
+            if (trackErrors) {
+                // Both rows from the one sorted record: the columns in order, zeros dropped, as two passes gave them.
+                Arrays.sort(etouched, 0, ent);
+                for (int x = 0; x < ent; x++) {
+                    int c = etouched[x];
+                    if (acc[c] != 0.0) {
+                        out.cols.add(c);
+                        out.vals.add(acc[c]);
+                    }
+                    acc[c] = 0.0;
+                    if (eacc[c] != 0.0) {
+                        out.eCols.add(c);
+                        out.eVals.add(Math.nextUp(eacc[c] * ERROR_MAP_SAFETY));
+                    }
+                    eacc[c] = 0.0;
+                    eused[c] = false;
                 }
-                acc[c] = 0.0;
-                used[c] = false;
+            } else {
+                Arrays.sort(touched, 0, nt);
+                for (int x = 0; x < nt; x++) {
+                    int c = touched[x];
+                    if (acc[c] != 0.0) {
+                        out.cols.add(c);
+                        out.vals.add(acc[c]);
+                    }
+                    acc[c] = 0.0;
+                    used[c] = false;
+                }
             }
             out.start.add(out.cols.size());
             out.bias.add(bsum);
-            Arrays.sort(etouched, 0, ent);
-            for (int x = 0; x < ent; x++) {
-                int c = etouched[x];
-                if (eacc[c] != 0.0) {
-                    out.eCols.add(c);
-                    out.eVals.add(Math.nextUp(eacc[c] * ERROR_MAP_SAFETY));
-                }
-                eacc[c] = 0.0;
-                eused[c] = false;
-            }
             out.eStart.add(out.eCols.size());
             out.eConst.add(econst == 0.0 || !trackErrors ? 0.0 : Math.nextUp(econst * ERROR_MAP_SAFETY));
             kind[r] = rowKind;
