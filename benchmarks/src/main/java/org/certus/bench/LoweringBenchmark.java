@@ -26,8 +26,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Lowering a network whose affine operations follow one another without a ReLU between them, so that the lowering
  * composes their maps (sparse times sparse, with the float32 error map of every row): a 3×3 convolution, ReLU, then
- * two 3×3 convolutions in a row, whose composition has 5×5 rows, as in TinyYOLO's residual blocks (its lowering took
- * 31–47 s, `Lowering.composeRows` 86% of it). {@code channels} sets the size (16: 12.5 million composed weights).
+ * three 3×3 convolutions in a row, whose composition has 7×7 rows (the third composes with rows that carry error
+ * maps of their own), as in TinyYOLO's residual blocks (its lowering took 31–47 s, `Lowering.composeRows` 86% of
+ * it). {@code channels} sets the size.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar Lowering -f 1 -wi 2 -i 5}.
  */
@@ -46,7 +47,7 @@ public class LoweringBenchmark {
     public void setUp() {
         Random rnd = new Random(1);
         int c = channels, side = 32;
-        List<Operation> ops = List.of(conv(rnd, 3, c), new Relu(), conv(rnd, c, c), conv(rnd, c, c), new Relu());
+        List<Operation> ops = List.of(conv(rnd, 3, c), new Relu(), conv(rnd, c, c), conv(rnd, c, c), conv(rnd, c, c), new Relu());
         network = new Network("composed-convs", Shape.chw(3, side, side), InputDomain.uniform(3 * side * side, 0, 1), ops);
         regionLower = new double[3 * side * side];
     }

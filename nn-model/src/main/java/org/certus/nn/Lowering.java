@@ -122,9 +122,12 @@ public final class Lowering {
     private final double[] carriedInputLower;
     private int currentNode = -1;
     private int currentElementOffset;
+    /** Whether an input row's error entries join the pass over its terms where their columns agree (tests: off, the same chain). */
+    private final boolean fuseErrorRows;
 
-    private Lowering(Network network, double[] regionLower, BooleanSupplier stop, int composeChunkRows) {
+    private Lowering(Network network, double[] regionLower, BooleanSupplier stop, int composeChunkRows, boolean fuseErrorRows) {
         this.composeChunkRows = composeChunkRows;
+        this.fuseErrorRows = fuseErrorRows;
         this.network = network;
         this.regionLower = regionLower;
         this.stop = stop;
@@ -156,7 +159,12 @@ public final class Lowering {
             throw new NetworkException("region has " + regionLower.length + " values, network '" + network.name() + "' has "
                     + network.inputSize() + " inputs");
         }
-        return new Lowering(network, regionLower, stop, composeChunkRows).run();
+        return new Lowering(network, regionLower, stop, composeChunkRows, true).run();
+    }
+
+    /** {@link #lower(Network, double[])} with each input row's error entries in a pass of their own (tests: the same chain). */
+    static ReluChain lowerWithSeparateErrorPasses(Network network, double[] regionLower) {
+        return new Lowering(network, regionLower, NEVER, PARALLEL_COMPOSE_ROWS, false).run();
     }
 
     private ReluChain run() {
@@ -316,17 +324,21 @@ public final class Lowering {
             Arrays.fill(owner, offset[t], offset[t + 1], t);
         }
         byte[] kind = new byte[map.rows()];
+        boolean[][] sameColumns = new boolean[src.length][];
+        for (int t = 0; t < src.length; t++) {
+            sameColumns[t] = fuseErrorRows ? sameColumns(src[t]) : new boolean[src[t].size()];
+        }
         int rows = map.rows();
         CsrRows out;
         int chunk = composeChunkRows;
         if (rows < chunk) {
-            out = composeRows(0, rows, map, own, oneDotProduct, src, offset, owner, width, kind);
+            out = composeRows(0, rows, map, own, oneDotProduct, src, offset, owner, width, kind, sameColumns);
         } else {
             // Rows are independent: chunks on the common pool, concatenated in order (the same rows, bit for bit).
             int chunks = (rows + chunk - 1) / chunk;
             CsrRows[] parts = new CsrRows[chunks];
             IntStream.range(0, chunks).parallel().forEach(p -> parts[p] = composeRows(p * chunk,
-                    Math.min(rows, (p + 1) * chunk), map, own, oneDotProduct, src, offset, owner, width, kind));
+                    Math.min(rows, (p + 1) * chunk), map, own, oneDotProduct, src, offset, owner, width, kind, sameColumns));
             out = parts[0];
             for (int p = 1; p < chunks; p++) {
                 out.append(parts[p]);
@@ -336,9 +348,18 @@ public final class Lowering {
         return out.toValue(level, kind);
     }
 
+    /** Per row of {@code v}: whether its error row lists the same columns, in the same order, as its own row. */
+    private static boolean[] sameColumns(Value v) {
+        boolean[] same = new boolean[v.size()];
+        for (int i = 0; i < same.length; i++) {
+            same[i] = v.kind[i] != SINGLE && Arrays.equals(v.cols, v.start[i], v.start[i + 1], v.eCols, v.eStart[i], v.eStart[i + 1]);
+        }
+        return same;
+    }
+
     /** Rows {@code from … to−1} of {@link #compose}: each row's map and float32 error map, and its kind. */
     private CsrRows composeRows(int from, int to, AffineMap map, AffineMap own, boolean oneDotProduct, Value[] src, int[] offset,
-                                int[] owner, int width, byte[] kind) {
+                                int[] owner, int width, byte[] kind, boolean[][] sameColumns) {
         double[] acc = new double[width];
         double[] eacc = new double[width];
         boolean[] used = new boolean[width];
@@ -400,11 +421,20 @@ public final class Lowering {
                 double onErrors = Math.abs(a) + ownK;
                 double onMagnitudes = ownK + composeRounding * Math.abs(a);
                 double rowGamma = 0.0;
+                // One pass over v's row adds its terms and their share of the error; where v's error row has the same
+                // columns (as a composed row's usually has), its entries join that pass too. Every accumulator adds in
+                // the order the separate passes gave it (acc term by term; eacc the error row's entry, then the
+                // magnitudes'), so the rows are the same bits. The columns of the terms are all in the error row's
+                // record (etouched), which serves both.
+                int fusedError = -1;
                 if (v.kind[i] == SINGLE) {
                     // Its error, γ_m·(|w|·|h| + |b|), enters through |A| like any other error.
                     int m = v.start[i + 1] - v.start[i] + 1;
                     rowGamma = Float32Rounding.gamma(m) * ERROR_MAP_SAFETY;
                     econst += onErrors * (rowGamma * Math.abs(v.bias[i]) + m * Float32Rounding.UNDERFLOW);
+                } else if (sameColumns[t][i]) {
+                    fusedError = v.eStart[i] - v.start[i];
+                    econst += onErrors * v.eConst[i];
                 } else {
                     for (int p = v.eStart[i]; p < v.eStart[i + 1]; p++) {
                         int c = v.eCols[p];
@@ -417,19 +447,29 @@ public final class Lowering {
                     econst += onErrors * v.eConst[i];
                 }
                 double perMagnitude = onMagnitudes + onErrors * rowGamma;
-                // The row's terms and their share of the error in one pass over v's row. Each accumulator still
-                // adds in the order it did in two passes (acc: term by term; eacc: the error row's entries, then
-                // these), so the rows are the same bits.
-                // Every column of a tracked row's terms is in its error row too: one record of columns (etouched) serves both.
-                for (int p = v.start[i]; p < v.start[i + 1]; p++) {
-                    int c = v.cols[p];
-                    double w = v.vals[p];
-                    acc[c] += a * w;
-                    if (!eused[c]) {
-                        eused[c] = true;
-                        etouched[ent++] = c;
+                if (fusedError >= 0) {
+                    for (int p = v.start[i]; p < v.start[i + 1]; p++) {
+                        int c = v.cols[p];
+                        double w = v.vals[p];
+                        acc[c] += a * w;
+                        if (!eused[c]) {
+                            eused[c] = true;
+                            etouched[ent++] = c;
+                        }
+                        eacc[c] += onErrors * v.eVals[p + fusedError];
+                        eacc[c] += perMagnitude * Math.abs(w);
                     }
-                    eacc[c] += perMagnitude * Math.abs(w);
+                } else {
+                    for (int p = v.start[i]; p < v.start[i + 1]; p++) {
+                        int c = v.cols[p];
+                        double w = v.vals[p];
+                        acc[c] += a * w;
+                        if (!eused[c]) {
+                            eused[c] = true;
+                            etouched[ent++] = c;
+                        }
+                        eacc[c] += perMagnitude * Math.abs(w);
+                    }
                 }
                 econst += onMagnitudes * Math.abs(v.bias[i]);
             }
