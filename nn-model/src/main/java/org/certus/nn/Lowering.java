@@ -362,10 +362,8 @@ public final class Lowering {
                                 int[] owner, int width, byte[] kind, boolean[][] sameColumns) {
         double[] acc = new double[width];
         double[] eacc = new double[width];
-        boolean[] used = new boolean[width];
-        boolean[] eused = new boolean[width];
-        int[] touched = new int[width];
-        int[] etouched = new int[width];
+        boolean[] seen = new boolean[width];
+        int[] seenCols = new int[width];
         CsrRows out = new CsrRows();
         int[] aStart = map.rowStart();
         int[] aCol = map.colIndex();
@@ -374,7 +372,7 @@ public final class Lowering {
             if (r % STOP_POLL_ROWS == 0) {
                 pollStop();
             }
-            int nt = 0, ent = 0;
+            int ent = 0;
             int terms = aStart[r + 1] - aStart[r];
             boolean allSelection = true, allExact = true;
             for (int q = aStart[r]; q < aStart[r + 1]; q++) {
@@ -408,9 +406,9 @@ public final class Lowering {
                 if (!trackErrors) {
                     for (int p = v.start[i]; p < v.start[i + 1]; p++) {
                         int c = v.cols[p];
-                        if (!used[c]) {
-                            used[c] = true;
-                            touched[nt++] = c;
+                        if (!seen[c]) {
+                            seen[c] = true;
+                            seenCols[ent++] = c;
                         }
                         acc[c] += a * v.vals[p];
                     }
@@ -424,8 +422,7 @@ public final class Lowering {
                 // One pass over v's row adds its terms and their share of the error; where v's error row has the same
                 // columns (as a composed row's usually has), its entries join that pass too. Every accumulator adds in
                 // the order the separate passes gave it (acc term by term; eacc the error row's entry, then the
-                // magnitudes'), so the rows are the same bits. The columns of the terms are all in the error row's
-                // record (etouched), which serves both.
+                // magnitudes'), so the rows are the same bits. Columns are recorded once (seenCols) for both rows.
                 int fusedError = -1;
                 if (v.kind[i] == SINGLE) {
                     // Its error, γ_m·(|w|·|h| + |b|), enters through |A| like any other error.
@@ -438,9 +435,9 @@ public final class Lowering {
                 } else {
                     for (int p = v.eStart[i]; p < v.eStart[i + 1]; p++) {
                         int c = v.eCols[p];
-                        if (!eused[c]) {
-                            eused[c] = true;
-                            etouched[ent++] = c;
+                        if (!seen[c]) {
+                            seen[c] = true;
+                            seenCols[ent++] = c;
                         }
                         eacc[c] += onErrors * v.eVals[p];
                     }
@@ -452,9 +449,9 @@ public final class Lowering {
                         int c = v.cols[p];
                         double w = v.vals[p];
                         acc[c] += a * w;
-                        if (!eused[c]) {
-                            eused[c] = true;
-                            etouched[ent++] = c;
+                        if (!seen[c]) {
+                            seen[c] = true;
+                            seenCols[ent++] = c;
                         }
                         eacc[c] += onErrors * v.eVals[p + fusedError];
                         eacc[c] += perMagnitude * Math.abs(w);
@@ -464,43 +461,31 @@ public final class Lowering {
                         int c = v.cols[p];
                         double w = v.vals[p];
                         acc[c] += a * w;
-                        if (!eused[c]) {
-                            eused[c] = true;
-                            etouched[ent++] = c;
+                        if (!seen[c]) {
+                            seen[c] = true;
+                            seenCols[ent++] = c;
                         }
                         eacc[c] += perMagnitude * Math.abs(w);
                     }
                 }
                 econst += onMagnitudes * Math.abs(v.bias[i]);
             }
-            if (trackErrors) {
-                // Both rows from the one sorted record: the columns in order, zeros dropped, as two passes gave them.
-                Arrays.sort(etouched, 0, ent);
-                for (int x = 0; x < ent; x++) {
-                    int c = etouched[x];
-                    if (acc[c] != 0.0) {
-                        out.cols.add(c);
-                        out.vals.add(acc[c]);
-                    }
-                    acc[c] = 0.0;
-                    if (eacc[c] != 0.0) {
-                        out.eCols.add(c);
-                        out.eVals.add(Math.nextUp(eacc[c] * ERROR_MAP_SAFETY));
-                    }
-                    eacc[c] = 0.0;
-                    eused[c] = false;
+            // Both rows from the one sorted record of columns (the terms' are all in it), zeros dropped. A row that
+            // tracks no errors has no error entries: its eacc stays 0.
+            Arrays.sort(seenCols, 0, ent);
+            for (int x = 0; x < ent; x++) {
+                int c = seenCols[x];
+                if (acc[c] != 0.0) {
+                    out.cols.add(c);
+                    out.vals.add(acc[c]);
                 }
-            } else {
-                Arrays.sort(touched, 0, nt);
-                for (int x = 0; x < nt; x++) {
-                    int c = touched[x];
-                    if (acc[c] != 0.0) {
-                        out.cols.add(c);
-                        out.vals.add(acc[c]);
-                    }
-                    acc[c] = 0.0;
-                    used[c] = false;
+                acc[c] = 0.0;
+                if (eacc[c] != 0.0) {
+                    out.eCols.add(c);
+                    out.eVals.add(Math.nextUp(eacc[c] * ERROR_MAP_SAFETY));
                 }
+                eacc[c] = 0.0;
+                seen[c] = false;
             }
             out.start.add(out.cols.size());
             out.bias.add(bsum);
