@@ -1,8 +1,6 @@
 package org.certus.nn;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -80,23 +78,10 @@ class FusedErrorRowsTest {
             ReluChain separate = Lowering.lowerWithSeparateErrorPasses(net, lo);
             assertEquals(separate.reluLayerCount(), fused.reluLayerCount(), where);
             for (int i = 0; i <= fused.reluLayerCount(); i++) {
-                assertSameMap(where + ", layer " + i, separate.affine(i), fused.affine(i));
-                assertSameMap(where + ", error map of layer " + i, separate.float32ErrorMap(i), fused.float32ErrorMap(i));
-                assertSameMap(where + ", error bound of layer " + i, separate.float32ErrorBound(i), fused.float32ErrorBound(i));
+                LoweringChunksTest.assertSameMap(where + ", layer " + i, separate.affine(i), fused.affine(i));
+                LoweringChunksTest.assertSameMap(where + ", error map of layer " + i, separate.float32ErrorMap(i), fused.float32ErrorMap(i));
+                LoweringChunksTest.assertSameMap(where + ", error bound of layer " + i, separate.float32ErrorBound(i), fused.float32ErrorBound(i));
             }
         }
-    }
-
-    private static void assertSameMap(String where, AffineMap a, AffineMap b) {
-        if (a == null) {
-            assertNull(b, where);
-            return;
-        }
-        assertEquals(a.rows(), b.rows(), where + ": rows");
-        assertEquals(a.cols(), b.cols(), where + ": cols");
-        assertArrayEquals(a.rowStart(), b.rowStart(), where + ": row starts");
-        assertArrayEquals(a.colIndex(), b.colIndex(), where + ": columns");
-        assertArrayEquals(a.values(), b.values(), 0.0, where + ": values");
-        assertArrayEquals(a.bias(), b.bias(), 0.0, where + ": bias");
     }
 }
