@@ -48,9 +48,6 @@ final class ConjunctionLp {
             int[] idx = new int[n + 1];
             double[] coef = new double[n + 1];
             for (int i = 0; i < n; i++) {
-                if (!Double.isFinite(c[i])) {
-                    return null;
-                }
                 d -= Math.min(c[i] * lo[i], c[i] * hi[i]);
                 idx[i] = i;
                 coef[i] = -c[i];
@@ -58,7 +55,8 @@ final class ConjunctionLp {
             idx[n] = t;
             coef[n] = 1.0;
             if (!Double.isFinite(d)) {
-                // An unbounded input or a row without a finite bound: no LP to solve (the builder refuses infinities).
+                // An unbounded input, a row without a finite bound or a coefficient that is not finite (each makes d
+                // infinite or NaN): no LP to solve (the builder refuses them).
                 return null;
             }
             // t − c·x >= d

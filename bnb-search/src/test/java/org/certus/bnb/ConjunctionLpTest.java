@@ -2,6 +2,7 @@ package org.certus.bnb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -102,6 +103,18 @@ class ConjunctionLpTest {
         assertEquals(1, v.statistics().nodes(), v.toString());
         double[] x = v.counterexample().orElseThrow().input();
         assertTrue(q.margin(net.evaluate(x)) <= 0, "counterexample " + java.util.Arrays.toString(x));
+    }
+
+    /** A box with an unbounded input gives no LP (the model builder refuses infinite constants): null, not an exception. */
+    @Test
+    void anUnboundedInputGivesNoLp() {
+        double[][] coef = {{1, 0}, {0, 1}};
+        double[] lo = {Double.NEGATIVE_INFINITY, -1}, hi = {1, 1};
+        LinearBounds lb = new LinearBounds(new double[] {Double.NEGATIVE_INFINITY, -1}, new double[][] {{-1, -1}, {-1, -1}}, coef);
+        assertNull(ConjunctionLp.solve(lb, 0, 2, lo, hi));
+        double[][] nan = {{Double.NaN, 0}, {0, 1}};
+        LinearBounds lbNan = new LinearBounds(new double[] {-1, -1}, new double[][] {{-1, -1}, {-1, -1}}, nan);
+        assertNull(ConjunctionLp.solve(lbNan, 0, 2, new double[] {-1, -1}, hi));
     }
 
     /**
