@@ -105,6 +105,27 @@ class ConjunctionLpTest {
         assertTrue(q.margin(net.evaluate(x)) <= 0, "counterexample " + java.util.Arrays.toString(x));
     }
 
+    /**
+     * y0 = |x| (two ReLUs, both unstable on [−1, 1]) and y1 = x; the unsafe set {|x| ≤ 0.3, x ≥ 0.2} is [0.2, 0.3]. The
+     * relaxation's lower bound of |x| is 0 everywhere, so the LP's point is some x ≥ 0.5, where |x| is too large; a few
+     * steps of the network's own gradient from it reach the interval, at the root (with no attack before the search).
+     */
+    @Test
+    void aShortDescentFromTheLpPointFindsWhatThePointMisses() {
+        Network net = new Network("abs", Shape.flat(1), InputDomain.uniform(1, -1, 1), List.of(
+                new Dense(1, 2, new double[] {1, -1}, new double[] {0, 0}), new Relu(),
+                new Dense(2, 2, new double[] {1, 1, 1, -1}, new double[] {0, 0})));
+        double[] lo = {-1}, hi = {1};
+        AffineMap rows = AffineMap.fromDense(2, 2, new double[] {1, 0, 0, -1}, new double[] {-0.3, 0.2});
+        VerificationQuery q = new VerificationQuery(net, lo, hi, List.of(rows));
+        Verdict v = new BranchAndBound(q, SearchOptions.defaults().withSplitMode(SplitMode.INPUT).withThreads(1).withAttack(0, 0)
+                .withTimeLimit(Duration.ofSeconds(20))).run();
+        assertEquals(VerdictStatus.FALSIFIED, v.status(), v.toString());
+        assertEquals(1, v.statistics().nodes(), v.toString());
+        double x = v.counterexample().orElseThrow().input()[0];
+        assertTrue(x >= 0.2 && x <= 0.3, "counterexample " + x);
+    }
+
     /** A box with an unbounded input gives no LP (the model builder refuses infinite constants): null, not an exception. */
     @Test
     void anUnboundedInputGivesNoLp() {
