@@ -27,8 +27,8 @@ import org.openjdk.jmh.annotations.State;
  * Lowering a network whose affine operations follow one another without a ReLU between them, so that the lowering
  * composes their maps (sparse times sparse, with the float32 error map of every row): a 3×3 convolution, ReLU, then
  * three 3×3 convolutions in a row, whose composition has 7×7 rows (the third composes with rows that carry error
- * maps of their own), as in TinyYOLO's residual blocks (its lowering took 31–47 s, `Lowering.composeRows` 86% of
- * it). {@code channels} sets the size.
+ * maps of their own), as in TinyYOLO's residual blocks (its lowering took 31–47 s, 86% of it in this composition,
+ * now {@code RowComposition}). {@code channels} sets the size.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar Lowering -f 1 -wi 2 -i 5}.
  */
