@@ -32,21 +32,13 @@ final class RowCombination {
      */
     static double bestBound(SymbolicPropagator propagator, ReluChain chain, NetworkBounds bounds, double[] lo, double[] hi,
                             AffineMap objective, int rowA, int rowB) {
-        int outputs = objective.cols();
-        double[] a = dense(objective, rowA, outputs);
-        double[] b = dense(objective, rowB, outputs);
-        int k = bounds.reluLayerCount();
-        double[] yMax = new double[outputs];
-        for (int o = 0; o < outputs; o++) {
-            yMax[o] = Math.max(Math.abs(bounds.lower(k)[o]), Math.abs(bounds.upper(k)[o]));
-        }
         double mu = 0.5;
-        double best = bound(propagator, chain, bounds, lo, hi, objective, a, b, rowA, rowB, mu, yMax);
+        double best = bound(propagator, chain, bounds, lo, hi, objective, rowA, rowB, mu);
         double step = 0.25;
         for (int s = 0; s < SEARCH_STEPS && !(best > 0); s++, step *= 0.5) {
-            double up = bound(propagator, chain, bounds, lo, hi, objective, a, b, rowA, rowB, mu + step, yMax);
+            double up = bound(propagator, chain, bounds, lo, hi, objective, rowA, rowB, mu + step);
             double down = up > 0 ? Double.NEGATIVE_INFINITY
-                    : bound(propagator, chain, bounds, lo, hi, objective, a, b, rowA, rowB, mu - step, yMax);
+                    : bound(propagator, chain, bounds, lo, hi, objective, rowA, rowB, mu - step);
             if (up >= down && up > best) {
                 best = up;
                 mu += step;
@@ -91,70 +83,59 @@ final class RowCombination {
         if (q[largest] < 0) {
             return Double.NEGATIVE_INFINITY;
         }
-        int outputs = objective.cols();
-        double[] val = new double[outputs];
-        double[] mag = new double[outputs];
-        double bias = 0, biasMag = 0;
+        int[] rows = new int[k];
+        double[] w = new double[k];
         int terms = 0;
         for (int j = 0; j < k; j++) {
-            if (q[j] == 0) {
-                continue;
+            if (q[j] != 0) {
+                rows[terms] = from + j;
+                w[terms++] = (double) q[j] / scale; // exact
             }
-            terms++;
-            double w = (double) q[j] / scale; // exact
-            int r = from + j;
-            for (int e = objective.rowStart()[r]; e < objective.rowStart()[r + 1]; e++) {
-                int o = objective.colIndex()[e];
-                val[o] += w * objective.values()[e];
-                mag[o] += w * Math.abs(objective.values()[e]);
-            }
-            bias += w * objective.bias()[r];
-            biasMag += w * Math.abs(objective.bias()[r]);
         }
-        int kb = bounds.reluLayerCount();
-        double err = biasMag;
-        for (int o = 0; o < outputs; o++) {
-            err += mag[o] * Math.max(Math.abs(bounds.lower(kb)[o]), Math.abs(bounds.upper(kb)[o]));
-        }
-        // Each coefficient is up to `terms` products and sums (γ_{2·terms}); the error sum itself is rounded too.
-        double slack = Math.nextUp(2 * OutwardRounding.gamma(outputs + 2 * terms + 2) * err);
-        int[] start = {0, outputs};
-        int[] idx = new int[outputs];
-        for (int o = 0; o < outputs; o++) {
-            idx[o] = o;
-        }
-        AffineMap row = new AffineMap(1, outputs, start, idx, val, new double[] {bias});
-        double l = propagator.minimize(chain, bounds, lo, hi, row).lower()[0];
-        return Math.nextDown(l - slack);
-    }
-
-    private static double[] dense(AffineMap m, int r, int cols) {
-        double[] v = new double[cols];
-        for (int q = m.rowStart()[r]; q < m.rowStart()[r + 1]; q++) {
-            v[m.colIndex()[q]] += m.values()[q];
-        }
-        return v;
+        return combinationBound(propagator, chain, bounds, lo, hi, objective, java.util.Arrays.copyOf(rows, terms),
+                java.util.Arrays.copyOf(w, terms));
     }
 
     /** Lower bound of μ·row_a + (1 − μ)·row_b, less the rounding of its coefficients. */
     private static double bound(SymbolicPropagator propagator, ReluChain chain, NetworkBounds bounds, double[] lo, double[] hi,
-                                AffineMap objective, double[] a, double[] b, int rowA, int rowB, double mu, double[] yMax) {
+                                AffineMap objective, int rowA, int rowB, double mu) {
         double nu = 1.0 - mu; // exact: μ is dyadic in (0, 1)
-        int outputs = a.length;
-        int[] start = {0, outputs};
-        int[] idx = new int[outputs];
+        return combinationBound(propagator, chain, bounds, lo, hi, objective, new int[] {rowA, rowB}, new double[] {mu, nu});
+    }
+
+    /**
+     * Lower bound of {@code Σ w_j row_{rows[j]}} (weights dyadic, nonnegative, summing to exactly 1), less the rounding
+     * of its coefficients, each {@code rows.length} products and sums (γ_{2·terms}; the error sum itself is rounded
+     * too), over the proven bounds of the outputs.
+     */
+    private static double combinationBound(SymbolicPropagator propagator, ReluChain chain, NetworkBounds bounds, double[] lo,
+                                           double[] hi, AffineMap objective, int[] rows, double[] w) {
+        int outputs = objective.cols();
         double[] val = new double[outputs];
+        double[] mag = new double[outputs];
+        double bias = 0, biasMag = 0;
+        for (int j = 0; j < rows.length; j++) {
+            int r = rows[j];
+            for (int e = objective.rowStart()[r]; e < objective.rowStart()[r + 1]; e++) {
+                int o = objective.colIndex()[e];
+                val[o] += w[j] * objective.values()[e];
+                mag[o] += w[j] * Math.abs(objective.values()[e]);
+            }
+            bias += w[j] * objective.bias()[r];
+            biasMag += w[j] * Math.abs(objective.bias()[r]);
+        }
+        int k = bounds.reluLayerCount();
         double err = 0;
         for (int o = 0; o < outputs; o++) {
-            idx[o] = o;
-            val[o] = mu * a[o] + nu * b[o];
-            err += (mu * Math.abs(a[o]) + nu * Math.abs(b[o])) * yMax[o];
+            err += mag[o] * Math.max(Math.abs(bounds.lower(k)[o]), Math.abs(bounds.upper(k)[o]));
         }
-        double ba = objective.bias()[rowA], bb = objective.bias()[rowB];
-        double bias = mu * ba + nu * bb;
-        err += mu * Math.abs(ba) + nu * Math.abs(bb);
-        // Each coefficient is two products and a sum (γ_3); the error sum itself is rounded too.
-        double slack = Math.nextUp(2 * OutwardRounding.gamma(outputs + 4) * err);
+        err += biasMag;
+        double slack = Math.nextUp(2 * OutwardRounding.gamma(outputs + 2 * rows.length) * err);
+        int[] start = {0, outputs};
+        int[] idx = new int[outputs];
+        for (int o = 0; o < outputs; o++) {
+            idx[o] = o;
+        }
         AffineMap row = new AffineMap(1, outputs, start, idx, val, new double[] {bias});
         double l = propagator.minimize(chain, bounds, lo, hi, row).lower()[0];
         return Math.nextDown(l - slack);
