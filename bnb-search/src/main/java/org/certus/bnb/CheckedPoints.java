@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The candidate points checked lately, so that a point offered again is not evaluated again. A node's candidates
+ * The candidate points checked lately, with their margins, so that a point offered again is not evaluated again. A node's candidates
  * are the minimising vertices of its relaxations, and splitting ReLUs leaves the box as it is, so sibling and
  * descendant nodes often offer the same vertex: on mnist-wk17a the candidates' forward passes (in double and
  * float32) took a seventh of a search's time (JFR, sample 3604). Keys are the points' contents (compared in full);
@@ -14,22 +14,25 @@ import java.util.concurrent.atomic.AtomicLong;
 final class CheckedPoints {
     static final int CAPACITY = 4096;
 
-    private final ConcurrentHashMap<Point, Boolean> points = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Point, Double> points = new ConcurrentHashMap<>();
     private final AtomicLong repeats = new AtomicLong();
 
-    /** Whether {@code x} is new (then it is remembered); false when the same point was added before. */
-    boolean add(double[] x) {
-        Point p = new Point(x.clone());
-        if (!points.containsKey(p)) {
-            if (points.size() >= CAPACITY) {
-                points.clear();
-            }
-            if (points.putIfAbsent(p, Boolean.TRUE) == null) {
-                return true;
-            }
+    /** The margin recorded for {@code x}, or NaN when it was not checked lately (the caller checks it and records it). */
+    double recorded(double[] x) {
+        Double m = points.get(new Point(x));
+        if (m == null) {
+            return Double.NaN;
         }
         repeats.incrementAndGet();
-        return false;
+        return m;
+    }
+
+    /** Remembers {@code x} (copied) with its margin. */
+    void record(double[] x, double margin) {
+        if (points.size() >= CAPACITY) {
+            points.clear();
+        }
+        points.put(new Point(x.clone()), margin);
     }
 
     long repeats() {

@@ -32,23 +32,28 @@ final class IncumbentSearch {
     /**
      * Re-checks a candidate with exact forward passes and hands it to the goal.
      *
-     * @return whether it violates the property
+     * @return the candidate's margin in double arithmetic (the property is violated where it is {@code <= 0}), +∞ when
+     *         it lies outside the region; nodes are ranked by the smallest margin of their candidates
      */
-    boolean offer(double[] x) {
+    double offer(double[] x) {
         VerificationQuery query = problem.query;
         if (!query.inBox(x)) {
             // LP solutions may overshoot the region by the solver's tolerance: pull them back in.
             x = RegionProjection.project(query, x);
             if (x == null || !query.inBox(x)) {
-                return false;
+                return Double.POSITIVE_INFINITY;
             }
         }
-        if (!checked.add(x)) {
+        double known = checked.recorded(x);
+        if (!Double.isNaN(known)) {
             // Checked already, and the goal saw it then: the same point gives the same passes.
-            return false;
+            return known;
         }
         double[] y = query.network().evaluate(x);
-        return goal.offer(x, y, query.margin(y));
+        double margin = query.margin(y);
+        checked.record(x, margin);
+        goal.offer(x, y, margin);
+        return margin;
     }
 
     /** Candidates skipped because the same point was checked before. */

@@ -105,6 +105,7 @@ final class NodeBounder {
         double threshold = goal.pruneThreshold();
         double nodeBound = Double.POSITIVE_INFINITY;
         double nodeProven = Double.POSITIVE_INFINITY;
+        double pointMargin = Double.POSITIVE_INFINITY;
         double[] inputScores = new double[lo.length];
         boolean alphaBeta = options.boundIterations() > 0 && (!problem.inputSplit || splits.count() > 0);
         AlphaBetaOptimizer.Result[] together = alphaBeta && !limits.outOfTime()
@@ -141,7 +142,7 @@ final class NodeBounder {
                     starts[r] = opt.end();
                     rowLb[r] = Math.max(rowLb[r], opt.lower());
                     best = Math.max(best, rowLb[r]);
-                    incumbents.offer(opt.argmin());
+                    pointMargin = Math.min(pointMargin, incumbents.offer(opt.argmin()));
                 }
             }
             if (!late && best <= threshold && rows.end(d) - rows.start(d) >= 2) {
@@ -157,7 +158,9 @@ final class NodeBounder {
                 }
                 best = Math.max(best, RowCombination.bestBound(propagator, chain, b, lo, hi, objective, ra, rb));
                 if (best <= threshold) {
-                    best = conjunctionLp(lb, b, lo, hi, d, best);
+                    double[] lpPoint = {Double.POSITIVE_INFINITY};
+                    best = conjunctionLp(lb, b, lo, hi, d, best, lpPoint);
+                    pointMargin = Math.min(pointMargin, lpPoint[0]);
                 }
             }
             nodeProven = Math.min(nodeProven, best);
@@ -170,7 +173,7 @@ final class NodeBounder {
             nodeBound = Math.min(nodeBound, best);
             for (int r = rows.start(d); r < rows.end(d); r++) {
                 if (!late) {
-                    incumbents.offer(lb.argmin()[r]);
+                    pointMargin = Math.min(pointMargin, incumbents.offer(lb.argmin()[r]));
                 }
                 double[] c = lb.inputCoefficients()[r];
                 for (int i = 0; i < c.length; i++) {
@@ -181,7 +184,7 @@ final class NodeBounder {
         if (problem.inputSplit && nodeBound < Double.POSITIVE_INFINITY) {
             InputSplitScores.addRelaxationGaps(chain, b, lo, hi, scores, inputScores);
         }
-        return new SearchNode(lo, hi, splits, b, openD, nodeBound, depth, scores, inputScores, nodeProven, rowLb, starts);
+        return new SearchNode(lo, hi, splits, b, openD, nodeBound, depth, scores, inputScores, nodeProven, rowLb, starts, pointMargin);
     }
 
     /**
@@ -219,7 +222,7 @@ final class NodeBounder {
      * the nodes it can help: on cgan's 64×64 generators (ReLU splits, conjunctions of rows) an unfiltered pass per node
      * cost 4–7 s per instance and closed none.
      */
-    private double conjunctionLp(LinearBounds lb, NetworkBounds b, double[] lo, double[] hi, int d, double best) {
+    private double conjunctionLp(LinearBounds lb, NetworkBounds b, double[] lo, double[] hi, int d, double best, double[] pointMargin) {
         if (lo.length > ConjunctionLp.MAX_INPUTS) {
             return best;
         }
@@ -228,7 +231,7 @@ final class NodeBounder {
         if (c == null) {
             return best;
         }
-        incumbents.offer(c.point());
+        pointMargin[0] = incumbents.offer(c.point());
         if (c.value() <= goal.pruneThreshold() && descentNanos.get() <= LOCAL_DESCENT_SHARE * boundNanos.get()) {
             // The relaxation puts a violation near the point; the network's own gradient may reach one in a few steps.
             long t0 = System.nanoTime();
@@ -239,7 +242,7 @@ final class NodeBounder {
             double[] x = pgd.run(lo, hi, 0, LOCAL_DESCENT_STEPS, NO_RESTARTS, new double[][] {c.point()}, limits.cancel(),
                     limits.deadline(), goal.attackStopAt());
             if (x != null) {
-                incumbents.offer(x);
+                pointMargin[0] = Math.min(pointMargin[0], incumbents.offer(x));
             }
             descentNanos.addAndGet(System.nanoTime() - t0);
         }

@@ -41,7 +41,9 @@ final class Search {
         this.incumbents = new IncumbentSearch(problem, goal, limits);
         this.bounder = new NodeBounder(problem, goal, incumbents, limits, proven);
         this.brancher = Brancher.of(problem, mixedMaxUnstable);
-        this.selection = new DiveAboveCap(new BestFirstSelection(), problem.options.maxOpenNodes());
+        // A goal whose threshold never moves needs the same nodes in any order: half of them go where a violation is near.
+        NodeSelection order = goal.closesStaleNodes() ? new BestFirstSelection() : new InterleavedSelection();
+        this.selection = new DiveAboveCap(order, problem.options.maxOpenNodes());
         this.workers = new SearchWorkers(selection, limits, bounder::nodes,
                 problem.options.threads());
     }

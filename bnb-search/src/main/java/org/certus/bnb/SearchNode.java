@@ -29,9 +29,15 @@ final class SearchNode {
     final double[] rowLower;
     /** Per objective row, the α,β its last optimisation on this branch ended with (null: none yet). */
     final AlphaBetaStart[] starts;
+    /**
+     * The smallest margin, in double arithmetic, of the candidate points checked on this node (+∞: none): an upper
+     * estimate of the node's minimum, which ranks nodes by how close they come to a violation.
+     */
+    final double pointMargin;
 
     SearchNode(double[] lo, double[] hi, ReluSplits splits, NetworkBounds bounds, boolean[] openDisjuncts, double bound, int depth,
-               double[][] reluScores, double[] inputScores, double proven, double[] rowLower, AlphaBetaStart[] starts) {
+               double[][] reluScores, double[] inputScores, double proven, double[] rowLower, AlphaBetaStart[] starts,
+               double pointMargin) {
         this.lo = lo;
         this.hi = hi;
         this.splits = splits;
@@ -44,5 +50,6 @@ final class SearchNode {
         this.proven = proven;
         this.rowLower = rowLower;
         this.starts = starts;
+        this.pointMargin = pointMargin;
     }
 }

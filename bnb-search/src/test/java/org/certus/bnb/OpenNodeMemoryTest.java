@@ -30,7 +30,7 @@ class OpenNodeMemoryTest {
             scores[i] = new double[relu[i]];
         }
         return new SearchNode(new double[inputs], new double[inputs], ReluSplits.none(relu), b, new boolean[] {true}, -1.0, 0,
-                scores, null, -1.0, new double[rows], null);
+                scores, null, -1.0, new double[rows], null, Double.POSITIVE_INFINITY);
     }
 
     @Test
