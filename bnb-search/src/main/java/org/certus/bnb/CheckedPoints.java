@@ -5,11 +5,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The candidate points checked lately, with their margins, so that a point offered again is not evaluated again. A node's candidates
- * are the minimising vertices of its relaxations, and splitting ReLUs leaves the box as it is, so sibling and
- * descendant nodes often offer the same vertex: on mnist-wk17a the candidates' forward passes (in double and
- * float32) took a seventh of a search's time (JFR, sample 3604). Keys are the points' contents (compared in full);
- * past {@link #CAPACITY} points the memory starts afresh, which only costs repeated checks.
+ * The candidate points checked lately, with their margins, so that a point offered again is not evaluated again (its
+ * margin still ranks the node that offers it, {@link InterleavedSelection}). A node's candidates are the minimising
+ * vertices of its relaxations, and splitting ReLUs leaves the box as it is, so sibling and descendant nodes often
+ * offer the same vertex: on mnist-wk17a the candidates' forward passes (in double and float32) took a seventh of a
+ * search's time (JFR, sample 3604). Keys are the points' contents (compared in full); past {@link #CAPACITY} points
+ * the memory starts afresh, which only costs repeated checks.
  */
 final class CheckedPoints {
     static final int CAPACITY = 4096;

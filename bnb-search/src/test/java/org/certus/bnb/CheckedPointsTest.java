@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** A point is checked once: the same coordinates again (another array) give its recorded margin, a different bit does not. */
+/**
+ * A point is checked once: the same coordinates again (another array) give its recorded margin, a different bit does
+ * not.
+ */
 public class CheckedPointsTest {
     @Test
     void samePointIsARepeatAndAnyOtherIsNew() {

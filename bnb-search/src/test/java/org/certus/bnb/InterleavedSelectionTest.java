@@ -25,8 +25,8 @@ public class InterleavedSelectionTest {
     }
 
     private static SearchNode node(double bound, double pointMargin) {
-        return new SearchNode(new double[] {0}, new double[] {1}, null, null, null, bound, 0, null, null, bound, null, null,
-                pointMargin);
+        return new SearchNode(new double[] {0}, new double[] {1}, null, null, null, bound, 0, null, null, bound, null,
+                null, pointMargin);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -56,7 +56,8 @@ public class InterleavedSelectionTest {
                         : Comparator.comparingDouble((SearchNode n) -> n.bound);
                 SearchNode expected = open.stream().min(order).orElseThrow();
                 assertTrue(open.contains(got), "seed " + seed + ": polled a node that is not open");
-                assertEquals(0, order.compare(expected, got), "seed " + seed + ", poll " + polls + (byPoint ? " (points)" : " (bounds)"));
+                assertEquals(0, order.compare(expected, got),
+                        "seed " + seed + ", poll " + polls + (byPoint ? " (points)" : " (bounds)"));
                 open.remove(got);
                 assertNull(out.put(got, Boolean.TRUE), "seed " + seed + ": a node came out twice");
             }

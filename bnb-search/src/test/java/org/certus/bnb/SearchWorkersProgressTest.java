@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SearchWorkersProgressTest {
     private static SearchNode node(double bound) {
-        return new SearchNode(new double[] {0}, new double[] {1}, null, null, null, bound, 0, null, null, bound, null, null, Double.POSITIVE_INFINITY);
+        return new SearchNode(new double[] {0}, new double[] {1}, null, null, null, bound, 0, null, null, bound, null, null,
+                Double.POSITIVE_INFINITY);
     }
 
     @Test
