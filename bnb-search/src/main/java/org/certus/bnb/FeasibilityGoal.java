@@ -33,12 +33,12 @@ final class FeasibilityGoal extends SearchGoal {
      * in sound mode (the bounds of {@link ArithmeticModel#FLOAT32} keep such points from being "verified" away).
      */
     @Override
-    boolean offer(double[] x, double[] y, double margin) {
+    void offer(double[] x, double[] y, double margin) {
         VerificationQuery query = problem.query;
         if (margin > 0 && problem.options.arithmetic() != ArithmeticModel.FLOAT32) {
             // Real arithmetic counts only double violations: no float32 pass for a point that is safe in double. On
             // wk17a the candidates cost a seventh of the search's time (JFR, sample 3604), about half of it that pass.
-            return false;
+            return;
         }
         double[] xf = Float32Evaluation.roundInto(x, query.inputLower(), query.inputUpper());
         double marginF = query.inBox(xf) ? query.margin(problem.float32.evaluate(xf)) : Double.POSITIVE_INFINITY;
@@ -52,12 +52,11 @@ final class FeasibilityGoal extends SearchGoal {
             ce = new Counterexample(xf, yf, query.margin(yf), marginF);
         }
         if (ce == null) {
-            return false;
+            return;
         }
         if (found.compareAndSet(null, ce)) {
             limits.stop();
         }
-        return true;
     }
 
     @Override

@@ -48,14 +48,13 @@ final class MarginGoal extends SearchGoal {
 
     /** The incumbent is the double-precision margin (float32 is evaluated for the final example only); never stops the search. */
     @Override
-    boolean offer(double[] x, double[] y, double margin) {
+    void offer(double[] x, double[] y, double margin) {
         synchronized (this) {
             if (margin < incumbent) {
                 incumbent = margin;
                 incumbentInput = x.clone();
             }
         }
-        return margin <= 0;
     }
 
     @Override

@@ -10,12 +10,8 @@ abstract class SearchGoal {
     /** A disjunct whose proven bound on a node exceeds this is closed there; it only ever falls. */
     abstract double pruneThreshold();
 
-    /**
-     * A point of the region with its double-precision outputs and margin (both exact forward passes).
-     *
-     * @return whether it violates the property
-     */
-    abstract boolean offer(double[] x, double[] y, double margin);
+    /** A point of the region with its double-precision outputs and margin (both exact forward passes). */
+    abstract void offer(double[] x, double[] y, double margin);
 
     /** Where the attack may stop descending: 0 when any violation will do, −∞ when the margin is minimised. */
     abstract double attackStopAt();
