@@ -127,29 +127,39 @@ final class Search {
         return root != null && root.bound != Double.POSITIVE_INFINITY && !found();
     }
 
-    /** Cheap bounds first: LP or MIP tightening only when symbolic bounds leave the root open. */
+    /**
+     * Cheap bounds first: LP or MIP tightening only when symbolic bounds leave the root open; then, while the root
+     * stays open and the tightening's budget lasts, more sweeps of it ({@link RootTighteningStage#tightenAgain}).
+     */
     private SearchNode tightenedRoot(SearchNode root, ReluSplits none) {
         long r0 = System.nanoTime();
-        NetworkBounds tightened = new RootTighteningStage(problem, limits).tighten(root.bounds, root.openDisjuncts);
-        if (tightened == null) {
-            return root;
-        }
-        problem.knowZeroInputs(tightened);
+        RootTighteningStage stage = new RootTighteningStage(problem, limits);
+        NetworkBounds tightened = stage.tighten(root.bounds, root.openDisjuncts);
         long before = root.bounds.unstableCount();
         VerificationQuery q = problem.query;
-        try {
-            SearchNode again = bounder.bound(q.inputLower(), q.inputUpper(), none, tightened, problem.chain.reluLayerCount(),
-                    root.openDisjuncts, 0, root.rowLower, root.starts);
-            if (again != null) {
+        SearchNode current = root;
+        while (tightened != null) {
+            problem.knowZeroInputs(tightened);
+            try {
+                SearchNode again = bounder.bound(q.inputLower(), q.inputUpper(), none, tightened, problem.chain.reluLayerCount(),
+                        current.openDisjuncts, 0, current.rowLower, current.starts);
+                if (again == null) {
+                    return null;
+                }
                 listener.rootTightened(problem.options.rootTightening().kind(), before, again.bounds.unstableCount(), again.proven,
                         (System.nanoTime() - r0) / 1_000_000);
+                current = again;
+            } catch (BoundingInterrupted e) {
+                // The root's bounds so far still hold: leave it open and stop.
+                limits.limitHitOrCancelled();
+                return current;
             }
-            return again;
-        } catch (BoundingInterrupted e) {
-            // The root's first bounds still hold: leave it open and stop.
-            limits.limitHitOrCancelled();
-            return root;
+            if (!open(current) || limits.outOfTime()) {
+                return current;
+            }
+            tightened = stage.tightenAgain(current.bounds, current.openDisjuncts);
         }
+        return current;
     }
 
     private void failIfAWorkerFailed() {
