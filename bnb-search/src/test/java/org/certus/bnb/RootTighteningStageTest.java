@@ -42,13 +42,9 @@ class RootTighteningStageTest {
     @MethodSource("seeds")
     void theSearchesRunOnlyWhereTheirBudgetReachesEnoughNeurons(long seed) {
         Random rnd = new Random(seed);
-        int inputs = 2 + rnd.nextInt(3);
-        Network net = NeuronSearchTighteningTest.randomDeepNetwork(rnd, inputs, 1.0);
-        double[][] box = NeuronSearchTighteningTest.randomBox(rnd, inputs);
-        List<AffineMap> disjuncts = BruteForceAgreementTest.randomDisjuncts(rnd, net.outputSize());
-        VerificationQuery q = new VerificationQuery(net, box[0], box[1], disjuncts);
-        boolean[] open = new boolean[disjuncts.size()];
-        Arrays.fill(open, true);
+        VerificationQuery q = randomQuery(rnd);
+        double[][] box = {q.inputLower(), q.inputUpper()};
+        boolean[] open = allOpen(q);
         for (Duration budget : new Duration[] {Duration.ofMillis(1), Duration.ofSeconds(10)}) {
             SearchOptions o = SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(30)).withThreads(1).withSplitMode(SplitMode.RELU)
                     .withRootTightening(new RootTightening(Tightening.MIP, Duration.ofMillis(250), budget, true));
@@ -86,13 +82,9 @@ class RootTighteningStageTest {
     @MethodSource("seeds")
     void laterSweepsStartFromTheLastAndStopWhenNothingImprovesOrTimeIsShort(long seed) {
         Random rnd = new Random(500 + seed);
-        int inputs = 2 + rnd.nextInt(3);
-        Network net = NeuronSearchTighteningTest.randomDeepNetwork(rnd, inputs, 1.0);
-        double[][] box = NeuronSearchTighteningTest.randomBox(rnd, inputs);
-        List<AffineMap> disjuncts = BruteForceAgreementTest.randomDisjuncts(rnd, net.outputSize());
-        VerificationQuery q = new VerificationQuery(net, box[0], box[1], disjuncts);
-        boolean[] open = new boolean[disjuncts.size()];
-        Arrays.fill(open, true);
+        VerificationQuery q = randomQuery(rnd);
+        double[][] box = {q.inputLower(), q.inputUpper()};
+        boolean[] open = allOpen(q);
         // A short neuron limit leaves some searches unfinished, which a later sweep, with twice the time, takes up.
         SearchOptions o = SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(50)).withThreads(1).withSplitMode(SplitMode.RELU)
                 .withRootTightening(new RootTightening(Tightening.MIP, Duration.ofMillis(1), Duration.ofSeconds(40), true));
@@ -130,6 +122,21 @@ class RootTighteningStageTest {
         NetworkBounds once = short2.tighten(start, open);
         assertTrue(once != null, where + ": the short budget's first sweep did not run");
         assertNull(short2.tightenAgain(once, open), where + ": a second sweep with less than the least time left");
+    }
+
+    /** A random network of two or three hidden layers over a random box, with random disjuncts. */
+    private static VerificationQuery randomQuery(Random rnd) {
+        int inputs = 2 + rnd.nextInt(3);
+        Network net = NeuronSearchTighteningTest.randomDeepNetwork(rnd, inputs, 1.0);
+        double[][] box = NeuronSearchTighteningTest.randomBox(rnd, inputs);
+        List<AffineMap> disjuncts = BruteForceAgreementTest.randomDisjuncts(rnd, net.outputSize());
+        return new VerificationQuery(net, box[0], box[1], disjuncts);
+    }
+
+    private static boolean[] allOpen(VerificationQuery q) {
+        boolean[] open = new boolean[q.disjuncts().size()];
+        Arrays.fill(open, true);
+        return open;
     }
 
     private static double[][] samples(Random rnd, double[][] box, int n) {
