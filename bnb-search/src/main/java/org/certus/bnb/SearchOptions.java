@@ -40,7 +40,9 @@ import org.certus.bounds.ArithmeticModel;
  *                       of deep MLPs: mnist_fc 256x4 prop_8_0.03 took 4.7 s with the recomputation, 42.9 s with the
  *                       parent's bounds kept). Cheaper nodes pay where one split among thousands of ReLUs barely
  *                       moves the later bounds: {@code certus vnnlib} turns it on for networks of at least 2 million
- *                       lowered weights (resnet_4b, sri_resnet_a, cgan, TinyYOLO)
+ *                       lowered weights (resnet_4b, sri_resnet_a, cgan, TinyYOLO). A root tightening by
+ *                       per-neuron searches ({@link RootTightening#neuronSearch()}) keeps them in its searches and
+ *                       in the search after it whatever this says: their bounds are of MILP strength
  * @param rootTightening tightening of the root bounds before branching (default: none beyond symbolic)
  * @param listener       told of the search's stages, progress and result ({@link SearchListener#NONE} by default;
  *                       the search's SLF4J logging is always attached besides)
