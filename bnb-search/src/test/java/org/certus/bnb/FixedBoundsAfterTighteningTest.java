@@ -3,19 +3,13 @@ package org.certus.bnb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.certus.nn.AffineMap;
-import org.certus.nn.Dense;
-import org.certus.nn.InputDomain;
 import org.certus.nn.Network;
-import org.certus.nn.Operation;
-import org.certus.nn.Relu;
-import org.certus.nn.Shape;
 import org.certus.tighten.Tightening;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
@@ -42,18 +36,7 @@ class FixedBoundsAfterTighteningTest {
      */
     static VerificationQuery nearlyTightQuery(Random rnd) {
         int inputs = 3 + rnd.nextInt(2);
-        List<Operation> layers = new ArrayList<>();
-        int width = inputs;
-        int hidden = 3 + rnd.nextInt(2);
-        for (int i = 0; i < hidden; i++) {
-            int next = 6 + rnd.nextInt(5);
-            layers.add(new Dense(width, next, BruteForceAgreementTest.gaussian(rnd, width * next, 1.2 / Math.sqrt(width)),
-                    BruteForceAgreementTest.gaussian(rnd, next, 0.3)));
-            layers.add(new Relu());
-            width = next;
-        }
-        layers.add(new Dense(width, 2, BruteForceAgreementTest.gaussian(rnd, width * 2, 1.0), BruteForceAgreementTest.gaussian(rnd, 2, 0.3)));
-        Network net = new Network("nearly-tight", Shape.flat(inputs), InputDomain.uniform(inputs, -1, 1), layers);
+        Network net = NeuronSearchTighteningTest.randomDeepNetwork(rnd, inputs, 1.0, 3, 2, 6, 5);
         double[] lo = new double[inputs];
         double[] hi = new double[inputs];
         for (int d = 0; d < inputs; d++) {

@@ -53,11 +53,17 @@ class NeuronSearchTighteningTest {
 
     /** 2–3 hidden layers, 2–4 ReLUs each, at most 12 in all; inputs in [−1, 1]. */
     static Network randomDeepNetwork(Random rnd, int inputs, double scale) {
+        return randomDeepNetwork(rnd, inputs, scale, 2, 2, 2, 3);
+    }
+
+    /** {@code leastHidden + [0, hiddenChoices)} hidden layers of {@code leastWidth + [0, widthChoices)} ReLUs each, two outputs. */
+    static Network randomDeepNetwork(Random rnd, int inputs, double scale, int leastHidden, int hiddenChoices, int leastWidth,
+                                     int widthChoices) {
         List<Operation> layers = new ArrayList<>();
         int width = inputs;
-        int hidden = 2 + rnd.nextInt(2);
+        int hidden = leastHidden + rnd.nextInt(hiddenChoices);
         for (int i = 0; i < hidden; i++) {
-            int next = 2 + rnd.nextInt(3);
+            int next = leastWidth + rnd.nextInt(widthChoices);
             layers.add(new Dense(width, next, BruteForceAgreementTest.gaussian(rnd, width * next, scale * 1.2 / Math.sqrt(width)),
                     BruteForceAgreementTest.gaussian(rnd, next, scale * 0.3)));
             layers.add(new Relu());
