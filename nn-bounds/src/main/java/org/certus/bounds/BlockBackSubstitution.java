@@ -26,6 +26,18 @@ final class BlockBackSubstitution {
     static void run(Concretisation region, boolean supports, ReluChain chain, double[][] lo, double[][] hi, double[][] err, int m,
                     AffineMap rowsMap, OwnRowError ownError, int[] rowOf, boolean[] upperOf, int lanes, double[] inLo, double[] inHi,
                     Workspace ws, double[][] vertexOf, double[][] inputCoefficientsOf, double[][] reluScores, double[] result) {
+        run(region, supports, chain, lo, hi, err, m, rowsMap, ownError, rowOf, upperOf, lanes, inLo, inHi, ws, vertexOf, inputCoefficientsOf,
+                reluScores, null, result);
+    }
+
+    /**
+     * As above; {@code scoredLane} (null: every lane) says which lanes add to {@code reluScores}: the rows a search
+     * still has to prove, not those it closed.
+     */
+    static void run(Concretisation region, boolean supports, ReluChain chain, double[][] lo, double[][] hi, double[][] err, int m,
+                    AffineMap rowsMap, OwnRowError ownError, int[] rowOf, boolean[] upperOf, int lanes, double[] inLo, double[] inHi,
+                    Workspace ws, double[][] vertexOf, double[][] inputCoefficientsOf, double[][] reluScores, boolean[] scoredLane,
+                    double[] result) {
         double[][] lambda = new double[lanes][];
         double[] cst = new double[lanes];
         double[] mag = new double[lanes];
@@ -79,7 +91,7 @@ final class BlockBackSubstitution {
                     if (un <= 0) {
                         lam[n] = 0.0;
                     } else if (ln < 0) {
-                        if (reluScores != null) {
+                        if (reluScores != null && (scoredLane == null || scoredLane[b])) {
                             // BaBSR's intercept score: the gap this relaxation opens in the bound.
                             reluScores[j][n] += Math.abs(ln0) * un * -ln / (un - ln);
                         }

@@ -397,6 +397,16 @@ public final class SymbolicPropagator implements BoundPropagator {
      */
     public LinearBounds minimize(ReluChain chain, NetworkBounds bounds, double[] inputLower, double[] inputUpper,
                                  AffineMap objective, double[][] reluScores) {
+        return minimize(chain, bounds, inputLower, inputUpper, objective, reluScores, null);
+    }
+
+    /**
+     * As {@link #minimize(ReluChain, NetworkBounds, double[], double[], AffineMap, double[][])}, with the scores summed
+     * over the rows {@code scoredRows} marks only (null: all): a search scores its splits by the rows it still has to
+     * prove. The bounds are those of every row, the same bits either way.
+     */
+    public LinearBounds minimize(ReluChain chain, NetworkBounds bounds, double[] inputLower, double[] inputUpper,
+                                 AffineMap objective, double[][] reluScores, boolean[] scoredRows) {
         int k = chain.reluLayerCount();
         AffineMap composed = chain.affine(k).then(objective);
         double[] l = new double[objective.rows()];
@@ -448,9 +458,16 @@ public final class SymbolicPropagator implements BoundPropagator {
                     vertexOf[b] = argmin[r] = new double[inputLower.length];
                     coefficientsOf[b] = coefficients[r] = new double[inputLower.length];
                 }
+                boolean[] scoredLane = null;
+                if (scoredRows != null) {
+                    scoredLane = new boolean[n];
+                    for (int b = 0; b < n; b++) {
+                        scoredLane[b] = scoredRows[rowOf[b]];
+                    }
+                }
                 double[] out = new double[n];
                 BlockBackSubstitution.run(region, supports, chain, lo, hi, err, k, composed, outputError, rowOf, new boolean[n], n, inputLower, inputUpper, ws,
-                        vertexOf, coefficientsOf, reluScores, out);
+                        vertexOf, coefficientsOf, reluScores, scoredLane, out);
                 System.arraycopy(out, 0, l, first, n);
             }
         }
