@@ -3,7 +3,6 @@ package org.certus.bounds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
-import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,12 +22,10 @@ class BlockBackSubstitutionTest {
     @MethodSource("seeds")
     void blockSizeDoesNotChangeBounds(long seed) {
         Random rnd = new Random(seed * 104729 + 7);
-        Network net = BoundSoundnessTest.randomNetwork(rnd);
-        ReluChain chain = ReluChain.of(net);
-        int n = chain.inputSize();
-        double[] lo = new double[n], hi = new double[n];
-        AlphaBetaOptimizerTest.randomBox(rnd, lo, hi);
-        ArithmeticModel am = rnd.nextBoolean() ? ArithmeticModel.REAL : ArithmeticModel.FLOAT32;
+        RandomChainBox at = RandomChainBox.draw(rnd);
+        ReluChain chain = at.chain();
+        double[] lo = at.lo(), hi = at.hi();
+        ArithmeticModel am = at.arithmetic();
         SymbolicPropagator reference = new SymbolicPropagator(rnd.nextBoolean(), null, am).withBlockLanes(1);
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
         NetworkBounds root = reference.propagate(chain, lo, hi, none);

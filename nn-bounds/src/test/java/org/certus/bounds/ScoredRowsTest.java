@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.certus.nn.AffineMap;
-import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,12 +24,10 @@ class ScoredRowsTest {
     @MethodSource("seeds")
     void scoresOfSelectedRowsAreThoseOfTheSelectedObjective(long seed) {
         Random rnd = new Random(seed * 7919 + 3);
-        Network net = BoundSoundnessTest.randomNetwork(rnd);
-        ReluChain chain = ReluChain.of(net);
-        int n = chain.inputSize();
-        double[] lo = new double[n], hi = new double[n];
-        AlphaBetaOptimizerTest.randomBox(rnd, lo, hi);
-        ArithmeticModel am = rnd.nextBoolean() ? ArithmeticModel.REAL : ArithmeticModel.FLOAT32;
+        RandomChainBox at = RandomChainBox.draw(rnd);
+        ReluChain chain = at.chain();
+        double[] lo = at.lo(), hi = at.hi();
+        ArithmeticModel am = at.arithmetic();
         SymbolicPropagator sym = new SymbolicPropagator(false, null, am).withBlockLanes(1 + rnd.nextInt(4));
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
         NetworkBounds bounds = sym.propagate(chain, lo, hi, none);
