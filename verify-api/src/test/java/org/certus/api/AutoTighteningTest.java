@@ -57,10 +57,11 @@ class AutoTighteningTest {
 
     @Test
     void anOpenFirstStageIsFollowedByTheTightenedSearch() {
-        // Sample 1571 is one of mnist-wk17a's hardest (robust in 6.8 s from the command line, 106 nodes): 2 s leave it
-        // open after both stages. (4 s no longer do: there the second stage's budget is too short to tighten, and its
-        // search alone has proved it within them in a warm JVM.)
-        List<String> auto = stages(1571, RobustnessQuestion.builder().eps(0.1).timeLimitSeconds(2).build(), RobustnessStatus.TIMEOUT);
+        // Sample 1571 is one of mnist-wk17a's hardest, and its robustness radius lies between 0.1 and 0.102: at ε = 0.101
+        // the command line's search is still open after 20 s (1,031 nodes), so 2 s leave it open after both stages. (At
+        // ε = 0.1 it is robust in 5-10 s from the command line, and since split scores count the open disjuncts' rows
+        // only, a warm JVM has proved it within 2 s.)
+        List<String> auto = stages(1571, RobustnessQuestion.builder().eps(0.101).timeLimitSeconds(2).build(), RobustnessStatus.TIMEOUT);
         assertEquals(2, auto.size(), auto::toString);
         assertTrue(auto.get(1).startsWith("stage 2: root tightening"), auto::toString);
     }
