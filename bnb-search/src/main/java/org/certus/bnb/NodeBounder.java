@@ -193,7 +193,8 @@ final class NodeBounder {
      * when that is all of them). A disjunct closed at an ancestor needs no split, and its rows' gaps, summed in with
      * the others', used to decide which neurons FSB and BaBSR consider. mnist-rsl18a at ε = 0.1, 120 s: samples 0–99
      * 14,124 → 8,400 nodes, 100–199 22,631 → 17,601, the same answers; mnist_fc 256x6 prop_12_0.05 unsat after 3,619
-     * nodes (7,135 and 9,711 before); ACAS Xu, mnist-wk17a 0–499 and mnist_fc 256x2 the same nodes.
+     * nodes (7,135 and 9,711 before); ACAS Xu's unsat instances 80,690 → 80,570 nodes (properties 5, 6 and 9 have four
+     * disjuncts); mnist-wk17a 0–499 and mnist_fc 256x2 the same nodes.
      */
     private static boolean[] scoredRows(ObjectiveRows rows, boolean[] open) {
         boolean all = true;
