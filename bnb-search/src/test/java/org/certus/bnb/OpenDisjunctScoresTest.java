@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.certus.bounds.BoundPropagator;
 import org.certus.bounds.ReluSplits;
 import org.certus.nn.AffineMap;
-import org.certus.nn.Network;
 import org.certus.nn.ReluChain;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A node ranks its splits by the relaxation gaps of the rows of the disjuncts still open when it starts
  * ({@link NodeBounder#bound}): its {@link SearchNode#reluScores} are, bit for bit, the scores of the objective cut
  * down to those rows, and with every disjunct open those of the whole objective. Random networks of two or three
- * hidden layers, two to five disjuncts of one or two rows, a random set of them closed by the node's parent.
+ * hidden layers, two disjuncts of one or two rows, a random set of them closed by the node's parent.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class OpenDisjunctScoresTest {
@@ -34,14 +31,11 @@ class OpenDisjunctScoresTest {
     @MethodSource("seeds")
     void scoresCountTheOpenDisjunctsRowsOnly(long seed) {
         Random rnd = new Random(seed * 31 + 11);
-        int inputs = 2 + rnd.nextInt(3);
-        Network net = NeuronSearchTighteningTest.randomDeepNetwork(rnd, inputs, 1.0);
-        double[][] box = NeuronSearchTighteningTest.randomBox(rnd, inputs);
-        List<AffineMap> disjuncts = new ArrayList<>();
-        while (disjuncts.size() < 2) {
-            disjuncts.addAll(BruteForceAgreementTest.randomDisjuncts(rnd, net.outputSize()));
-        }
-        VerificationQuery q = new VerificationQuery(net, box[0], box[1], disjuncts);
+        VerificationQuery q;
+        do {
+            q = RootTighteningStageTest.randomQuery(rnd);
+        } while (q.disjuncts().size() < 2);
+        int disjuncts = q.disjuncts().size();
         SearchOptions o = SearchOptions.defaults().withTimeLimit(Duration.ofSeconds(30)).withThreads(1).withSplitMode(SplitMode.RELU);
         SearchProblem problem = new SearchProblem(q, o, () -> false);
         SearchLimits limits = new SearchLimits(o);
@@ -51,12 +45,12 @@ class OpenDisjunctScoresTest {
         ReluChain chain = problem.chain;
         ReluSplits none = ReluSplits.none(BoundPropagator.widths(chain));
 
-        boolean[] open = new boolean[disjuncts.size()];
+        boolean[] open = new boolean[disjuncts];
         open[rnd.nextInt(open.length)] = true;
         for (int d = 0; d < open.length; d++) {
             open[d] |= rnd.nextBoolean();
         }
-        boolean[] allOpen = new boolean[disjuncts.size()];
+        boolean[] allOpen = new boolean[disjuncts];
         java.util.Arrays.fill(allOpen, true);
         for (boolean[] parentOpen : new boolean[][] {open, allOpen}) {
             SearchNode node = bounder.bound(q.inputLower(), q.inputUpper(), none, null, 0, parentOpen, 0, null, null);

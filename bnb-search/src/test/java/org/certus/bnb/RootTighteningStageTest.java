@@ -125,7 +125,8 @@ class RootTighteningStageTest {
     }
 
     /** A random network of two or three hidden layers over a random box, with random disjuncts. */
-    private static VerificationQuery randomQuery(Random rnd) {
+    /** A random query over a network of two or three hidden layers, a box, and one or two disjuncts. */
+    static VerificationQuery randomQuery(Random rnd) {
         int inputs = 2 + rnd.nextInt(3);
         Network net = NeuronSearchTighteningTest.randomDeepNetwork(rnd, inputs, 1.0);
         double[][] box = NeuronSearchTighteningTest.randomBox(rnd, inputs);
